@@ -1,0 +1,106 @@
+# Two commands: `make run` serves the demo network, `make test` checks everything.
+# Both install what is missing first (Debian packages, virtualenv, npm assets,
+# translations, the project-local PostgreSQL cluster), and are quick when nothing is.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+PGPORT ?= 55432
+DB_NAME ?= cities
+TEST_DB_NAME ?= cities_test
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+export PGPORT
+
+# Settings read these; the Makefile is the only place the local defaults live.
+export DATABASE_URL ?= postgis://postgres@127.0.0.1:$(PGPORT)/$(DB_NAME)
+export TEST_DATABASE_NAME ?= $(TEST_DB_NAME)
+
+PO_FILES := $(shell find tenants shared_apps tenant_apps platform -path '*/locale/*' -name '*.po' 2>/dev/null)
+MO_FILES := $(PO_FILES:.po=.mo)
+VENDOR := shared_apps/core/static/vendor/.built
+
+.PHONY: help run test stop bench setup system-deps db messages lint typecheck pytest \
+        lock makemessages test-fresh shell
+
+help:
+	@echo "make run    - set up everything and serve the demo network on http://localhost:$(PORT)"
+	@echo "make test   - set up everything, then ruff, mypy and pytest"
+	@echo "make stop   - stop the project's PostgreSQL"
+	@echo "make bench  - run the benchmarks and print their figures"
+
+## ---- set-up (idempotent) ----------------------------------------------------
+
+system-deps:
+	@scripts/system-deps.sh base
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check uv==0.13.9 2>&1 | { grep -v 'is ignored: it is neither' || true; }
+	@$(VENV)/bin/uv pip sync -q --python $(PY) requirements.lock
+	@$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(VENDOR): node_modules/.installed scripts/assets.sh
+	@scripts/assets.sh
+
+%.mo: %.po
+	@msgfmt --check-format -o $@ $<
+
+messages: $(MO_FILES)
+
+db: system-deps
+	@scripts/db.sh start
+
+setup: system-deps $(VENV)/.installed $(VENDOR) messages db
+
+## ---- the two commands -------------------------------------------------------
+
+run: setup
+	@scripts/db.sh ensure $(DB_NAME)
+	@$(PY) manage.py migrate_schemas --noinput -v 0
+	@$(PY) manage.py load_demo
+	@echo "Serving the network on http://localhost:$(PORT) (territories on http://<slug>.localhost:$(PORT))"
+	@DEBUG=1 $(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+test: setup lint typecheck pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy .
+
+pytest: setup
+	$(VENV)/bin/pytest -q
+
+# Recreate the test database from scratch (use after rewriting an existing migration).
+test-fresh: setup
+	$(VENV)/bin/pytest -q --create-db
+
+stop:
+	@scripts/db.sh stop
+
+## ---- the rest ---------------------------------------------------------------
+
+# Every bench/bench_*.py prints its figures; results are also written to bench/results/.
+bench: setup
+	@scripts/system-deps.sh bench
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+lock:
+	@$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--no-header --annotation-style line -o requirements.lock
+
+makemessages: $(VENV)/.installed
+	@$(PY) scripts/makemessages.py
+
+shell: setup
+	@$(PY) manage.py shell

@@ -1,0 +1,17 @@
+"""Celery app whose tasks run in the schema of the territory that sent them.
+
+tenant-schemas-celery stores the sender's schema in the task headers and switches to
+it before the task runs. Without REDIS_URL, tasks run eagerly (in-process).
+"""
+
+from __future__ import annotations
+
+import os
+
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning_platform.settings")
+
+app = CeleryApp("learning_platform")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

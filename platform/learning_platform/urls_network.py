@@ -1,0 +1,13 @@
+"""URLs of the network site, served on the bare PLATFORM_DOMAIN (public schema)."""
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from learning_platform.urls_common import urlpatterns as common_urlpatterns
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("shared_apps.network.urls")),
+    # Django admin for platform staff only; it does not exist on territory hosts.
+    path("admin/", admin.site.urls),
+    *common_urlpatterns,
+]

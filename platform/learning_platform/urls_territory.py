@@ -1,0 +1,16 @@
+"""URLs of a territory site, served on `<slug>.<PLATFORM_DOMAIN>` (territory schema)."""
+
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from learning_platform.urls_common import urlpatterns as common_urlpatterns
+from shared_apps.core import api as core_api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("tenant_apps.home.urls")),
+    path("manage/", include("tenant_apps.manage.urls")),
+    path("api/territory/", core_api.TerritoryView.as_view(), name="api-territory"),
+    path("api/me/", core_api.MeView.as_view(), name="api-me"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    *common_urlpatterns,
+]

@@ -1,0 +1,73 @@
+"""Every change to accounts and memberships: atomic and audited where privileged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from shared_apps.accounts.models import Membership, User
+from shared_apps.audit.actions import record
+from tenants.models import Territory
+
+
+def ensure_learner_membership(*, user: User, territory: Territory) -> Membership:
+    """Give a signed-in account a learner membership in the territory if it has none."""
+    membership, _created = Membership.objects.get_or_create(
+        user=user, territory=territory, defaults={"role": Membership.Role.LEARNER}
+    )
+    return membership
+
+
+@transaction.atomic
+def grant_membership(
+    *, user: User, territory: Territory, role: str, acting_user: Any = None
+) -> Membership:
+    """Set the account's role in the territory (creating the membership if needed)."""
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        user=user, territory=territory, defaults={"role": role}
+    )
+    previous = None if created else membership.role
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role", "updated_at"])
+    if previous != role:
+        record(
+            actor=acting_user,
+            action="membership.role_changed" if previous else "membership.granted",
+            territory=territory,
+            target=membership,
+            details={"user_id": user.pk, "role": role, "previous_role": previous},
+        )
+    return membership
+
+
+@transaction.atomic
+def change_member_role(*, membership: Membership, role: str, acting_user: User) -> Membership:
+    """A territory admin changes a member's role; refuses to leave the territory
+    without an admin (the last admin cannot demote themselves)."""
+    if role not in Membership.Role.values:
+        raise ValueError(f"unknown role {role!r}")
+    if (
+        membership.role == Membership.Role.TERRITORY_ADMIN
+        and role != Membership.Role.TERRITORY_ADMIN
+        and not Membership.objects.filter(
+            territory_id=membership.territory_id, role=Membership.Role.TERRITORY_ADMIN
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise LastAdminError
+    return grant_membership(
+        user=membership.user, territory=membership.territory, role=role, acting_user=acting_user
+    )
+
+
+class LastAdminError(Exception):
+    """A territory must keep at least one territory admin."""
+
+
+def set_preferred_language(*, user: Any, language: str) -> None:
+    if getattr(user, "preferred_language", None) != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])

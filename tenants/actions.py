@@ -1,0 +1,171 @@
+"""Creating and changing territories.
+
+Provisioning is one PostgreSQL transaction: the territory row, its schema with all
+migrations, its platform domain, its first admin membership and the audit entry
+appear together or not at all (DDL is transactional in PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from shared_apps.accounts.actions import grant_membership
+from shared_apps.accounts.models import Membership, User
+from shared_apps.audit.actions import record
+from tenants.models import Domain, Territory
+from tenants.selectors import conflicting_slug
+from tenants.validation import confusable_skeleton, schema_name_for, validate_new_slug
+
+logger = logging.getLogger(__name__)
+
+
+def provision_territory(
+    *,
+    name: str,
+    slug: str,
+    country: str,
+    default_language: str,
+    timezone_name: str,
+    map_center: Point,
+    languages: Sequence[str] = (),
+    kind: str = Territory.Kind.CITY,
+    default_zoom: int = 12,
+    primary_color: str | None = None,
+    accent_color: str | None = None,
+    status: str = Territory.Status.TRIAL,
+    admin: User | None = None,
+    acting_user: Any = None,
+) -> Territory:
+    """Create a territory with its schema, subdomain and first admin, all or nothing.
+
+    Raises ValidationError (with a message per field) when any input is refused.
+    """
+    slug = slug.strip().lower()
+    check_new_slug(slug)
+    enabled = list(dict.fromkeys([default_language, *languages]))
+    territory = Territory(
+        name=name.strip(),
+        slug=slug,
+        slug_skeleton=confusable_skeleton(slug),
+        schema_name=schema_name_for(slug),
+        kind=kind,
+        country=country,
+        default_language=default_language,
+        languages=enabled,
+        timezone=timezone_name,
+        map_center=map_center,
+        default_zoom=default_zoom,
+        status=status,
+    )
+    if primary_color:
+        territory.primary_color = primary_color
+    if accent_color:
+        territory.accent_color = accent_color
+    territory.full_clean(exclude=["slug_skeleton"])
+
+    with schema_context("public"):
+        try:
+            with transaction.atomic():
+                territory.save()
+                Domain.objects.create(
+                    domain=territory.host,
+                    tenant=territory,
+                    is_primary=True,
+                    kind=Domain.Kind.PLATFORM,
+                    is_verified=True,
+                    verified_at=timezone.now(),
+                )
+                territory.create_schema(check_if_exists=False, verbosity=0)
+                if admin is not None:
+                    grant_membership(
+                        user=admin,
+                        territory=territory,
+                        role=Membership.Role.TERRITORY_ADMIN,
+                        acting_user=acting_user,
+                    )
+                record(
+                    actor=acting_user,
+                    action="territory.provisioned",
+                    territory=territory,
+                    target=territory,
+                    details={"slug": slug, "status": status},
+                )
+        except IntegrityError as exc:
+            # Lost a race with another sign-up for the same (or a confusable) address:
+            # say which, now that the winner is visible.
+            check_new_slug(slug)
+            raise ValidationError(
+                {"slug": _("This address was just taken. Please choose another.")}
+            ) from exc
+    logger.info("provisioned territory %s (schema %s)", territory.slug, territory.schema_name)
+    return territory
+
+
+def check_new_slug(slug: str) -> None:
+    """Raise ValidationError({"slug": ...}) saying why ``slug`` cannot be used."""
+    try:
+        validate_new_slug(slug, conflict=conflicting_slug(slug))
+    except ValidationError as error:
+        raise ValidationError({"slug": error.error_list}) from None
+
+
+@transaction.atomic
+def update_branding(
+    *,
+    territory: Territory,
+    acting_user: Any,
+    name: str,
+    primary_color: str,
+    accent_color: str,
+    default_language: str,
+    languages: Sequence[str],
+    logo: File[bytes] | None = None,
+    cover_image: File[bytes] | None = None,
+    remove_logo: bool = False,
+    remove_cover: bool = False,
+) -> Territory:
+    """A territory admin changes the site's name, colours, images and languages."""
+    territory.name = name.strip()
+    territory.primary_color = primary_color
+    territory.accent_color = accent_color
+    territory.default_language = default_language
+    territory.languages = list(dict.fromkeys([default_language, *languages]))
+    territory.full_clean(exclude=["slug_skeleton", "logo", "cover_image"])
+    changed_images = []
+    if remove_logo and territory.logo:
+        territory.logo.delete(save=False)
+        changed_images.append("logo")
+    if logo is not None:
+        territory.logo.save(logo.name or "logo", logo, save=False)
+        changed_images.append("logo")
+    if remove_cover and territory.cover_image:
+        territory.cover_image.delete(save=False)
+        changed_images.append("cover_image")
+    if cover_image is not None:
+        territory.cover_image.save(cover_image.name or "cover", cover_image, save=False)
+        changed_images.append("cover_image")
+    with schema_context("public"):
+        territory.save()
+        record(
+            actor=acting_user,
+            action="territory.branding_changed",
+            territory=territory,
+            target=territory,
+            details={
+                "primary_color": primary_color,
+                "accent_color": accent_color,
+                "languages": territory.languages,
+                "images": changed_images,
+            },
+        )
+    return territory

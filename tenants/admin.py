@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from tenants.models import Domain, Territory
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+    fields = ["domain", "kind", "is_primary", "is_verified", "verified_at"]
+    readonly_fields = ["verified_at"]
+
+
+@admin.register(Territory)
+class TerritoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "country", "default_language", "status", "created_at"]
+    list_filter = ["status", "kind", "country"]
+    search_fields = ["name", "slug"]
+    readonly_fields = ["slug", "schema_name", "created_at", "updated_at"]
+    inlines = [DomainInline]
+
+    def has_add_permission(self, request: object) -> bool:
+        # Territories are created by provisioning (schema, domain and admin together).
+        return False

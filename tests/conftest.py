@@ -1,0 +1,182 @@
+"""The test network: two territories with named users, created once per test database.
+
+    aurora (LT, lt+en)                 borealis (SI, sl+en)
+      ada    learner                     bea    learner
+      alan   provider staff              boris  provider staff
+      anna   territory admin             bruno  territory admin
+    cora  network coordinator of aurora only
+    pat   platform staff
+
+The territories and users are created in the test database once and kept between
+runs (--reuse-db); every test runs inside a transaction that is rolled back. Tests
+fetch fresh objects through the fixtures below, so nothing leaks between tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.gis.geos import Point
+from django.test import Client
+from django_tenants.utils import schema_context, tenant_context
+
+from shared_apps.accounts.actions import grant_membership
+from shared_apps.accounts.models import Coordinator, Membership, User
+from tenants.actions import provision_territory
+from tenants.db import tenant_connection
+from tenants.models import Territory
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass(frozen=True)
+class TestTerritory:
+    slug: str
+    name: str
+    country: str
+    language: str
+    timezone: str
+    lat: float
+    lon: float
+    users: dict[str, str]  # name -> role
+
+
+TEST_TERRITORIES = [
+    TestTerritory(
+        "aurora",
+        "Aurora",
+        "LT",
+        "lt",
+        "Europe/Vilnius",
+        54.69,
+        25.28,
+        {"ada": "learner", "alan": "provider_staff", "anna": "territory_admin"},
+    ),
+    TestTerritory(
+        "borealis",
+        "Borealis",
+        "SI",
+        "sl",
+        "Europe/Ljubljana",
+        46.06,
+        14.51,
+        {"bea": "learner", "boris": "provider_staff", "bruno": "territory_admin"},
+    ),
+]
+NETWORK_USERS = {"cora": {}, "pat": {"is_staff": True, "is_superuser": True}}
+
+
+def email_of(name: str) -> str:
+    return f"{name}@example.org"
+
+
+def _user(name: str, **extra: object) -> User:
+    user, created = User.objects.get_or_create(email=email_of(name), defaults=extra)
+    if created:
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def build_test_network() -> None:
+    """Idempotent: with --reuse-db the network from an earlier run is kept."""
+    with schema_context("public"):
+        for spec in TEST_TERRITORIES:
+            territory = Territory.objects.filter(slug=spec.slug).first()
+            if territory is None:
+                territory = provision_territory(
+                    name=spec.name,
+                    slug=spec.slug,
+                    country=spec.country,
+                    default_language=spec.language,
+                    languages=["en"],
+                    timezone_name=spec.timezone,
+                    map_center=Point(spec.lon, spec.lat, srid=4326),
+                    status=Territory.Status.ACTIVE,
+                )
+            for name, role in spec.users.items():
+                grant_membership(user=_user(name), territory=territory, role=role)
+        for name, extra in NETWORK_USERS.items():
+            _user(name, **extra)
+        coordinator, _ = Coordinator.objects.get_or_create(
+            user=User.objects.get(email=email_of("cora"))
+        )
+        coordinator.territories.set([Territory.objects.get(slug="aurora")])
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        build_test_network()
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_test() -> Iterator[None]:
+    """Each test starts and ends in the public schema, whatever requests it made."""
+    tenant_connection().set_schema_to_public()
+    yield
+    tenant_connection().set_schema_to_public()
+
+
+@pytest.fixture
+def territory_a(db: None) -> Territory:
+    return Territory.objects.get(slug="aurora")
+
+
+@pytest.fixture
+def territory_b(db: None) -> Territory:
+    return Territory.objects.get(slug="borealis")
+
+
+@pytest.fixture
+def user(db: None) -> Callable[[str], User]:
+    """``user("anna")``: a named user of the test network, fetched fresh."""
+
+    def get(name: str) -> User:
+        return User.objects.get(email=email_of(name))
+
+    return get
+
+
+@pytest.fixture
+def membership(db: None) -> Callable[[str, Territory], Membership]:
+    def get(name: str, territory: Territory) -> Membership:
+        return Membership.objects.get(user__email=email_of(name), territory=territory)
+
+    return get
+
+
+class HostClient(Client):
+    """A test client bound to one host; signs in the way the host's site would."""
+
+    def __init__(self, host: str, territory: Territory | None = None, **kwargs: object) -> None:
+        super().__init__(HTTP_HOST=host, **kwargs)  # type: ignore[arg-type]
+        self.territory = territory
+
+    def sign_in(self, user: User) -> None:
+        """A session for this host only (territory sessions live in its schema)."""
+        if self.territory is None:
+            self.force_login(user)
+            return
+        with tenant_context(self.territory):
+            self.force_login(user)
+
+
+ClientFor = Callable[..., HostClient]
+
+
+@pytest.fixture
+def client_for() -> ClientFor:
+    def make(territory: Territory, **kwargs: object) -> HostClient:
+        return HostClient(territory.host, territory, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def network_client() -> HostClient:
+    return HostClient("localhost")

@@ -1,0 +1,56 @@
+from django.contrib.gis.geos import Point
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
+
+from tenants.models import Domain, Territory
+
+NETWORK_HOME_QUERIES = 2  # search_path to public, the live territories
+
+
+def add_territory_rows(count: int) -> None:
+    """Territory rows without schemas: enough for a listing (never served)."""
+    for i in range(count):
+        territory = Territory.objects.create(
+            name=f"Town {i}",
+            slug=f"town-{i}",
+            slug_skeleton=f"town{i}",
+            schema_name=f"t_town_{i}",
+            country="FI",
+            default_language="fi",
+            languages=["fi"],
+            timezone="Europe/Helsinki",
+            map_center=Point(25.0, 60.0, srid=4326),
+            status=Territory.Status.ACTIVE,
+        )
+        Domain.objects.create(domain=territory.host, tenant=territory, is_verified=True)
+
+
+def test_network_home_lists_live_territories_with_links(db: None) -> None:
+    client = Client(HTTP_HOST="localhost:8000")
+    client.cookies["django_language"] = "en"
+    page = client.get("/").content.decode()
+    assert "Cities and Regions of Learning" in page
+    assert 'href="http://aurora.localhost:8000/"' in page
+    assert 'href="http://borealis.localhost:8000/"' in page
+
+
+def test_network_home_hides_territories_not_live(territory_a: Territory) -> None:
+    Territory.objects.filter(pk=territory_a.pk).update(status=Territory.Status.ARCHIVED)
+    page = Client(HTTP_HOST="localhost").get("/").content.decode()
+    assert "aurora.localhost" not in page
+
+
+def test_network_home_queries_do_not_grow_with_territories(
+    db: None, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = Client(HTTP_HOST="localhost")
+    client.get("/")
+    with django_assert_num_queries(NETWORK_HOME_QUERIES):
+        client.get("/")
+    add_territory_rows(15)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/").content.decode()
+    assert len(queries) == NETWORK_HOME_QUERIES
+    assert "Town 14" in page

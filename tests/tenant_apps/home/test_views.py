@@ -1,0 +1,75 @@
+from collections.abc import Callable
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
+
+from shared_apps.accounts.models import User
+from tenants.models import Territory
+from tests.conftest import ClientFor
+
+# search_path to public and the domain lookup; no section reads its schema yet
+# (apps that register home sections raise this pin, by a constant).
+VISITOR_HOME_QUERIES = 2
+# + search_path to the territory, the session, the account and the membership check.
+MEMBER_HOME_QUERIES = 6
+
+
+def test_home_is_branded_and_honest_about_empty_sections(
+    territory_a: Territory, client_for: ClientFor
+) -> None:
+    client = client_for(territory_a)
+    client.cookies["django_language"] = "en"
+    page = client.get("/").content.decode()
+    assert "Find what you love to learn in Aurora" in page
+    assert territory_a.primary_color in page
+    for empty_state in [
+        "No learning places are on the map yet",
+        "No activities have been published here yet",
+        "No playlists yet",
+        "No badges yet",
+    ]:
+        assert empty_state in page
+    assert 'href="#main"' in page  # skip link
+    assert 'id="language-switcher"' in page
+
+
+def test_home_in_lithuanian_by_default(territory_a: Territory, client_for: ClientFor) -> None:
+    page = client_for(territory_a).get("/").content.decode()
+    assert "Find what you love to learn" not in page
+    assert "Aurora" in page
+
+
+def test_visitor_home_query_count(
+    territory_a: Territory, client_for: ClientFor, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = client_for(territory_a)
+    client.get("/")
+    with django_assert_num_queries(VISITOR_HOME_QUERIES):
+        assert client.get("/").status_code == 200
+
+
+def test_member_home_query_count(
+    territory_a: Territory,
+    client_for: ClientFor,
+    user: Callable[[str], User],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    client = client_for(territory_a)
+    client.sign_in(user("anna"))
+    client.get("/")
+    with django_assert_num_queries(MEMBER_HOME_QUERIES):
+        assert client.get("/").status_code == 200
+
+
+def test_home_query_count_does_not_depend_on_the_territory(
+    territory_a: Territory, territory_b: Territory, client_for: ClientFor
+) -> None:
+    counts = []
+    for territory in (territory_a, territory_b):
+        client = client_for(territory)
+        client.get("/")
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/")
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
