@@ -59,6 +59,7 @@ db: system-deps
 	@scripts/db.sh start
 
 setup: system-deps $(VENV)/.installed $(VENDOR) messages db
+	@mkdir -p staticfiles
 
 ## ---- the two commands -------------------------------------------------------
 
@@ -67,7 +68,7 @@ run: setup
 	@$(PY) manage.py migrate_schemas --noinput -v 0
 	@$(PY) manage.py load_demo
 	@echo "Serving the network on http://localhost:$(PORT) (territories on http://<slug>.localhost:$(PORT))"
-	@DEBUG=1 $(PY) manage.py runserver 0.0.0.0:$(PORT)
+	@DEBUG=1 PLATFORM_PORT=$(PORT) $(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 test: setup lint typecheck pytest
 
@@ -78,12 +79,13 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy .
 
+# No connection pool in tests: pytest-django creates and drops the test database.
 pytest: setup
-	$(VENV)/bin/pytest -q
+	DB_POOL=0 $(VENV)/bin/pytest -q
 
 # Recreate the test database from scratch (use after rewriting an existing migration).
 test-fresh: setup
-	$(VENV)/bin/pytest -q --create-db
+	DB_POOL=0 $(VENV)/bin/pytest -q --create-db
 
 stop:
 	@scripts/db.sh stop
@@ -96,7 +98,7 @@ bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 lock:
-	@$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+	@$(VENV)/bin/uv pip compile -q pyproject.toml --extra dev --python-version 3.11 \
 		--no-header --annotation-style line -o requirements.lock
 
 makemessages: $(VENV)/.installed

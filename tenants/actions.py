@@ -169,3 +169,29 @@ def update_branding(
             },
         )
     return territory
+
+
+@transaction.atomic
+def change_territory_status(
+    *, territory: Territory, status: str, acting_user: Any, reason: str = ""
+) -> Territory:
+    """Move a territory through its lifecycle (pilot, active, suspended, archived).
+
+    Saved with save() (never QuerySet.update) so cached host routes are dropped at once.
+    """
+    if status not in Territory.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    previous = territory.status
+    if previous == status:
+        return territory
+    territory.status = status
+    with schema_context("public"):
+        territory.save(update_fields=["status", "updated_at"])
+        record(
+            actor=acting_user,
+            action="territory.status_changed",
+            territory=territory,
+            target=territory,
+            details={"from": previous, "to": status, "reason": reason},
+        )
+    return territory

@@ -6,3 +6,6 @@ class TenantsConfig(AppConfig):
     name = "tenants"
     verbose_name = _("Territories")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from tenants import signals  # noqa: F401 - connects the route cache invalidation

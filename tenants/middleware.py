@@ -16,6 +16,7 @@ from django.dispatch import receiver
 from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
 from django.urls import set_urlconf
+from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from shared_apps.core.hosts import network_url
@@ -44,12 +45,13 @@ class TerritoryMiddleware(TenantMainMiddleware):
             raise Http404("Unknown host")
         if territory.status in (Territory.Status.PROVISIONING, Territory.Status.ARCHIVED):
             status = 410 if territory.status == Territory.Status.ARCHIVED else 503
-            return render(
-                request,
-                "core/territory_unavailable.html",
-                {"territory": territory, "network_url": network_url(request)},
-                status=status,
-            )
+            with translation.override(territory.default_language):
+                return render(
+                    request,
+                    "core/territory_unavailable.html",
+                    {"territory": territory, "network_url": network_url(request)},
+                    status=status,
+                )
 
         territory.domain_url = hostname
         request.tenant = territory  # type: ignore[attr-defined]  # django-tenants' name

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.gis.geos import Point
+from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from django_tenants.utils import schema_context, tenant_context
 
 from shared_apps.accounts.actions import grant_membership
@@ -115,11 +117,16 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 
 
 @pytest.fixture(autouse=True)
-def _public_schema_after_test() -> Iterator[None]:
-    """Each test starts and ends in the public schema, whatever requests it made."""
+def _clean_slate() -> Iterator[None]:
+    """Each test starts and ends in the public schema with an empty cache: the
+    database is rolled back after each test, and cached rows must not outlive it."""
+    cache.clear()
+    translation.deactivate()
     tenant_connection().set_schema_to_public()
     yield
     tenant_connection().set_schema_to_public()
+    translation.deactivate()
+    cache.clear()
 
 
 @pytest.fixture

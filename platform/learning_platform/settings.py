@@ -209,7 +209,7 @@ LANGUAGES = [
     ("nl", _("Dutch")),
 ]
 # Languages whose translations are complete for everything the UI shows.
-COMPLETE_LANGUAGES = ["en", "lt", "sl", "it", "fi"]
+COMPLETE_LANGUAGES = ["en", "lt", "sl", "it", "fi", "de", "fr", "es", "nl"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

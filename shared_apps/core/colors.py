@@ -8,6 +8,7 @@ highlights under dark text, so it must contrast with black.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,7 @@ def contrast_ratio(first: str, second: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+@lru_cache(maxsize=1024)
 def text_color_on(background: str) -> str:
     """White or black, whichever reads better on the background."""
     if contrast_ratio(background, WHITE) >= contrast_ratio(background, BLACK):

@@ -6,20 +6,26 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from shared_apps.accounts.actions import set_preferred_language
 from shared_apps.core.languages import site_languages
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def set_language(request: HttpRequest) -> HttpResponse:
     """Remember the visitor's language for this site (cookie) and, if signed in, for
-    their account; then go back to where they were."""
-    language = request.POST.get("language", "")
+    their account; then go back to where they were.
+
+    GET is allowed on purpose: the switcher is a list of plain links (keyboard and
+    screen-reader friendly, no CSRF cookie on anonymous pages). The worst a forged
+    link can do is change a display language.
+    """
+    params = request.POST if request.method == "POST" else request.GET
+    language = params.get("language", "")
     if language not in site_languages(request):
         return HttpResponseBadRequest(_("This site is not offered in that language."))
-    next_url = request.POST.get("next") or "/"
+    next_url = params.get("next") or "/"
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -1,8 +1,10 @@
+import io
 from collections.abc import Callable
 
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tenants.utils import schema_exists
 
@@ -104,3 +106,52 @@ def test_provisioned_territory_is_served(db: None, client_for: ClientFor) -> Non
     response = client_for(territory).get("/")
     assert response.status_code == 200
     assert "Kaunas" in response.content.decode()
+
+
+def test_provision_command(db: None) -> None:
+    out = io.StringIO()
+    call_command(
+        "provision_territory",
+        "--slug=kaunas",
+        "--name=Kaunas",
+        "--country=lt",
+        "--language=lt",
+        "--languages=en",
+        "--timezone=Europe/Vilnius",
+        "--center=54.8985,23.9036",
+        "--admin-email=youth@kaunas.example",
+        stdout=out,
+    )
+    territory = Territory.objects.get(slug="kaunas")
+    assert territory.map_center.y == pytest.approx(54.8985)
+    assert Membership.objects.get(territory=territory).user.email == "youth@kaunas.example"
+    assert "kaunas.localhost" in out.getvalue()
+
+
+def test_provision_command_refusal_says_why_and_leaves_no_account(db: None) -> None:
+    with pytest.raises(CommandError) as excinfo:
+        call_command(
+            "provision_territory",
+            "--slug=www",
+            "--name=W",
+            "--country=LT",
+            "--language=lt",
+            "--timezone=Europe/Vilnius",
+            "--center=54.9,23.9",
+            "--admin-email=nobody@kaunas.example",
+        )
+    assert "reserved" in str(excinfo.value)
+    assert not User.objects.filter(email="nobody@kaunas.example").exists()
+
+
+def test_provision_command_rejects_bad_coordinates(db: None) -> None:
+    with pytest.raises(CommandError, match="latitude,longitude"):
+        call_command(
+            "provision_territory",
+            "--slug=kaunas",
+            "--name=K",
+            "--country=LT",
+            "--language=lt",
+            "--timezone=Europe/Vilnius",
+            "--center=north",
+        )

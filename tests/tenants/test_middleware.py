@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from shared_apps.core.types import TerritoryRequest
+from tenants.actions import change_territory_status
 from tenants.models import Domain, Territory
 from tests.conftest import ClientFor
 
@@ -51,14 +52,20 @@ def test_unverified_custom_domain_never_routes(territory_a: Territory) -> None:
 
 
 def test_archived_territory_is_gone(territory_a: Territory, client_for: ClientFor) -> None:
-    Territory.objects.filter(pk=territory_a.pk).update(status=Territory.Status.ARCHIVED)
+    change_territory_status(
+        territory=territory_a, status=Territory.Status.ARCHIVED, acting_user=None
+    )
     response = client_for(territory_a).get("/")
     assert response.status_code == 410
-    assert "no longer active" in response.content.decode()
+    page = response.content.decode()
+    assert '<html lang="lt">' in page  # in the territory's language
+    assert "Aurora" in page
 
 
 def test_suspended_territory_shows_notice(territory_a: Territory, client_for: ClientFor) -> None:
-    Territory.objects.filter(pk=territory_a.pk).update(status=Territory.Status.SUSPENDED)
+    change_territory_status(
+        territory=territory_a, status=Territory.Status.SUSPENDED, acting_user=None
+    )
     client = client_for(territory_a)
     client.cookies["django_language"] = "en"
     response = client.get("/")
@@ -69,3 +76,14 @@ def test_suspended_territory_shows_notice(territory_a: Territory, client_for: Cl
 def test_django_admin_only_on_network_site(territory_a: Territory, client_for: ClientFor) -> None:
     assert client_for(territory_a).get("/admin/").status_code == 404
     assert Client(HTTP_HOST="localhost").get("/admin/").status_code == 302  # to the admin login
+
+
+def test_route_cache_follows_changes(territory_a: Territory, client_for: ClientFor) -> None:
+    client = client_for(territory_a)
+    assert client.get("/").status_code == 200  # now cached
+    change_territory_status(
+        territory=territory_a, status=Territory.Status.ARCHIVED, acting_user=None
+    )
+    assert client.get("/").status_code == 410
+    Domain.objects.filter(tenant=territory_a).delete()
+    assert client.get("/").status_code == 404

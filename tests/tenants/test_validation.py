@@ -63,3 +63,8 @@ def test_message_names_the_limit() -> None:
 
 def test_schema_name_is_separate_from_slug() -> None:
     assert schema_name_for("san-sebastian") == "t_san_sebastian"
+
+
+def test_different_numbers_are_not_confusable() -> None:
+    assert confusable_skeleton("region-6") != confusable_skeleton("region-8")
+    assert confusable_skeleton("filler-0006") != confusable_skeleton("filler-0008")

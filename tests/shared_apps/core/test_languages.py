@@ -22,7 +22,7 @@ def test_territory_default_language(
 def test_switch_language_is_remembered(territory_a: Territory, client_for: ClientFor) -> None:
     client = client_for(territory_a)
     lithuanian = client.get("/").content.decode()
-    response = client.post("/i18n/language/", {"language": "en", "next": "/"})
+    response = client.get("/i18n/language/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert response["Location"] == "/"
     english = client.get("/").content.decode()
@@ -70,3 +70,18 @@ def test_network_site_follows_the_browser(db: None) -> None:
     assert response["Content-Language"] == "fi"
     response = Client(HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="ja").get("/")
     assert response["Content-Language"] == "en"
+
+
+def test_switcher_is_a_list_of_links_in_their_own_language(
+    territory_a: Territory, client_for: ClientFor
+) -> None:
+    page = client_for(territory_a).get("/").content.decode()
+    assert 'href="/i18n/language/?language=en&amp;next=/"' in page
+    assert 'lang="lt" hreflang="lt" aria-current="true">Lietuviškai' in page
+    assert 'name="csrfmiddlewaretoken"' not in page  # visitors get no CSRF cookie
+
+
+def test_post_also_switches(territory_a: Territory, client_for: ClientFor) -> None:
+    client = client_for(territory_a)
+    assert client.post("/i18n/language/", {"language": "en"}).status_code == 302
+    assert client.get("/")["Content-Language"] == "en"

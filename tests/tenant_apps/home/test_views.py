@@ -8,11 +8,12 @@ from shared_apps.accounts.models import User
 from tenants.models import Territory
 from tests.conftest import ClientFor
 
-# search_path to public and the domain lookup; no section reads its schema yet
-# (apps that register home sections raise this pin, by a constant).
-VISITOR_HOME_QUERIES = 2
-# + search_path to the territory, the session, the account and the membership check.
-MEMBER_HOME_QUERIES = 6
+# The host's territory comes from the route cache after the first request, and no
+# section reads the schema yet (apps that register home sections raise this pin, by a
+# constant).
+VISITOR_HOME_QUERIES = 0
+# search_path to the territory, the session, the account and the membership check.
+MEMBER_HOME_QUERIES = 4
 
 
 def test_home_is_branded_and_honest_about_empty_sections(
@@ -60,6 +61,13 @@ def test_member_home_query_count(
     client.get("/")
     with django_assert_num_queries(MEMBER_HOME_QUERIES):
         assert client.get("/").status_code == 200
+
+
+def test_first_visit_resolves_the_host_with_one_query(
+    territory_a: Territory, client_for: ClientFor, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    with django_assert_num_queries(2):  # search_path to public, the domain lookup
+        assert client_for(territory_a).get("/").status_code == 200
 
 
 def test_home_query_count_does_not_depend_on_the_territory(

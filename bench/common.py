@@ -1,0 +1,136 @@
+"""Helpers shared by the benchmarks: a throw-away database, gunicorn, wrk, reporting.
+
+Benchmarks run against their own database (never the demo's) on the project-local
+PostgreSQL, and print their figures; each also writes bench/results/<name>.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+PGPORT = os.environ.get("PGPORT", "55432")
+
+
+def database_url(name: str) -> str:
+    return f"postgis://postgres@127.0.0.1:{PGPORT}/{name}"
+
+
+def recreate_database(name: str) -> None:
+    subprocess.run([str(ROOT / "scripts" / "db.sh"), "drop", name], check=True)
+    subprocess.run(
+        [str(ROOT / "scripts" / "db.sh"), "ensure", name], check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def setup_django(db_name: str) -> None:
+    """Point this process's Django at the benchmark database and set it up."""
+    os.environ["DATABASE_URL"] = database_url(db_name)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning_platform.settings")
+    os.environ["DB_POOL"] = "0"
+    sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
+    import django
+
+    django.setup()
+
+
+def server_env(db_name: str, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(db_name),
+        "DEBUG": "0",
+        "DB_POOL": "1",
+        "LOG_LEVEL": "WARNING",
+        "GUNICORN_ACCESSLOG": "",
+        **extra,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(db_name: str, *, workers: int, host: str = "localhost") -> Iterator[str]:
+    """Run the app the way production does; yields the base URL once it answers."""
+    port = free_port()
+    env = server_env(db_name, WEB_CONCURRENCY=str(workers), BIND=f"127.0.0.1:{port}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                request = urllib.request.Request(base + "/healthz", headers={"Host": host})
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        process.stderr.read().decode() if process.stderr else "gunicorn died"
+                    ) from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wrk(
+    url: str, *, host: str, seconds: int = 10, connections: int = 16, threads: int = 2
+) -> dict[str, float]:
+    """Requests per second and latency percentiles from wrk (after a short warm-up)."""
+    base = ["wrk", "-t", str(threads), "-c", str(connections), "-H", f"Host: {host}", "--latency"]
+    subprocess.run([*base, "-d", "2s", url], check=True, capture_output=True)
+    out = subprocess.run(
+        [*base, "-d", f"{seconds}s", url], check=True, capture_output=True, text=True
+    ).stdout
+    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}  # type: ignore[union-attr]
+    for pct in ("50", "99"):
+        match = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out)
+        if match:
+            value, unit = float(match.group(1)), match.group(2)
+            figures[f"p{pct}_ms"] = (
+                value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+            )
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    figures["non_2xx"] = float(errors.group(1)) if errors else 0.0
+    return figures
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def report(name: str, figures: dict[str, object]) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(figures, indent=2, default=str))
+    for key, value in figures.items():
+        print(f"{name}: {key} = {value}")

@@ -1,0 +1,28 @@
+"""gunicorn settings for production (and for `make bench`, which runs it this way).
+
+Everything can be overridden from the environment: WEB_CONCURRENCY, PORT / BIND.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+# Django is synchronous: processes, not threads, use the cores.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+# Before a request takes longer than this, something is wrong (the proxy gives up at 60 s).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so a slow leak can never take a node down.
+max_requests = 2000
+max_requests_jitter = 200
+# Load the app once in the master, fork the workers (faster start, shared pages).
+preload_app = True
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No client address and no query string in the access log: most users are minors.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms host=%({host}i)s'
+errorlog = "-"
+pythonpath = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "platform")
+wsgi_app = "learning_platform.wsgi:application"
