@@ -13,6 +13,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 export PGPORT
+# Some machines set this; without cached bytecode every command spends ~2 s compiling.
+unexport PYTHONDONTWRITEBYTECODE
 
 # Settings read these; the Makefile is the only place the local defaults live.
 export DATABASE_URL ?= postgis://postgres@127.0.0.1:$(PGPORT)/$(DB_NAME)
@@ -39,7 +41,7 @@ system-deps:
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check uv==0.13.9 2>&1 | { grep -v 'is ignored: it is neither' || true; }
-	@$(VENV)/bin/uv pip sync -q --python $(PY) requirements.lock
+	@$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) requirements.lock
 	@$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
 	@touch $@
 
