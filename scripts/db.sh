@@ -49,7 +49,13 @@ case "${1:-}" in
   start)
     init_cluster
     if ! is_running; then
-      as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$LOGFILE" -w -t 60 start >/dev/null
+      if ! as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$LOGFILE" -w -t 60 start >/dev/null; then
+        echo "db: PostgreSQL did not start; the end of $LOGFILE says:" >&2
+        tail -n 5 "$LOGFILE" >&2
+        echo "db: is another server on port $PGPORT? (PGPORT=... make run picks another port)" >&2
+        echo "db: a broken development cluster can be reset with: make stop; rm -rf $PGDATA" >&2
+        exit 1
+      fi
       echo "db: PostgreSQL started on 127.0.0.1:$PGPORT ($PGDATA)"
     fi
     ;;
