@@ -24,7 +24,7 @@ PO_FILES := $(shell find tenants shared_apps tenant_apps platform -path '*/local
 MO_FILES := $(PO_FILES:.po=.mo)
 VENDOR := shared_apps/core/static/vendor/.built
 
-.PHONY: help run test stop bench setup system-deps db messages lint typecheck pytest \
+.PHONY: help run test stop bench setup system-deps system-deps-test db messages lint typecheck pytest \
         lock makemessages test-fresh shell
 
 help:
@@ -72,7 +72,10 @@ run: setup
 	@echo "Serving the network on http://localhost:$(PORT) (territories on http://<slug>.localhost:$(PORT))"
 	@DEBUG=1 PLATFORM_PORT=$(PORT) $(PY) manage.py runserver 0.0.0.0:$(PORT)
 
-test: setup lint typecheck pytest
+test: setup system-deps-test lint typecheck pytest
+
+system-deps-test:
+	@scripts/system-deps.sh base test
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
