@@ -20,21 +20,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from shared_apps.core.locales import project_app_dirs  # noqa: E402
+
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
-
-
-def app_dirs() -> list[Path]:
-    """Our apps (not third-party ones), plus the project package for settings strings."""
-    ours = [
-        Path(config.path)
-        for config in apps.get_app_configs()
-        if Path(config.path).is_relative_to(ROOT)
-        and not Path(config.path).is_relative_to(ROOT / ".venv")
-    ]
-    return [*ours, ROOT / "platform" / "learning_platform"]
 
 
 def main() -> None:
@@ -50,7 +40,7 @@ def main() -> None:
         "--no-location",
     ]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)])}
-    for directory in app_dirs():
+    for directory in project_app_dirs():
         (directory / "locale").mkdir(exist_ok=True)
         for domain in ("django", "djangojs"):
             if domain == "djangojs" and not any(directory.rglob("*.js")):

@@ -15,46 +15,62 @@ from pathlib import Path
 
 import polib
 import pytest
-from django.apps import apps
 from django.conf import settings
+
+from shared_apps.core.locales import project_app_dirs
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = [code for code in settings.COMPLETE_LANGUAGES if code != "en"]
 
 
-def our_app_dirs() -> list[Path]:
-    dirs = [
-        Path(config.path)
-        for config in apps.get_app_configs()
-        if Path(config.path).is_relative_to(ROOT)
-        and not Path(config.path).is_relative_to(ROOT / ".venv")
-    ]
-    return [*dirs, ROOT / "platform" / "learning_platform"]
+EXTRACT = """
+import json, os, sys
+import django
+django.setup()
+from django.core.management import call_command
+result = {}
+for copy in sys.argv[1:]:
+    os.chdir(copy)
+    call_command("makemessages", locale=["lt"], no_location=True, verbosity=0)
+    result[copy] = os.path.exists("locale/lt/LC_MESSAGES/django.po")
+print(json.dumps(result))
+"""
 
 
-def extracted_msgids(app_dir: Path, scratch: Path) -> set[str]:
-    copy = scratch / app_dir.name
-    shutil.copytree(
-        app_dir, copy, ignore=shutil.ignore_patterns("locale", "vendor", "__pycache__", "*.mo")
-    )
-    (copy / "locale").mkdir()
+@pytest.fixture(scope="session")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, set[str]]:
+    """msgids extracted afresh from every app, in one process (one Django start)."""
+    scratch = tmp_path_factory.mktemp("messages")
+    copies = {}
+    for app_dir in project_app_dirs():
+        copy = scratch / app_dir.name
+        ignore = shutil.ignore_patterns("locale", "vendor", "__pycache__", "*.mo")
+        shutil.copytree(app_dir, copy, ignore=ignore)
+        (copy / "locale").mkdir()
+        copies[app_dir] = copy
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)])}
     subprocess.run(
-        [sys.executable, "-P", "-m", "django", "makemessages", "-l", "lt", "--no-location"],
-        cwd=copy,
+        [sys.executable, "-P", "-c", EXTRACT, *map(str, copies.values())],
         env=env,
         check=True,
         capture_output=True,
     )
-    catalogue = copy / "locale" / "lt" / "LC_MESSAGES" / "django.po"
-    if not catalogue.exists():
-        return set()
-    return {entry.msgid for entry in polib.pofile(str(catalogue)) if entry.msgid}
+    result = {}
+    for app_dir, copy in copies.items():
+        catalogue = copy / "locale" / "lt" / "LC_MESSAGES" / "django.po"
+        result[app_dir] = (
+            {entry.msgid for entry in polib.pofile(str(catalogue)) if entry.msgid}
+            if catalogue.exists()
+            else set()
+        )
+    return result
 
 
-@pytest.mark.parametrize("app_dir", our_app_dirs(), ids=lambda path: path.name)
-def test_catalogues_are_current_and_complete(app_dir: Path, tmp_path: Path) -> None:
-    expected = extracted_msgids(app_dir, tmp_path)
+@pytest.mark.parametrize("app_dir", project_app_dirs(), ids=lambda path: path.name)
+def test_catalogues_are_current_and_complete(
+    app_dir: Path, extracted: dict[Path, set[str]]
+) -> None:
+    expected = extracted[app_dir]
     problems = []
     for language in SHIPPED:
         path = app_dir / "locale" / language / "LC_MESSAGES" / "django.po"
@@ -78,7 +94,7 @@ def test_catalogues_are_current_and_complete(app_dir: Path, tmp_path: Path) -> N
 
 def test_placeholders_survive_translation() -> None:
     """msgfmt --check-format: a translation that drops %(name)s would crash at runtime."""
-    for app_dir in our_app_dirs():
+    for app_dir in project_app_dirs():
         for po in (app_dir / "locale").glob("*/LC_MESSAGES/django.po"):
             result = subprocess.run(
                 ["msgfmt", "--check-format", "-o", os.devnull, str(po)],
