@@ -24,7 +24,14 @@ def _raise_dropped(term: str | None) -> None:
     raise CanonicalizationError(f"the term {term!r} is not defined by the document's contexts")
 
 
+# Relative IRIs are resolved against this base (a reserved, never-resolvable host) so
+# that they can be recognised and refused after expansion.
+RELATIVE_BASE = "https://relative-iri.invalid/"
+
+
 def _is_absolute_or_blank(value: str) -> bool:
+    if value.startswith(RELATIVE_BASE):
+        return False
     return value.startswith("_:") or (":" in value and not value.startswith(":"))
 
 
@@ -50,7 +57,7 @@ def _check_expanded(node: Any) -> None:
 def _options() -> dict[str, Any]:
     return {
         "documentLoader": offline_document_loader,
-        "base": "",
+        "base": RELATIVE_BASE,
         "processingMode": "json-ld-1.1",
     }
 

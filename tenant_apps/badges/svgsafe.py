@@ -156,12 +156,11 @@ def sanitize_svg(data: bytes) -> bytes:
                 attributes[attr] = cleaned
         if tag == "use" and "href" not in attributes:
             return None
-        qualified = f"{{{SVG_NS}}}{tag}"
-        element = (
-            Element(qualified, attributes)
-            if target_parent is None
-            else SubElement(target_parent, qualified, attributes)
-        )
+        if target_parent is None:
+            # Plain names and an explicit xmlns: the output has no "ns0:" prefixes.
+            element = Element(tag, {"xmlns": SVG_NS, **attributes})
+        else:
+            element = SubElement(target_parent, tag, attributes)
         if tag in {"text", "tspan", "textPath", "title", "desc"}:
             element.text = source.text
         for child in source:
@@ -175,4 +174,4 @@ def sanitize_svg(data: bytes) -> bytes:
 
     clean = copy(root, None, 0)
     assert clean is not None  # noqa: S101 - the root was checked to be <svg> above
-    return tostring(clean, encoding="utf-8", xml_declaration=False, default_namespace=SVG_NS)
+    return tostring(clean, encoding="utf-8", xml_declaration=False)
