@@ -74,6 +74,15 @@ run: setup
 
 test: setup system-deps-test lint typecheck pytest
 
+# 1EdTech's Open Badges 2.0 validator in its own virtualenv (its pins are old): the
+# conformance tests run it by subprocess against a live test server.
+BADGECHECK := .data/badgecheck
+$(BADGECHECK)/.installed: scripts/badgecheck-requirements.txt $(VENV)/.installed
+	@rm -rf $(BADGECHECK) && $(PYTHON) -m venv $(BADGECHECK)
+	@$(VENV)/bin/uv pip install -q --python $(BADGECHECK)/bin/python --no-deps \
+		-r scripts/badgecheck-requirements.txt
+	@touch $@
+
 system-deps-test:
 	@scripts/system-deps.sh base test
 
@@ -85,11 +94,11 @@ typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy .
 
 # No connection pool in tests: pytest-django creates and drops the test database.
-pytest: setup
+pytest: setup $(BADGECHECK)/.installed
 	DB_POOL=0 $(VENV)/bin/pytest -q
 
 # Recreate the test database from scratch (use after rewriting an existing migration).
-test-fresh: setup
+test-fresh: setup $(BADGECHECK)/.installed
 	DB_POOL=0 $(VENV)/bin/pytest -q --create-db
 
 stop:
