@@ -234,7 +234,9 @@ class ApplicationForm(forms.Form):
         max_length=5000,
         help_text=_("Describe what you did and learned. Only you and the reviewers see this."),
     )
-    evidence_url = forms.URLField(label=_("Link to your work (optional)"), required=False)
+    evidence_url = forms.URLField(
+        label=_("Link to your work (optional)"), required=False, assume_scheme="https"
+    )
     evidence_file = forms.FileField(
         label=_("File (optional): PNG, JPEG or PDF, up to 10 MB"), required=False
     )
@@ -275,7 +277,7 @@ class ReviewForm(forms.Form):
 class IssuerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=160)
     email = forms.EmailField(label=_("Public contact email"))
-    url = forms.URLField(label=_("Website"), required=False)
+    url = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -200,7 +200,7 @@ def claim(request: TerritoryRequest, code: str = "") -> HttpResponse:
     territory = request.territory
     if territory is None:
         raise Http404
-    form = ClaimForm(request.POST or None, initial={"code": code})
+    form = ClaimForm(request.POST if request.method == "POST" else None, initial={"code": code})
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -235,7 +235,10 @@ def verify(request: TerritoryRequest) -> HttpResponse:
     if request.territory is None:
         raise Http404
     initial = {"url": request.GET.get("url", "")}
-    form = VerifyForm(request.POST or None, request.FILES or None, initial=initial)
+    posted = request.method == "POST"
+    form = VerifyForm(
+        request.POST if posted else None, request.FILES if posted else None, initial=initial
+    )
     result = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
