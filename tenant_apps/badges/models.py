@@ -35,22 +35,18 @@ class Issuer(models.Model):
         TERRITORY = "territory", _("Territory")
         PROVIDER = "provider", _("Provider")
 
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    slug = models.SlugField(_("address"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=160)
-    description = models.TextField(_("description"), blank=True)
-    url = models.URLField(_("website"), blank=True)
-    email = models.EmailField(
-        _("contact email"),
-        help_text=_("A public contact address of the organisation, shown in every badge."),
-    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    url = models.URLField(blank=True)
+    # A public contact address of the organisation: Open Badges 2.0 requires one.
+    email = models.EmailField()
     provider_id = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("issuer")
-        verbose_name_plural = _("issuers")
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -107,17 +103,17 @@ class BadgeClass(models.Model):
     """A badge that can be earned: what it recognises and how it is earned."""
 
     class ImageSource(models.TextChoices):
-        PNG = "png", _("Uploaded PNG")
-        SVG = "svg", _("Uploaded SVG")
-        TEMPLATE = "template", _("Made from a template")
+        PNG = "png"
+        SVG = "svg"
+        TEMPLATE = "template"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="badge_classes")
-    name = models.CharField(_("name"), max_length=120)
-    description = models.TextField(_("description"))
-    criteria_narrative = models.TextField(_("how to earn it"))
-    criteria_requirements = models.JSONField(_("requirements"), default=list, blank=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField()
+    criteria_narrative = models.TextField()
+    criteria_requirements = models.JSONField(default=list, blank=True)
     # The image as uploaded (PNG, or sanitised SVG) or generated (SVG), and a PNG
     # rendition of it: baked PNG downloads need a PNG whatever was uploaded.
     image = models.FileField(upload_to=territory_upload_to("badges"), max_length=255)
@@ -128,25 +124,19 @@ class BadgeClass(models.Model):
     # [{"name", "url", "framework", "code"}]: ESCO skills, EntreComp, DigComp...
     alignments = models.JSONField(default=list, blank=True)
     expires_after_days = models.PositiveIntegerField(
-        _("valid for (days)"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(36500)],
-        help_text=_("Leave empty for a badge that does not expire."),
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(36500)]
     )
-    accepts_applications = models.BooleanField(_("learners may apply with evidence"), default=True)
+    accepts_applications = models.BooleanField(default=True)
     # A meta badge is awarded automatically to whoever holds all of these.
     required_badges = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="meta_badges"
     )
-    is_archived = models.BooleanField(_("archived"), default=False)
+    is_archived = models.BooleanField(default=False)
     created_by_user_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("badge")
-        verbose_name_plural = _("badges")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -210,8 +200,6 @@ class Award(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("award")
-        verbose_name_plural = _("awards")
         ordering = ["-issued_on"]
         constraints = [
             models.UniqueConstraint(
@@ -253,9 +241,9 @@ class Application(models.Model):
         BadgeClass, on_delete=models.PROTECT, related_name="applications"
     )
     applicant_user_id = models.BigIntegerField(db_index=True)
-    statement = models.TextField(_("what you did"))
+    statement = models.TextField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
-    reviewer_comment = models.TextField(_("comment for the learner"), blank=True)
+    reviewer_comment = models.TextField(blank=True)
     reviewed_by_user_id = models.BigIntegerField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     award = models.OneToOneField(
@@ -265,8 +253,6 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("application")
-        verbose_name_plural = _("applications")
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -293,8 +279,8 @@ class Evidence(models.Model):
     are served only through a view that checks the reader is the learner or a reviewer."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
-    note = models.TextField(_("note"), blank=True)
-    url = models.URLField(_("link"), blank=True)
+    note = models.TextField(blank=True)
+    url = models.URLField(blank=True)
     file = models.FileField(
         storage=_evidence_storage,
         upload_to=territory_upload_to("evidence"),
@@ -321,12 +307,12 @@ class ClaimCode(models.Model):
         BadgeClass, on_delete=models.PROTECT, related_name="claim_codes"
     )
     code = models.CharField(max_length=32, unique=True)
-    label = models.CharField(_("event or note"), max_length=120, blank=True)
+    label = models.CharField(max_length=120, blank=True)
     batch = models.UUIDField(null=True, blank=True, db_index=True)
     single_use = models.BooleanField(default=False)
-    valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
-    valid_until = models.DateTimeField(_("valid until"))
-    max_uses = models.PositiveIntegerField(_("maximum number of claims"), null=True, blank=True)
+    valid_from = models.DateTimeField(default=timezone.now)
+    valid_until = models.DateTimeField()
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
     use_count = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
     created_by_user_id = models.BigIntegerField(null=True, blank=True)

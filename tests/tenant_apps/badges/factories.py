@@ -22,7 +22,9 @@ def in_territory(territory: Territory) -> Iterator[Territory]:
         yield territory
 
 
-def png_bytes(size: tuple[int, int] = (128, 128), color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+def png_bytes(
+    size: tuple[int, int] = (128, 128), color: tuple[int, int, int] = (200, 30, 30)
+) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, "PNG")
     return out.getvalue()

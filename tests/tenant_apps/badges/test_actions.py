@@ -240,7 +240,10 @@ def test_application_review_cycle(territory_a: Territory, user: Callable[[str], 
             acting_user=user("anna"),
         )
         actions.resubmit_application(
-            application=application, user=user("ada"), statement="I did it, photo attached", evidence=[]
+            application=application,
+            user=user("ada"),
+            statement="I did it, photo attached",
+            evidence=[],
         )
         approved = actions.review_application(
             territory=territory_a,
@@ -267,7 +270,10 @@ def test_provider_issuer_has_a_path_did(territory_a: Territory) -> None:
             territory=territory_a, name="Makers Club", email="hi@makers.example"
         )
         assert issuer.kind == "provider" and issuer.slug == "makers-club"
-        assert identity.issuer_did(territory_a, issuer) == "did:web:aurora.localhost:issuers:makers-club"
+        assert (
+            identity.issuer_did(territory_a, issuer)
+            == "did:web:aurora.localhost:issuers:makers-club"
+        )
         badge = make_badge(territory_a, issuer=issuer)
         made = award(territory_a, badge)
         assert made.credential["proof"]["verificationMethod"] == (

@@ -28,7 +28,7 @@ def test_altered_png_is_detected() -> None:
 
 
 def test_svg_round_trip_even_with_cdata_terminator_in_the_payload() -> None:
-    svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>'
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4"/></svg>'
     payload = '{"narrative": "a ]]> b"}'
     baked = baking.bake_svg(svg, payload, "http://aurora.localhost/ob/v2/assertions/x")
     assert b'xmlns:openbadges="http://openbadges.org"' in baked

@@ -35,6 +35,12 @@ def test_award_badge_refuses_unknown_input(territory_a: Territory) -> None:
         call_command("award_badge", territory="borealis", badge=badge.slug, email="a@example.org")
     with pytest.raises(CommandError, match="not an email"):
         call_command("award_badge", territory="aurora", badge=badge.slug, email="nope")
-    call_command("award_badge", territory="aurora", badge=badge.slug, email="a@example.org", stdout=io.StringIO())
+    call_command(
+        "award_badge",
+        territory="aurora",
+        badge=badge.slug,
+        email="a@example.org",
+        stdout=io.StringIO(),
+    )
     with pytest.raises(CommandError, match="already holds"):
         call_command("award_badge", territory="aurora", badge=badge.slug, email="a@example.org")

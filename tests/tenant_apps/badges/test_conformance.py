@@ -73,7 +73,9 @@ def live_network(django_db_setup: None, django_db_blocker: Any) -> Iterator[Live
                 territory=territory, award=awards["revoked"], reason="Mistake", acting_user=None
             )
             # Rotation: the old key stays in the DID document; new awards use the new key.
-            actions.rotate_issuer_key(territory=territory, issuer=svg_badge.issuer, acting_user=None)
+            actions.rotate_issuer_key(
+                territory=territory, issuer=svg_badge.issuer, acting_user=None
+            )
             awards["after_rotation"] = award(territory, svg_badge, "rotated@conformance.example")
             urls = {name: identity.ob2_assertion_url(territory, a) for name, a in awards.items()}
             urls.update(
@@ -158,14 +160,24 @@ def text_of(png: bytes, keyword: bytes) -> str:
     raise AssertionError(f"no iTXt {keyword!r}")
 
 
-def test_badgecheck_accepts_hosted_baked_png_and_baked_svg(live_network: Live, tmp_path: Path) -> None:
+def test_badgecheck_accepts_hosted_baked_png_and_baked_svg(
+    live_network: Live, tmp_path: Path
+) -> None:
     recipient = {"email": RECIPIENT}
-    cases = [
+    cases: list[dict[str, Any]] = [
         {"name": "hosted", "url": live_network.urls["valid"], "recipient": recipient},
         {"name": "hosted-provider", "url": live_network.urls["png"], "recipient": recipient},
         {"name": "after-rotation", "url": live_network.urls["after_rotation"]},
-        {"name": "png", "file": str(download(live_network, "valid.ob2.png", tmp_path)), "recipient": recipient},
-        {"name": "svg", "file": str(download(live_network, "valid.ob2.svg", tmp_path)), "recipient": recipient},
+        {
+            "name": "png",
+            "file": str(download(live_network, "valid.ob2.png", tmp_path)),
+            "recipient": recipient,
+        },
+        {
+            "name": "svg",
+            "file": str(download(live_network, "valid.ob2.svg", tmp_path)),
+            "recipient": recipient,
+        },
         {"name": "png-of-png-badge", "file": str(download(live_network, "png.ob2.png", tmp_path))},
         {"name": "svg-of-png-badge", "file": str(download(live_network, "png.ob2.svg", tmp_path))},
         {"name": "baked-url", "url": live_network.urls["valid.ob2.png"]},
@@ -188,8 +200,12 @@ def test_badgecheck_refuses_wrong_recipient_revoked_expired_and_tampered(
     corrupted = tmp_path / "corrupted.png"
     corrupted.write_bytes(baked.replace(b"sha256$", b"sha256#", 1))  # CRC no longer matches
     unhosted = {k: v for k, v in assertion.items() if k != "id"}
-    cases = [
-        {"name": "wrong-recipient", "url": live_network.urls["valid"], "recipient": {"email": "someone.else@example.org"}},
+    cases: list[dict[str, Any]] = [
+        {
+            "name": "wrong-recipient",
+            "url": live_network.urls["valid"],
+            "recipient": {"email": "someone.else@example.org"},
+        },
         {"name": "revoked", "url": live_network.urls["revoked"]},
         {"name": "expired", "url": live_network.urls["expired"]},
         {"name": "forged-id", "file": str(forged_png)},
@@ -222,7 +238,9 @@ def test_ob3_credentials_verify_independently(live_network: Live) -> None:
     for name in ("valid", "png", "after_rotation"):
         report = verifier.verify(live_network.credentials[name])
         assert report.valid, (name, report.errors)
-    assert live_network.credentials["after_rotation"]["proof"]["verificationMethod"].endswith("#key-2")
+    assert live_network.credentials["after_rotation"]["proof"]["verificationMethod"].endswith(
+        "#key-2"
+    )
     assert live_network.credentials["valid"]["proof"]["verificationMethod"].endswith("#key-1")
 
 

@@ -34,6 +34,9 @@ def test_rotation_keeps_old_keys(territory_a: Territory) -> None:
         issuer = actions.ensure_territory_issuer(territory_a)
         first = keys.active_key(issuer)
         assert keys.active_key(issuer).pk == first.pk
-        assert actions.rotate_issuer_key(territory=territory_a, issuer=issuer, acting_user=None) == "key-2"
+        assert (
+            actions.rotate_issuer_key(territory=territory_a, issuer=issuer, acting_user=None)
+            == "key-2"
+        )
         assert keys.active_key(issuer).number == 2
         assert IssuerKey.objects.filter(issuer=issuer).count() == 2

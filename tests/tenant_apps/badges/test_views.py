@@ -37,17 +37,23 @@ def test_verify_by_url_json_and_image_with_email_check(
     assert "The email does not match" in page
     credential_json = json.dumps(made.credential)
     page = verify(client, json=credential_json, email="ADA@example.org")
-    assert "This badge is valid." in page and "Open Badges 3.0" in page and "The email matches" in page
+    assert (
+        "This badge is valid." in page and "Open Badges 3.0" in page and "The email matches" in page
+    )
     png = client.get(f"/badges/awards/{made.uuid}/download/ob2.png").content
     page = client.post(
         "/badges/verify/", {"image": SimpleUploadedFile("b.png", png, content_type="image/png")}
     ).content.decode()
     assert "This badge is valid." in page and "Open Badges 2.0" in page
     svg = client.get(f"/badges/awards/{made.uuid}/download/ob2.svg").content
-    page = client.post("/badges/verify/", {"image": SimpleUploadedFile("b.svg", svg)}).content.decode()
+    page = client.post(
+        "/badges/verify/", {"image": SimpleUploadedFile("b.svg", svg)}
+    ).content.decode()
     assert "This badge is valid." in page
     ob3 = client.get(f"/badges/awards/{made.uuid}/download/ob3.png").content
-    page = client.post("/badges/verify/", {"image": SimpleUploadedFile("c.png", ob3)}).content.decode()
+    page = client.post(
+        "/badges/verify/", {"image": SimpleUploadedFile("c.png", ob3)}
+    ).content.decode()
     assert "This badge is valid." in page and "Open Badges 3.0" in page
 
 
@@ -58,7 +64,9 @@ def test_verify_detects_tampered_revoked_expired_and_foreign(
         badge = make_badge(territory_a)
         made = award(territory_a, badge)
         revoked = award(territory_a, badge, "r@example.org")
-        actions.revoke_award(territory=territory_a, award=revoked, reason="Cheated", acting_user=None)
+        actions.revoke_award(
+            territory=territory_a, award=revoked, reason="Cheated", acting_user=None
+        )
         now = timezone.now()
         expired = award(
             territory_a,
@@ -93,7 +101,10 @@ def test_verify_detects_tampered_revoked_expired_and_foreign(
 
 
 def test_apply_with_evidence_that_only_applicant_and_reviewers_can_open(
-    territory_a: Territory, territory_b: Territory, client_for: ClientFor, user: Callable[[str], User]
+    territory_a: Territory,
+    territory_b: Territory,
+    client_for: ClientFor,
+    user: Callable[[str], User],
 ) -> None:
     with in_territory(territory_a):
         badge = make_badge(territory_a)
@@ -102,7 +113,11 @@ def test_apply_with_evidence_that_only_applicant_and_reviewers_can_open(
     pdf = SimpleUploadedFile("work.pdf", b"%PDF-1.4 my work", content_type="application/pdf")
     response = ada.post(
         f"/badges/{badge.slug}/apply/",
-        {"statement": "I built a robot", "evidence_url": "https://example.org/robot", "evidence_file": pdf},
+        {
+            "statement": "I built a robot",
+            "evidence_url": "https://example.org/robot",
+            "evidence_file": pdf,
+        },
     )
     assert response.status_code == 302
     with in_territory(territory_a):
@@ -181,7 +196,9 @@ def test_award_page_shows_downloads_only_to_the_recipient(
     assert str(made.uuid) in ada.get("/badges/mine/").content.decode()
 
 
-def test_badge_png_is_baked_from_a_real_image(territory_a: Territory, client_for: ClientFor) -> None:
+def test_badge_png_is_baked_from_a_real_image(
+    territory_a: Territory, client_for: ClientFor
+) -> None:
     with in_territory(territory_a):
         made = award(territory_a, make_badge(territory_a))
     png = client_for(territory_a).get(f"/badges/awards/{made.uuid}/download/ob2.png").content

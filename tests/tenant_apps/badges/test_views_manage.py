@@ -22,7 +22,10 @@ def signed_in(client_for: ClientFor, territory: Territory, user: User):
 
 
 def test_only_admins_manage_and_only_their_own_territory(
-    territory_a: Territory, territory_b: Territory, client_for: ClientFor, user: Callable[[str], User]
+    territory_a: Territory,
+    territory_b: Territory,
+    client_for: ClientFor,
+    user: Callable[[str], User],
 ) -> None:
     with in_territory(territory_a):
         badge = make_badge(territory_a)
@@ -32,10 +35,14 @@ def test_only_admins_manage_and_only_their_own_territory(
     alan = signed_in(client_for, territory_a, user("alan"))  # provider staff, no provider yet
     assert badge.name not in alan.get("/manage/badges/").content.decode()
     assert alan.get(f"/manage/badges/{badge.slug}/").status_code == 404
-    assert alan.post(f"/manage/badges/awards/{made.uuid}/revoke/", {"reason": "x"}).status_code == 404
+    assert (
+        alan.post(f"/manage/badges/awards/{made.uuid}/revoke/", {"reason": "x"}).status_code == 404
+    )
     bruno = signed_in(client_for, territory_b, user("bruno"))
     assert bruno.get(f"/manage/badges/{badge.slug}/").status_code == 404
-    assert bruno.post(f"/manage/badges/awards/{made.uuid}/revoke/", {"reason": "x"}).status_code == 404
+    assert (
+        bruno.post(f"/manage/badges/awards/{made.uuid}/revoke/", {"reason": "x"}).status_code == 404
+    )
     # bruno's session does not exist on aurora's host at all.
     stolen = client_for(territory_a)
     stolen.cookies = bruno.cookies
@@ -92,7 +99,10 @@ def test_admin_creates_a_badge_from_the_template_and_awards_it(
     assert again.status_code == 400 and "already holds" in again.content.decode()
     with in_territory(territory_a):
         made = Award.objects.get(badge_class=badge)
-    assert anna.post(f"/manage/badges/awards/{made.uuid}/revoke/", {"reason": "Typo"}).status_code == 302
+    assert (
+        anna.post(f"/manage/badges/awards/{made.uuid}/revoke/", {"reason": "Typo"}).status_code
+        == 302
+    )
     with in_territory(territory_a):
         made.refresh_from_db()
         assert made.revocation_reason == "Typo"
@@ -121,7 +131,9 @@ def test_bulk_award_previews_errors_per_row_then_awards(
     done = anna.post(f"/manage/badges/{badge.slug}/bulk/", {"confirm": confirm})
     assert done.status_code == 302
     with in_territory(territory_a):
-        emails = set(Award.objects.filter(badge_class=badge).values_list("recipient_email", flat=True))
+        emails = set(
+            Award.objects.filter(badge_class=badge).values_list("recipient_email", flat=True)
+        )
         assert emails == {"holder@example.org", "ada@example.org", "new@example.org"}
     forged = anna.post(f"/manage/badges/{badge.slug}/bulk/", {"confirm": confirm + "x"})
     assert forged.status_code == 302
@@ -140,7 +152,13 @@ def test_claim_codes_with_qr_and_a_printable_sheet(
     fmt = "%Y-%m-%dT%H:%M"
     response = anna.post(
         f"/manage/badges/{badge.slug}/codes/",
-        {"label": "Fair", "valid_from": start.strftime(fmt), "valid_until": end.strftime(fmt), "kind": "shared", "max_uses": "50"},
+        {
+            "label": "Fair",
+            "valid_from": start.strftime(fmt),
+            "valid_until": end.strftime(fmt),
+            "kind": "shared",
+            "max_uses": "50",
+        },
     )
     assert response.status_code == 302
     with in_territory(territory_a):
@@ -152,12 +170,17 @@ def test_claim_codes_with_qr_and_a_printable_sheet(
     assert qr["Content-Type"] == "image/png" and qr.content.startswith(b"\x89PNG")
     response = anna.post(
         f"/manage/badges/{badge.slug}/codes/",
-        {"valid_from": start.strftime(fmt), "valid_until": end.strftime(fmt), "kind": "single", "count": "12"},
+        {
+            "valid_from": start.strftime(fmt),
+            "valid_until": end.strftime(fmt),
+            "kind": "single",
+            "count": "12",
+        },
     )
     assert response.status_code == 302
-    batch_code = ClaimCode.objects.none()
     with in_territory(territory_a):
         batch_code = ClaimCode.objects.filter(badge_class=badge, single_use=True).first()
+    assert batch_code is not None
     sheet = anna.get(f"/manage/badges/codes/{batch_code.pk}/").content.decode()
     assert sheet.count('class="claim-code"') == 12
     csv_text = anna.get(f"/manage/badges/codes/{batch_code.pk}/codes.csv").content.decode()

@@ -26,6 +26,7 @@ from django_tenants.utils import schema_context
 
 from shared_apps.audit.models import AuditEntry
 from tenants.actions import provision_territory
+from tenants.db import tenant_connection
 from tenants.models import Territory
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -74,7 +75,7 @@ def live_territory() -> Iterator[tuple[Territory, int]]:
         try:
             yield territory, port
         finally:
-            connection.set_schema_to_public()
+            tenant_connection().set_schema_to_public()
             drop_territory()
 
 
@@ -103,13 +104,15 @@ def gunicorn(port: int) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310
                     if response.status == 200:
                         break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     process.kill()
-                    raise RuntimeError(process.stderr.read().decode() if process.stderr else "") from None
+                    raise RuntimeError(
+                        process.stderr.read().decode() if process.stderr else ""
+                    ) from None
                 time.sleep(0.2)
         yield base
     finally:
@@ -122,18 +125,18 @@ def gunicorn(port: int) -> Iterator[str]:
 
 def _database_url() -> str:
     settings = connection.settings_dict
-    return (
-        f"postgis://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-    )
+    return f"postgis://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
 def fetch(base: str, url: str, accept: str = "application/json") -> tuple[int, bytes]:
     """GET an absolute URL of the live network (its host goes in the Host header)."""
     _scheme, _sep, rest = url.partition("://")
     host, _sep, path = rest.partition("/")
-    request = urllib.request.Request(f"{base}/{path}", headers={"Host": host, "Accept": accept})
+    request = urllib.request.Request(  # noqa: S310 - loopback test server
+        f"{base}/{path}", headers={"Host": host, "Accept": accept}
+    )
     try:
-        with urllib.request.urlopen(request, timeout=20) as response:
+        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
