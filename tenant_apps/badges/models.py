@@ -88,7 +88,7 @@ class IssuerKey(models.Model):
         ordering = ["issuer", "number"]
 
     def __str__(self) -> str:
-        return f"{self.issuer.slug}#{self.key_id}"
+        return f"issuer {self.issuer_id} {self.key_id}"
 
     def __repr__(self) -> str:
         # Never the key material, even encrypted.

@@ -40,3 +40,41 @@ def test_rotation_keeps_old_keys(territory_a: Territory) -> None:
         )
         assert keys.active_key(issuer).number == 2
         assert IssuerKey.objects.filter(issuer=issuer).count() == 2
+
+
+def test_private_keys_never_appear_in_pages_documents_or_logs(
+    territory_a, client_for, user, caplog
+) -> None:
+    import base64
+    import logging
+
+    from tenant_apps.badges.multibase import b58encode
+    from tests.tenant_apps.badges.factories import award, make_badge
+
+    caplog.set_level(logging.DEBUG)
+    with in_territory(territory_a):
+        made = award(territory_a, make_badge(territory_a))
+        issuer = made.badge_class.issuer
+        key = keys.active_key(issuer)
+        raw = keys._raw_private(keys.private_key_of(key))
+        sealed = bytes(key.private_key_encrypted)
+    forms = set()
+    for secret in (raw, sealed):
+        forms |= {secret.hex(), base64.b64encode(secret).decode(), b58encode(secret)}
+        forms.add(base64.urlsafe_b64encode(secret).decode().rstrip("="))
+    anna = client_for(territory_a)
+    anna.sign_in(user("anna"))
+    pages = [
+        "/.well-known/did.json",
+        f"/ob/v3/credentials/{made.uuid}",
+        f"/ob/v2/assertions/{made.uuid}",
+        made.credential["credentialStatus"]["statusListCredential"].split("localhost", 1)[1],
+        f"/badges/awards/{made.uuid}/download/ob3.json",
+        "/manage/badges/issuers/",
+        f"/manage/badges/issuers/{issuer.slug}/",
+        "/api/territory/",
+    ]
+    text = "\n".join(anna.get(page).content.decode("utf-8", "replace") for page in pages)
+    text += "\n" + caplog.text + "\n" + repr(key) + str(key)
+    for form in forms:
+        assert form not in text
