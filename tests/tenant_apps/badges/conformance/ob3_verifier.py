@@ -138,10 +138,9 @@ class OB3Verifier:
             if not status_report.valid:
                 report.errors.append(f"status list: {status_report.errors}")
             encoded = status_credential["credentialSubject"]["encodedList"]
-            assert encoded[0] == "u"
-            bits = gzip.decompress(
-                base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded) % 4))
-            )
+            assert encoded[0] == "u"  # multibase base64url, no padding
+            body = encoded[1:]
+            bits = gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
             index = int(status["statusListIndex"])
             if bits[index // 8] & (0x80 >> (index % 8)):
                 report.errors.append("revoked")
