@@ -117,7 +117,9 @@ def from_template(*, label: str, primary: str, accent: str, shape: str = "circle
         shape = "circle"
     text_color = text_color_on(primary)
     lines = _wrap(label) or ["★"]
-    size = 60 if max(len(line) for line in lines) <= 10 else 46
+    # Bold DejaVu Sans is about 0.62 em wide per character: fit the longest line.
+    usable = {"star": 250, "shield": 290}.get(shape, 320)
+    size = max(22, min(60, int(usable / (0.62 * max(len(line) for line in lines)))))
     first_y = 270 - (len(lines) - 1) * size * 0.6
     tspans = "".join(
         f'<tspan x="256" y="{first_y + i * size * 1.2:.0f}">{escape(line)}</tspan>'
