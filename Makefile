@@ -68,7 +68,8 @@ setup: system-deps $(VENV)/.installed $(VENDOR) messages db
 run: setup
 	@scripts/db.sh ensure $(DB_NAME)
 	@$(PY) manage.py migrate_schemas --noinput -v 0
-	@$(PY) manage.py load_demo
+	@# Same PLATFORM_PORT as the server: the demo's signed badges carry their URLs.
+	@PLATFORM_PORT=$(PORT) $(PY) manage.py load_demo
 	@echo "Serving the network on http://localhost:$(PORT) (territories on http://<slug>.localhost:$(PORT))"
 	@DEBUG=1 PLATFORM_PORT=$(PORT) $(PY) manage.py runserver 0.0.0.0:$(PORT)
 

@@ -17,6 +17,21 @@ from tenants.models import Territory
 logger = logging.getLogger(__name__)
 
 
+UPDATED_FIELDS = [
+    "badge_name",
+    "badge_description",
+    "issuer_name",
+    "image_url",
+    "award_url",
+    "assertion_url",
+    "credential_url",
+    "issued_on",
+    "expires_on",
+    "revoked_at",
+    "revocation_reason",
+]
+
+
 def index_awards(*, territory_id: int, award_ids: Sequence[int]) -> int:
     """Copy the awards' public facts into the index (insert or update). Returns the
     number of rows written. Safe to repeat: the territory's awards are the truth."""
@@ -56,15 +71,23 @@ def index_awards(*, territory_id: int, award_ids: Sequence[int]) -> int:
         email.lower(): pk
         for email, pk in User.objects.filter(email__in=emails).values_list("email", "pk")
     }
-    with transaction.atomic():
-        for row in rows:
-            email = str(row.pop("recipient_email"))
-            user_id = row.pop("recipient_user_id") or users_by_email.get(email)
-            BackpackEntry.objects.update_or_create(
-                territory=territory,
-                award_uuid=row.pop("award_uuid"),
-                defaults={**row, "user_id": user_id, "email_digest": email_digest(email)},
+    entries = []
+    for row in rows:
+        email = str(row.pop("recipient_email"))
+        user_id = row.pop("recipient_user_id") or users_by_email.get(email)
+        entries.append(
+            BackpackEntry(
+                territory=territory, user_id=user_id, email_digest=email_digest(email), **row
             )
+        )
+    # One upsert for the batch (a festival awards a thousand at once). The owner's
+    # sharing choice (is_public, share_token) is never overwritten.
+    BackpackEntry.objects.bulk_create(
+        entries,
+        update_conflicts=True,
+        unique_fields=["territory", "award_uuid"],
+        update_fields=[*UPDATED_FIELDS, "user", "email_digest", "updated_at"],
+    )
     return len(rows)
 
 
