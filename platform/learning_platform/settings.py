@@ -134,8 +134,13 @@ WSGI_APPLICATION = "learning_platform.wsgi.application"
 # ---------------------------------------------------------------------------
 # Database: PostgreSQL + PostGIS behind django-tenants' schema-switching backend
 # ---------------------------------------------------------------------------
+# The default follows PGPORT, as the Makefile does: a command run by hand in a worktree
+# (pytest, manage.py) must reach that worktree's own cluster, never another one.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default="postgis://postgres@127.0.0.1:55432/cities"),
+    "default": env.db_url(
+        "DATABASE_URL",
+        default=f"postgis://postgres@127.0.0.1:{env.str('PGPORT', default='55432')}/cities",
+    ),
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="cities_test")}
