@@ -68,11 +68,21 @@ setup: system-deps $(VENV)/.installed $(VENDOR) messages db
 run: setup
 	@scripts/db.sh ensure $(DB_NAME)
 	@$(PY) manage.py migrate_schemas --noinput -v 0
-	@$(PY) manage.py load_demo
+	@# Same PLATFORM_PORT as the server: the demo's signed badges carry their URLs.
+	@PLATFORM_PORT=$(PORT) $(PY) manage.py load_demo
 	@echo "Serving the network on http://localhost:$(PORT) (territories on http://<slug>.localhost:$(PORT))"
 	@DEBUG=1 PLATFORM_PORT=$(PORT) $(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 test: setup system-deps-test lint typecheck pytest
+
+# 1EdTech's Open Badges 2.0 validator in its own virtualenv (its pins are old): the
+# conformance tests run it by subprocess against a live test server.
+BADGECHECK := .data/badgecheck
+$(BADGECHECK)/.installed: scripts/badgecheck-requirements.txt $(VENV)/.installed
+	@rm -rf $(BADGECHECK) && $(PYTHON) -m venv $(BADGECHECK)
+	@$(VENV)/bin/uv pip install -q --python $(BADGECHECK)/bin/python --no-deps \
+		-r scripts/badgecheck-requirements.txt
+	@touch $@
 
 system-deps-test:
 	@scripts/system-deps.sh base test
@@ -85,11 +95,11 @@ typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy .
 
 # No connection pool in tests: pytest-django creates and drops the test database.
-pytest: setup
+pytest: setup $(BADGECHECK)/.installed
 	DB_POOL=0 $(VENV)/bin/pytest -q
 
 # Recreate the test database from scratch (use after rewriting an existing migration).
-test-fresh: setup
+test-fresh: setup $(BADGECHECK)/.installed
 	DB_POOL=0 $(VENV)/bin/pytest -q --create-db
 
 stop:

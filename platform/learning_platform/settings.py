@@ -20,9 +20,9 @@ if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
 
 
-def _local_secret_key() -> str:
+def _local_secret_key(name: str = "secret_key") -> str:
     """A per-checkout key kept out of the repository, for development and tests."""
-    path = DATA_DIR / "secret_key"
+    path = DATA_DIR / name
     if not path.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
@@ -70,6 +70,7 @@ SHARED_APPS = [
     "shared_apps.accounts",
     "shared_apps.audit",
     "shared_apps.network",
+    "shared_apps.backpack",
 ]
 
 TENANT_APPS = [
@@ -79,6 +80,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "tenant_apps.home",
     "tenant_apps.manage",
+    "tenant_apps.badges",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -132,8 +134,13 @@ WSGI_APPLICATION = "learning_platform.wsgi.application"
 # ---------------------------------------------------------------------------
 # Database: PostgreSQL + PostGIS behind django-tenants' schema-switching backend
 # ---------------------------------------------------------------------------
+# The default follows PGPORT, as the Makefile does: a command run by hand in a worktree
+# (pytest, manage.py) must reach that worktree's own cluster, never another one.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default="postgis://postgres@127.0.0.1:55432/cities"),
+    "default": env.db_url(
+        "DATABASE_URL",
+        default=f"postgis://postgres@127.0.0.1:{env.str('PGPORT', default='55432')}/cities",
+    ),
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="cities_test")}
@@ -225,8 +232,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(DATA_DIR / "media"))
+# Files that must never have a public URL (badge evidence): served only by views that
+# check who is asking. Production points this at a private bucket or folder.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(DATA_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": "/private/"},
+    },
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE",
@@ -283,6 +297,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# ---------------------------------------------------------------------------
+# Open Badges: issuers' private signing keys are stored encrypted with a key derived
+# from this secret (set it in production, and keep it apart from the database backups).
+# ---------------------------------------------------------------------------
+BADGES_KEY_SECRET = env.str("BADGES_KEY_SECRET", default="") or _local_secret_key(
+    "badges_key_secret"
+)
 
 # ---------------------------------------------------------------------------
 # Email

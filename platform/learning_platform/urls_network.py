@@ -7,6 +7,7 @@ from learning_platform.urls_common import urlpatterns as common_urlpatterns
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("shared_apps.network.urls")),
+    path("backpack/", include("shared_apps.backpack.urls")),
     # Django admin for platform staff only; it does not exist on territory hosts.
     path("admin/", admin.site.urls),
     *common_urlpatterns,

@@ -8,12 +8,13 @@ from shared_apps.accounts.models import User
 from tenants.models import Territory
 from tests.conftest import ClientFor
 
-# The host's territory comes from the route cache after the first request, and no
-# section reads the schema yet (apps that register home sections raise this pin, by a
-# constant).
-VISITOR_HOME_QUERIES = 0
+# The host's territory comes from the route cache after the first request; apps that
+# register home sections raise these pins, by a constant. Badges: search_path to the
+# territory (visitors) and one query for the badges section.
+BADGES_SECTION_QUERIES = 1
+VISITOR_HOME_QUERIES = 1 + BADGES_SECTION_QUERIES
 # search_path to the territory, the session, the account and the membership check.
-MEMBER_HOME_QUERIES = 4
+MEMBER_HOME_QUERIES = 4 + BADGES_SECTION_QUERIES
 
 
 def test_home_is_branded_and_honest_about_empty_sections(
@@ -66,7 +67,8 @@ def test_member_home_query_count(
 def test_first_visit_resolves_the_host_with_one_query(
     territory_a: Territory, client_for: ClientFor, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
-    with django_assert_num_queries(2):  # search_path to public, the domain lookup
+    # search_path to public, the domain lookup (then the sections, as on any visit)
+    with django_assert_num_queries(2 + VISITOR_HOME_QUERIES):
         assert client_for(territory_a).get("/").status_code == 200
 
 

@@ -1,0 +1,105 @@
+"""Writes to the backpack index. Called after the territory's transaction commits."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django_tenants.utils import tenant_context
+
+from shared_apps.accounts.models import User
+from shared_apps.backpack.models import BackpackEntry, email_digest
+from shared_apps.backpack.selectors import owned_entry
+from tenants.models import Territory
+
+logger = logging.getLogger(__name__)
+
+
+UPDATED_FIELDS = [
+    "badge_name",
+    "badge_description",
+    "issuer_name",
+    "image_url",
+    "award_url",
+    "assertion_url",
+    "credential_url",
+    "issued_on",
+    "expires_on",
+    "revoked_at",
+    "revocation_reason",
+]
+
+
+def index_awards(*, territory_id: int, award_ids: Sequence[int]) -> int:
+    """Copy the awards' public facts into the index (insert or update). Returns the
+    number of rows written. Safe to repeat: the territory's awards are the truth."""
+    from tenant_apps.badges import identity
+    from tenant_apps.badges.models import Award
+
+    territory = Territory.objects.get(pk=territory_id)
+    with tenant_context(territory):
+        awards = list(
+            Award.objects.filter(pk__in=list(award_ids)).select_related(
+                "badge_class", "badge_class__issuer"
+            )
+        )
+        rows: list[dict[str, Any]] = []
+        for award in awards:
+            badge = award.badge_class
+            rows.append(
+                {
+                    "award_uuid": award.uuid,
+                    "recipient_email": award.recipient_email,
+                    "recipient_user_id": award.recipient_user_id,
+                    "badge_name": badge.name,
+                    "badge_description": badge.description[:2000],
+                    "issuer_name": badge.issuer.name,
+                    "image_url": identity.badge_image_url(territory, badge, "png"),
+                    "award_url": identity.award_page_url(territory, award),
+                    "assertion_url": identity.ob2_assertion_url(territory, award),
+                    "credential_url": identity.ob3_credential_url(territory, award),
+                    "issued_on": award.issued_on,
+                    "expires_on": award.expires_on,
+                    "revoked_at": award.revoked_at,
+                    "revocation_reason": award.revocation_reason,
+                }
+            )
+    emails = {row["recipient_email"] for row in rows if row["recipient_user_id"] is None}
+    users_by_email = {
+        email.lower(): pk
+        for email, pk in User.objects.filter(email__in=emails).values_list("email", "pk")
+    }
+    entries = []
+    for row in rows:
+        email = str(row.pop("recipient_email"))
+        user_id = row.pop("recipient_user_id") or users_by_email.get(email)
+        entries.append(
+            BackpackEntry(
+                territory=territory, user_id=user_id, email_digest=email_digest(email), **row
+            )
+        )
+    # One upsert for the batch (a festival awards a thousand at once). The owner's
+    # sharing choice (is_public, share_token) is never overwritten.
+    BackpackEntry.objects.bulk_create(
+        entries,
+        update_conflicts=True,
+        unique_fields=["territory", "award_uuid"],
+        update_fields=[*UPDATED_FIELDS, "user", "email_digest", "updated_at"],
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def set_sharing(*, user: User, entry_id: int, public: bool) -> BackpackEntry:
+    """The owner turns the public share page of one badge on or off. Turning it off
+    and on again gives a new address, so an old link stops working for good."""
+    entry = owned_entry(user, entry_id, for_update=True)
+    if entry.is_public and not public:
+        from shared_apps.backpack.models import new_share_token
+
+        entry.share_token = new_share_token()
+    entry.is_public = public
+    entry.save(update_fields=["is_public", "share_token", "updated_at"])
+    return entry

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BadgesConfig(AppConfig):
+    """Open Badges 2.0 and 3.0 of a territory: issuers, badges, awards, verification."""
+
+    name = "tenant_apps.badges"
+    label = "badges"
+    verbose_name = _("Badges")
+
+    def ready(self) -> None:
+        from shared_apps.core.navigation import register_nav
+        from tenant_apps.badges import home
+        from tenant_apps.home.sections import register_section
+
+        register_nav("territory", key="badges", label=_("Badges"), url_name="badges:list", order=40)
+        register_nav(
+            "territory", key="verify", label=_("Verify a badge"), url_name="badges:verify", order=45
+        )
+        register_section(
+            "badges",
+            order=40,
+            template="badges/home_section.html",
+            title=_("Badges"),
+            context=home.section_context,
+        )

@@ -1,0 +1,92 @@
+"""Reads of a territory's badges (the connection is in the territory's schema)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from tenant_apps.badges.models import Application, Award, BadgeClass, ClaimCode, Issuer
+
+
+def parse_uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
+def award_by_uuid(value: str) -> Award:
+    award = (
+        Award.objects.select_related("badge_class__issuer", "status_list")
+        .filter(uuid=parse_uuid(value))
+        .first()
+    )
+    if award is None:
+        raise Http404
+    return award
+
+
+def badge_by_uuid(value: str) -> BadgeClass:
+    badge = BadgeClass.objects.select_related("issuer").filter(uuid=parse_uuid(value)).first()
+    if badge is None:
+        raise Http404
+    return badge
+
+
+def public_badges() -> QuerySet[BadgeClass]:
+    return (
+        BadgeClass.objects.filter(is_archived=False, issuer__is_active=True)
+        .select_related("issuer")
+        .annotate(award_count=Count("awards", filter=Q(awards__revoked_at__isnull=True)))
+        .order_by("name")
+    )
+
+
+def manageable_issuers(membership: Any) -> QuerySet[Issuer]:
+    """Issuers whose badges this member may manage: every issuer for a territory
+    admin. Provider staff will manage their own provider's issuer once providers
+    exist (issue #3 links Issuer.provider_id); until then, none."""
+    if membership is not None and membership.is_admin:
+        return Issuer.objects.all()
+    return Issuer.objects.none()
+
+
+def manageable_badges(membership: Any) -> QuerySet[BadgeClass]:
+    return BadgeClass.objects.filter(issuer__in=manageable_issuers(membership)).select_related(
+        "issuer"
+    )
+
+
+def review_queue(membership: Any) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(
+            status=Application.Status.SUBMITTED,
+            badge_class__in=manageable_badges(membership),
+        )
+        .select_related("badge_class")
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("created_at")
+    )
+
+
+def awards_of_user(user_id: int, email: str) -> QuerySet[Award]:
+    return (
+        Award.objects.filter(Q(recipient_user_id=user_id) | Q(recipient_email=email.lower()))
+        .select_related("badge_class")
+        .order_by("-issued_on")
+    )
+
+
+def applications_of_user(user_id: int) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(applicant_user_id=user_id)
+        .select_related("badge_class")
+        .order_by("-created_at")
+    )
+
+
+def claim_codes_of(badge: BadgeClass) -> QuerySet[ClaimCode]:
+    return ClaimCode.objects.filter(badge_class=badge).order_by("-created_at")

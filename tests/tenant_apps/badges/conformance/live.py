@@ -1,0 +1,142 @@
+"""A live server with committed badge data, for verifiers that fetch over HTTP.
+
+pytest-django's live_server/transactional_db flush the public tables (and broke later
+tests of this suite), so this does it by hand: a dedicated territory is provisioned
+and filled with committed rows in the test database, a real gunicorn serves that
+database on a loopback port, and everything is dropped again at the end (also if an
+earlier run died half-way: leftovers are removed first).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.contrib.gis.geos import Point
+from django.db import connection
+from django.test import override_settings
+from django_tenants.utils import schema_context
+
+from shared_apps.audit.models import AuditEntry
+from tenants.actions import provision_territory
+from tenants.db import tenant_connection
+from tenants.models import Territory
+
+ROOT = Path(__file__).resolve().parents[4]
+SLUG = "conformance"
+PORTS = range(8150, 8160)
+
+
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 8150-8159 for the live test server")
+
+
+def drop_territory() -> None:
+    with schema_context("public"):
+        territory = Territory.objects.filter(slug=SLUG).first()
+        if territory is not None:
+            AuditEntry.objects.filter(territory=territory).delete()
+            territory.delete(force_drop=True)
+
+
+@contextlib.contextmanager
+def live_territory() -> Iterator[tuple[Territory, int]]:
+    """A committed territory whose ids carry the live server's port."""
+    # Committed writes: make sure they can only ever go to a test database.
+    name = connection.settings_dict["NAME"]
+    if not str(name).endswith("_test"):
+        raise RuntimeError(f"refusing to write committed rows to {name!r}")
+    drop_territory()
+    port = free_port()
+    with override_settings(PLATFORM_PORT=str(port)):
+        territory = provision_territory(
+            name="Conformance",
+            slug=SLUG,
+            country="LT",
+            default_language="en",
+            timezone_name="Europe/Vilnius",
+            map_center=Point(25.28, 54.69, srid=4326),
+            status=Territory.Status.ACTIVE,
+        )
+        try:
+            yield territory, port
+        finally:
+            tenant_connection().set_schema_to_public()
+            drop_territory()
+
+
+@contextlib.contextmanager
+def gunicorn(port: int) -> Iterator[str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DB_POOL": "0",
+        "DEBUG": "0",
+        "PLATFORM_PORT": str(port),
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_ACCESSLOG": "",
+        "LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    raise RuntimeError(
+                        process.stderr.read().decode() if process.stderr else ""
+                    ) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _database_url() -> str:
+    settings = connection.settings_dict
+    return f"postgis://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+
+
+def fetch(base: str, url: str, accept: str = "application/json") -> tuple[int, bytes]:
+    """GET an absolute URL of the live network (its host goes in the Host header)."""
+    _scheme, _sep, rest = url.partition("://")
+    host, _sep, path = rest.partition("/")
+    request = urllib.request.Request(  # noqa: S310 - loopback test server
+        f"{base}/{path}", headers={"Host": host, "Accept": accept}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()

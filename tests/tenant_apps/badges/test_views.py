@@ -1,0 +1,205 @@
+"""Learner pages: verification, applying with private evidence, claiming with a code."""
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from shared_apps.accounts.models import User
+from tenant_apps.badges import actions, baking
+from tenant_apps.badges.models import Application, Award, Evidence
+from tenants.models import Territory
+from tests.conftest import ClientFor
+from tests.tenant_apps.badges.factories import award, in_territory, make_badge, png_bytes
+
+
+def english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def verify(client, **data):
+    return client.post("/badges/verify/", data).content.decode()
+
+
+def test_verify_by_url_json_and_image_with_email_check(
+    territory_a: Territory, client_for: ClientFor
+) -> None:
+    with in_territory(territory_a):
+        made = award(territory_a, make_badge(territory_a, "Volunteer", png=True), "ada@example.org")
+    client = english(client_for(territory_a))
+    url = f"http://aurora.localhost/ob/v2/assertions/{made.uuid}"
+    page = verify(client, url=url, email="ada@example.org")
+    assert "This badge is valid." in page and "The email matches" in page and "Volunteer" in page
+    page = verify(client, url=url, email="eve@example.org")
+    assert "The email does not match" in page
+    credential_json = json.dumps(made.credential)
+    page = verify(client, json=credential_json, email="ADA@example.org")
+    assert (
+        "This badge is valid." in page and "Open Badges 3.0" in page and "The email matches" in page
+    )
+    png = client.get(f"/badges/awards/{made.uuid}/download/ob2.png").content
+    page = client.post(
+        "/badges/verify/", {"image": SimpleUploadedFile("b.png", png, content_type="image/png")}
+    ).content.decode()
+    assert "This badge is valid." in page and "Open Badges 2.0" in page
+    svg = client.get(f"/badges/awards/{made.uuid}/download/ob2.svg").content
+    page = client.post(
+        "/badges/verify/", {"image": SimpleUploadedFile("b.svg", svg)}
+    ).content.decode()
+    assert "This badge is valid." in page
+    ob3 = client.get(f"/badges/awards/{made.uuid}/download/ob3.png").content
+    page = client.post(
+        "/badges/verify/", {"image": SimpleUploadedFile("c.png", ob3)}
+    ).content.decode()
+    assert "This badge is valid." in page and "Open Badges 3.0" in page
+
+
+def test_verify_detects_tampered_revoked_expired_and_foreign(
+    territory_a: Territory, territory_b: Territory, client_for: ClientFor
+) -> None:
+    with in_territory(territory_a):
+        badge = make_badge(territory_a)
+        made = award(territory_a, badge)
+        revoked = award(territory_a, badge, "r@example.org")
+        actions.revoke_award(
+            territory=territory_a, award=revoked, reason="Cheated", acting_user=None
+        )
+        now = timezone.now()
+        expired = award(
+            territory_a,
+            badge,
+            "e@example.org",
+            issued_on=now - timedelta(days=100),
+            expires_on=now - timedelta(days=1),
+        )
+    client = english(client_for(territory_a))
+    tampered = dict(made.credential, name="Astronaut")
+    page = verify(client, json=json.dumps(tampered))
+    assert "could not be verified" in page and "The signature is not valid" in page
+    assertion = client.get(f"/ob/v2/assertions/{made.uuid}").json()
+    page = verify(client, json=json.dumps(dict(assertion, issuedOn="2020-01-01T00:00:00Z")))
+    assert "could not be verified" in page and "altered" in page
+    page = verify(client, url=f"http://aurora.localhost/ob/v2/assertions/{revoked.uuid}")
+    assert "This badge was revoked." in page and "Cheated" in page
+    page = verify(client, json=json.dumps(revoked.credential))
+    assert "This badge was revoked." in page
+    page = verify(client, json=json.dumps(expired.credential))
+    assert "This badge has expired." in page
+    page = verify(client, url="https://badges.elsewhere.example/assertions/1")
+    assert "not issued on this network" in page
+    # Any territory verifies the network's badges (in its own language).
+    page = client_for(territory_b).post(
+        "/badges/verify/", {"url": f"http://aurora.localhost/ob/v2/assertions/{made.uuid}"}
+    )
+    assert page.status_code == 200 and "badge-status--good" in page.content.decode()
+    assert verify(client) and "Give one of" in verify(client)
+    bad_image = SimpleUploadedFile("x.png", png_bytes())
+    assert "no badge baked" in client.post("/badges/verify/", {"image": bad_image}).content.decode()
+
+
+def test_apply_with_evidence_that_only_applicant_and_reviewers_can_open(
+    territory_a: Territory,
+    territory_b: Territory,
+    client_for: ClientFor,
+    user: Callable[[str], User],
+) -> None:
+    with in_territory(territory_a):
+        badge = make_badge(territory_a)
+    ada = client_for(territory_a)
+    ada.sign_in(user("ada"))
+    pdf = SimpleUploadedFile("work.pdf", b"%PDF-1.4 my work", content_type="application/pdf")
+    response = ada.post(
+        f"/badges/{badge.slug}/apply/",
+        {
+            "statement": "I built a robot",
+            "evidence_url": "https://example.org/robot",
+            "evidence_file": pdf,
+        },
+    )
+    assert response.status_code == 302
+    with in_territory(territory_a):
+        evidence = Evidence.objects.get(application__badge_class=badge, file__gt="")
+        application = evidence.application
+        assert evidence.file.name.startswith("t_aurora/evidence/")
+    path = f"/badges/evidence/{evidence.pk}/"
+    opened = ada.get(path)
+    assert opened.status_code == 200 and opened.content == b"%PDF-1.4 my work"
+    assert opened["Cache-Control"] == "private, no-store"
+    # Not guessable from the media URL either: the private storage has no public URL.
+    assert client_for(territory_a).get(f"/media/{evidence.file.name}").status_code == 404
+    alan = client_for(territory_a)
+    alan.sign_in(user("alan"))  # provider staff: not a reviewer of territory badges
+    assert alan.get(path).status_code == 404
+    anna = client_for(territory_a)
+    anna.sign_in(user("anna"))
+    assert anna.get(path).status_code == 200
+    bruno = client_for(territory_b)
+    bruno.sign_in(user("bruno"))
+    assert bruno.get(path).status_code == 404
+    assert client_for(territory_a).get(path).status_code == 302  # to sign in
+    # The review queue shows it; the decision awards the badge.
+    assert badge.name in anna.get("/manage/badges/reviews/").content.decode()
+    response = anna.post(
+        f"/manage/badges/reviews/{application.pk}/", {"decision": "approve", "comment": ""}
+    )
+    assert response.status_code == 302
+    with in_territory(territory_a):
+        application.refresh_from_db()
+        assert application.status == Application.Status.APPROVED
+    assert bruno.get(f"/manage/badges/reviews/{application.pk}/").status_code == 404
+    bad = SimpleUploadedFile("x.exe", b"MZ\x90\x00", content_type="application/pdf")
+    response = ada.post(f"/badges/{badge.slug}/apply/", {"statement": "x", "evidence_file": bad})
+    assert response.status_code == 400
+
+
+def test_claim_page_sends_visitors_to_sign_in_then_claims(
+    territory_a: Territory, client_for: ClientFor, user: Callable[[str], User]
+) -> None:
+    with in_territory(territory_a):
+        badge = make_badge(territory_a)
+        now = timezone.now()
+        code = actions.create_claim_codes(
+            territory=territory_a,
+            badge_class=badge,
+            valid_from=now,
+            valid_until=now + timedelta(hours=2),
+            acting_user=None,
+        )[0]
+    visitor = english(client_for(territory_a))
+    page = visitor.get(f"/badges/claim/{code.code}/").content.decode()
+    assert "Sign in" in page and f"next=/badges/claim/{code.code}/" in page
+    assert visitor.post(f"/badges/claim/{code.code}/", {"code": code.code}).status_code == 302
+    ada = english(client_for(territory_a))
+    ada.sign_in(user("ada"))
+    response = ada.post(f"/badges/claim/{code.code}/", {"code": code.code})
+    assert response.status_code == 302 and "/badges/awards/" in response["Location"]
+    again = ada.post("/badges/claim/", {"code": code.code})
+    assert again.status_code == 400 and "already hold" in again.content.decode()
+    with in_territory(territory_a):
+        assert Award.objects.get(badge_class=badge).recipient_user_id == user("ada").pk
+
+
+def test_award_page_shows_downloads_only_to_the_recipient(
+    territory_a: Territory, client_for: ClientFor, user: Callable[[str], User]
+) -> None:
+    with in_territory(territory_a):
+        made = award(territory_a, make_badge(territory_a), "ada@example.org")
+    public = client_for(territory_a).get(f"/badges/awards/{made.uuid}/").content.decode()
+    assert "ada@example.org" not in public and "download/ob3.json" not in public
+    ada = client_for(territory_a)
+    ada.sign_in(user("ada"))
+    mine = ada.get(f"/badges/awards/{made.uuid}/").content.decode()
+    assert "download/ob3.json" in mine and "download/ob2.png" in mine
+    assert str(made.uuid) in ada.get("/badges/mine/").content.decode()
+
+
+def test_badge_png_is_baked_from_a_real_image(
+    territory_a: Territory, client_for: ClientFor
+) -> None:
+    with in_territory(territory_a):
+        made = award(territory_a, make_badge(territory_a))
+    png = client_for(territory_a).get(f"/badges/awards/{made.uuid}/download/ob2.png").content
+    assert png.startswith(baking.PNG_SIGNATURE) and baking.unbake_png(png)
