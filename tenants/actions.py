@@ -2,7 +2,10 @@
 
 Provisioning is one PostgreSQL transaction: the territory row, its schema with all
 migrations, its platform domain, its first admin membership and the audit entry
-appear together or not at all (DDL is transactional in PostgreSQL).
+appear together or not at all (DDL is transactional in PostgreSQL). The schema is a
+pre-migrated standby renamed into place (tenants.pool), so provisioning takes the same
+time whatever the number of territories and migrations; with the pool empty it falls
+back to running the migrations.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, schema_exists
 
 from shared_apps.accounts.actions import grant_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
+from tenants import pool
 from tenants.models import Domain, Territory
 from tenants.selectors import conflicting_slug
 from tenants.validation import confusable_skeleton, schema_name_for, validate_new_slug
@@ -45,10 +49,12 @@ def provision_territory(
     status: str = Territory.Status.TRIAL,
     admin: User | None = None,
     acting_user: Any = None,
+    logo: File[bytes] | None = None,
 ) -> Territory:
     """Create a territory with its schema, subdomain and first admin, all or nothing.
 
     Raises ValidationError (with a message per field) when any input is refused.
+    ``logo`` is an already checked image (shared_apps.core.uploads.clean_image).
     """
     slug = slug.strip().lower()
     check_new_slug(slug)
@@ -71,11 +77,18 @@ def provision_territory(
         territory.primary_color = primary_color
     if accent_color:
         territory.accent_color = accent_color
-    territory.full_clean(exclude=["slug_skeleton"])
+    territory.full_clean(exclude=["slug_skeleton", "logo"])
 
     with schema_context("public"):
+        if schema_exists(territory.schema_name):
+            # Left over from a territory deleted by hand: never hand its data to another.
+            raise ValidationError(
+                {"slug": _("This address cannot be used at the moment. Please choose another.")}
+            )
         try:
             with transaction.atomic():
+                if logo is not None:
+                    territory.logo.save(logo.name or "logo", logo, save=False)
                 territory.save()
                 Domain.objects.create(
                     domain=territory.host,
@@ -85,7 +98,10 @@ def provision_territory(
                     is_verified=True,
                     verified_at=timezone.now(),
                 )
-                territory.create_schema(check_if_exists=False, verbosity=0)
+                from_standby = pool.claim_standby_schema(territory.schema_name)
+                if not from_standby:
+                    logger.warning("standby pool empty: migrating %s", territory.schema_name)
+                    territory.create_schema(check_if_exists=False, verbosity=0)
                 if admin is not None:
                     grant_membership(
                         user=admin,
@@ -98,17 +114,32 @@ def provision_territory(
                     action="territory.provisioned",
                     territory=territory,
                     target=territory,
-                    details={"slug": slug, "status": status},
+                    details={
+                        "slug": slug,
+                        "status": status,
+                        "schema_from": "standby" if from_standby else "migrations",
+                    },
                 )
+                pool.request_refill()
         except IntegrityError as exc:
+            _forget_file(territory.logo)
             # Lost a race with another sign-up for the same (or a confusable) address:
             # say which, now that the winner is visible.
             check_new_slug(slug)
             raise ValidationError(
                 {"slug": _("This address was just taken. Please choose another.")}
             ) from exc
+        except BaseException:
+            _forget_file(territory.logo)
+            raise
     logger.info("provisioned territory %s (schema %s)", territory.slug, territory.schema_name)
     return territory
+
+
+def _forget_file(field: Any) -> None:
+    """Files are not transactional: remove what a rolled-back provisioning stored."""
+    if field:
+        field.storage.delete(field.name)
 
 
 def check_new_slug(slug: str) -> None:

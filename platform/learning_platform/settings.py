@@ -261,8 +261,24 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # Grace periods, suspensions, end of pilots, archiving (shared_apps.billing).
+    "billing-housekeeping": {
+        "task": "shared_apps.billing.tasks.billing_housekeeping",
+        "schedule": 3600.0,
+    },
+    # Tops the standby pool up if a refill was lost (a worker restart, a broker outage).
+    "standby-pool-refill": {"task": "tenants.pool.refill_standby_pool", "schedule": 600.0},
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+
+# ---------------------------------------------------------------------------
+# Provisioning: pre-migrated standby schemas claimed by new territories (tenants.pool)
+# ---------------------------------------------------------------------------
+STANDBY_POOL_SIZE = env.int("STANDBY_POOL_SIZE", default=3)
+# Off in the test suite, which fills its pool once per test database (tests/conftest.py).
+STANDBY_REFILL_AFTER_PROVISIONING = env.bool("STANDBY_REFILL_AFTER_PROVISIONING", default=True)
 
 # ---------------------------------------------------------------------------
 # API
