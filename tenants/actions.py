@@ -11,9 +11,11 @@ back to running the migrations.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -25,6 +27,7 @@ from django_tenants.utils import schema_context, schema_exists
 from shared_apps.accounts.actions import grant_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
+from tenants import dns as dns_lookup
 from tenants import pool
 from tenants.models import Domain, Territory
 from tenants.selectors import conflicting_slug
@@ -226,3 +229,84 @@ def change_territory_status(
             details={"from": previous, "to": status, "reason": reason},
         )
     return territory
+
+
+# ---------------------------------------------------------------------------
+# Custom domains: added by a territory admin, routed only once verified by DNS
+# ---------------------------------------------------------------------------
+
+_HOSTNAME_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def verification_record(domain: Domain) -> tuple[str, str]:
+    """The TXT record (name, value) that proves the territory controls the domain."""
+    return (
+        f"{settings.DOMAIN_VERIFICATION_PREFIX}.{domain.domain}",
+        f"cities-of-learning-verification={domain.verification_token}",
+    )
+
+
+@transaction.atomic
+def add_custom_domain(*, territory: Territory, hostname: str, acting_user: Any) -> Domain:
+    """A domain of the territory's own (learn.kaunas.lt); it routes after verification."""
+    hostname = hostname.strip().lower().rstrip(".")
+    if not _HOSTNAME_RE.match(hostname):
+        raise ValidationError({"domain": _("Enter a domain name such as learn.kaunas.lt.")})
+    platform = settings.PLATFORM_DOMAIN.lower()
+    if hostname == platform or hostname.endswith("." + platform):
+        raise ValidationError(
+            {"domain": _("Addresses under %(domain)s are the platform's.") % {"domain": platform}}
+        )
+    if Domain.objects.filter(domain=hostname).exists():
+        raise ValidationError({"domain": _("This domain is already in use.")})
+    domain = Domain(domain=hostname, tenant=territory, is_primary=False, kind=Domain.Kind.CUSTOM)
+    domain.save()
+    record(
+        actor=acting_user,
+        action="domain.added",
+        territory=territory,
+        target=domain,
+        details={"domain": hostname},
+    )
+    return domain
+
+
+def verify_custom_domain(*, domain: Domain, acting_user: Any) -> bool:
+    """Look the TXT record up (real DNS) and mark the domain verified if it is there.
+
+    Saved with save() so the route cache learns about it at once (tenants.signals).
+    Raises tenants.dns.DnsLookupFailed when DNS gives no answer.
+    """
+    name, value = verification_record(domain)
+    found = value in dns_lookup.txt_records(name)
+    if not found:
+        return False
+    with transaction.atomic():
+        domain = Domain.objects.select_for_update().get(pk=domain.pk)
+        if not domain.is_verified:
+            domain.is_verified = True
+            domain.verified_at = timezone.now()
+            domain.save(update_fields=["is_verified", "verified_at"])
+            record(
+                actor=acting_user,
+                action="domain.verified",
+                territory=domain.tenant,
+                target=domain,
+                details={"domain": domain.domain},
+            )
+    return True
+
+
+@transaction.atomic
+def remove_custom_domain(*, domain: Domain, acting_user: Any) -> None:
+    if domain.kind != Domain.Kind.CUSTOM:
+        raise ValidationError({"domain": _("The platform address cannot be removed.")})
+    territory, hostname = domain.tenant, domain.domain
+    domain.delete()
+    record(
+        actor=acting_user,
+        action="domain.removed",
+        territory=territory,
+        target=None,
+        details={"domain": hostname},
+    )

@@ -116,18 +116,16 @@ def _drop_schema(name: str) -> None:
 def _migrate_schema(name: str) -> None:
     """Run every pending migration in one schema (django-tenants' executor; it commits
     and reconnects when called outside a transaction)."""
-    call_command(
-        "migrate_schemas", tenant=True, schema_name=name, interactive=False, verbosity=0
-    )
+    call_command("migrate_schemas", tenant=True, schema_name=name, interactive=False, verbosity=0)
     tenant_connection().set_schema_to_public()
 
 
 def _is_fully_migrated(name: str) -> bool:
     tenant_connection().set_schema_to_public()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT app, name FROM {_quote(name)}.{MigrationRecorder.Migration._meta.db_table}"
-        )
+        table = connection.ops.quote_name(MigrationRecorder.Migration._meta.db_table)
+        # Both names are quoted identifiers (the schema's checked by _check_schema_name).
+        cursor.execute(f"SELECT app, name FROM {_quote(name)}.{table}")  # noqa: S608
         applied = {(app, migration) for app, migration in cursor.fetchall()}
     return expected_migrations() <= applied
 

@@ -4,26 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenants', '0001_initial'),
+        ("tenants", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StandbySchema',
+            name="StandbySchema",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=63, unique=True)),
-                ('state', models.CharField(choices=[('building', 'Being built'), ('ready', 'Ready'), ('migrating', 'Being migrated')], default='building', max_length=10)),
-                ('fingerprint', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('migrated_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=63, unique=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("building", "Being built"),
+                            ("ready", "Ready"),
+                            ("migrating", "Being migrated"),
+                        ],
+                        default="building",
+                        max_length=10,
+                    ),
+                ),
+                ("fingerprint", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("migrated_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'standby schema',
-                'verbose_name_plural': 'standby schemas',
-                'indexes': [models.Index(fields=['state', 'fingerprint'], name='tenants_sta_state_4d8c6b_idx')],
+                "verbose_name": "standby schema",
+                "verbose_name_plural": "standby schemas",
+                "indexes": [
+                    models.Index(
+                        fields=["state", "fingerprint"], name="tenants_sta_state_4d8c6b_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -119,7 +119,7 @@ def test_migrate_standby_schemas_brings_a_stale_standby_up_to_date(db: None) -> 
     # A standby built by older code: it lacks the sessions app's migration and table.
     with connection.cursor() as cursor:
         cursor.execute(f'DROP TABLE "{name}".django_session')
-        cursor.execute(f"DELETE FROM \"{name}\".django_migrations WHERE app = 'sessions'")
+        cursor.execute(f"DELETE FROM \"{name}\".django_migrations WHERE app = 'sessions'")  # noqa: S608
     StandbySchema.objects.filter(name=name).update(fingerprint="older-code")
 
     out = io.StringIO()
