@@ -253,12 +253,10 @@ def _errors_by_step(error: ValidationError) -> dict[str, list[str]]:
 
 
 def _send_verification(request: HttpRequest, user: User) -> None:
-    def send() -> None:
-        address = EmailAddress.objects.filter(user=user, primary=True).first()
-        if address is not None:
-            address.send_confirmation(request, signup=True)
-
-    transaction.on_commit(send)
+    """Called after the commit, within the request (allauth builds the link from it)."""
+    address = EmailAddress.objects.filter(user=user, primary=True).first()
+    if address is not None:
+        address.send_confirmation(request, signup=True)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -37,6 +38,7 @@ from shared_apps.onboarding.steps import (
 from tenants.actions import check_new_slug
 from tenants.models import Territory
 
+logger = logging.getLogger(__name__)
 SESSION_KEY = "onboarding_signup"
 RESUME_SALT = "onboarding.resume"
 HANDOFF_SALT = "onboarding.handoff"
@@ -129,6 +131,9 @@ def step_view(request: HttpRequest, step: str) -> HttpResponse:
     if signup is None:
         return redirect("onboarding:start")
     if signup.territory_id:
+        # A reload or a second click of the final submit ends where the first did.
+        if step == "review" and request.method == "POST":
+            return redirect(handoff_url(request, signup))
         return redirect("onboarding:done")
     keys = [s.key for s in STEPS]
     open_step = first_open_step(signup)
@@ -199,6 +204,21 @@ def _review(request: HttpRequest, signup: Signup) -> HttpResponse:
                     request, signup, "review", errors=problem.errors, summary=_summary(signup)
                 ),
                 status=409,
+            )
+        except Exception:
+            # Everything was rolled back: say so, and let them try again.
+            logger.exception("sign-up %s failed", signup.pk)
+            return render(
+                request,
+                "onboarding/steps/review.html",
+                _step_context(
+                    request,
+                    signup,
+                    "review",
+                    failed=True,
+                    summary=_summary(signup),
+                ),
+                status=500,
             )
         return redirect(handoff_url(request, signup))
     return render(
