@@ -8,8 +8,8 @@ import threading
 from collections.abc import Callable, Iterator
 
 import dns.message
-import dns.rdatatype
 import dns.rcode
+import dns.rdatatype
 import dns.rrset
 import pytest
 from django.test import override_settings
@@ -60,10 +60,10 @@ def dns_server() -> Iterator[dict[str, list[str]]]:
     sock.close()
 
 
-
-
 @pytest.fixture
-def admin_a(client_for: ClientFor, territory_a: Territory, user: Callable[[str], User]) -> HostClient:
+def admin_a(
+    client_for: ClientFor, territory_a: Territory, user: Callable[[str], User]
+) -> HostClient:
     client = client_for(territory_a)
     client.sign_in(user("anna"))
     return client
@@ -106,12 +106,12 @@ def test_domain_routes_only_after_dns_verification(
     assert visitor.get("/").status_code == 404
 
 
-def test_wrong_token_does_not_verify(
-    admin_a: HostClient, dns_server: dict[str, list[str]]
-) -> None:
+def test_wrong_token_does_not_verify(admin_a: HostClient, dns_server: dict[str, list[str]]) -> None:
     admin_a.post("/manage/domains/", {"domain": "learn2.aurora.example"})
     domain = Domain.objects.get(domain="learn2.aurora.example")
-    dns_server["_cities-of-learning.learn2.aurora.example"] = ["cities-of-learning-verification=guess"]
+    dns_server["_cities-of-learning.learn2.aurora.example"] = [
+        "cities-of-learning-verification=guess"
+    ]
     admin_a.post(f"/manage/domains/{domain.pk}/verify/")
     assert not Domain.objects.get(pk=domain.pk).is_verified
 

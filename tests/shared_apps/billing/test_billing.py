@@ -16,7 +16,6 @@ import pytest
 import stripe
 from django.core import mail
 from django.test import override_settings
-from django.utils import timezone
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
@@ -39,9 +38,17 @@ class FakeStripe(BaseHTTPRequestHandler):
         form = parse_qs(body)
         FakeStripe.calls.append(("POST", self.path, form))
         if self.path == "/v1/checkout/sessions":
-            answer = {"id": "cs_test_1", "object": "checkout.session", "url": "https://checkout.stripe.test/c/cs_test_1"}
+            answer = {
+                "id": "cs_test_1",
+                "object": "checkout.session",
+                "url": "https://checkout.stripe.test/c/cs_test_1",
+            }
         elif self.path == "/v1/billing_portal/sessions":
-            answer = {"id": "bps_1", "object": "billing_portal.session", "url": "https://billing.stripe.test/p/bps_1"}
+            answer = {
+                "id": "bps_1",
+                "object": "billing_portal.session",
+                "url": "https://billing.stripe.test/p/bps_1",
+            }
         else:
             self.send_response(404)
             self.end_headers()
@@ -50,7 +57,9 @@ class FakeStripe(BaseHTTPRequestHandler):
 
     def do_DELETE(self) -> None:
         FakeStripe.calls.append(("DELETE", self.path, {}))
-        self._json({"id": self.path.rsplit("/", 1)[-1], "object": "subscription", "status": "canceled"})
+        self._json(
+            {"id": self.path.rsplit("/", 1)[-1], "object": "subscription", "status": "canceled"}
+        )
 
     def _json(self, answer: dict[str, Any]) -> None:
         data = json.dumps(answer).encode()
@@ -144,13 +153,23 @@ def checkout_completed(territory: Territory, created: int, **extra: Any) -> dict
 
 
 def invoice(kind: str, created: int) -> dict:
-    return event(kind, {"object": "invoice", "id": f"in_{created}", "customer": "cus_1", "subscription": "sub_1"}, created=created)
+    return event(
+        kind,
+        {"object": "invoice", "id": f"in_{created}", "customer": "cus_1", "subscription": "sub_1"},
+        created=created,
+    )
 
 
 def subscription(kind: str, status: str, created: int) -> dict:
     return event(
         kind,
-        {"object": "subscription", "id": "sub_1", "customer": "cus_1", "status": status, "metadata": {}},
+        {
+            "object": "subscription",
+            "id": "sub_1",
+            "customer": "cus_1",
+            "status": status,
+            "metadata": {},
+        },
         created=created,
     )
 
@@ -164,19 +183,29 @@ def test_checkout_completed_makes_the_territory_active(
     response = deliver(network_client, checkout_completed(account.territory, NOW))
     assert response.status_code == 200
     account = fresh(account)
-    assert (account.state, account.plan, account.stripe_customer_id) == ("active", "region", "cus_1")
+    assert (account.state, account.plan, account.stripe_customer_id) == (
+        "active",
+        "region",
+        "cus_1",
+    )
     assert account.territory.status == Territory.Status.ACTIVE
-    assert AuditEntry.objects.filter(action="billing.state_changed", territory=account.territory).exists()
+    assert AuditEntry.objects.filter(
+        action="billing.state_changed", territory=account.territory
+    ).exists()
 
 
 def test_bad_signature_is_refused_and_changes_nothing(
     network_client: HostClient, account: BillingAccount, stripe_on: None
 ) -> None:
-    response = deliver(network_client, checkout_completed(account.territory, NOW), secret="whsec_wrong")
+    response = deliver(
+        network_client, checkout_completed(account.territory, NOW), secret="whsec_wrong"
+    )
     assert response.status_code == 400
     assert fresh(account).state == "awaiting_payment"
     assert not StripeEvent.objects.exists()
-    unsigned = network_client.post("/billing/stripe/webhook/", "{}", content_type="application/json")
+    unsigned = network_client.post(
+        "/billing/stripe/webhook/", "{}", content_type="application/json"
+    )
     assert unsigned.status_code == 400
 
 
@@ -207,7 +236,12 @@ def test_events_out_of_order(
     assert late.content == b"ignored: older than the state"
     assert fresh(account).state == "active"
     # Cancellation, then an older "paid" arriving late: stays cancelled.
-    assert deliver(network_client, subscription("customer.subscription.deleted", "canceled", NOW)).content == b"cancelled"
+    assert (
+        deliver(
+            network_client, subscription("customer.subscription.deleted", "canceled", NOW)
+        ).content
+        == b"cancelled"
+    )
     assert deliver(network_client, invoice("invoice.paid", NOW - 5)).content.startswith(b"ignored")
     account = fresh(account)
     assert account.state == "cancelled"
@@ -250,7 +284,10 @@ def test_failed_payment_grace_then_suspension_then_reactivation(
     assert learner.post("/i18n/language/", {"language": "en"}).status_code == 403
     # ...but staff can still sign in and pay.
     visitor = client_for(territory)
-    assert visitor.post("/accounts/login/", {"login": "anna@example.org", "password": "x"}).status_code != 403
+    assert (
+        visitor.post("/accounts/login/", {"login": "anna@example.org", "password": "x"}).status_code
+        != 403
+    )
     admin = client_for(territory)
     admin.sign_in(user("anna"))
     response = admin.post("/manage/billing/checkout/", {"plan": "city"})
@@ -310,14 +347,19 @@ def test_checkout_and_portal_call_the_stripe_api(
 
 
 def test_billing_pages_are_for_this_territorys_admins(
-    client_for: ClientFor, account: BillingAccount, user: Callable[[str], User], territory_b: Territory
+    client_for: ClientFor,
+    account: BillingAccount,
+    user: Callable[[str], User],
+    territory_b: Territory,
 ) -> None:
     learner = client_for(account.territory)
     learner.sign_in(user("ada"))
     assert learner.get("/manage/billing/").status_code == 403
     other = client_for(territory_b)
     other.sign_in(user("bruno"))
-    actions.open_billing_account(territory=territory_b, plan_key="pilot", method="none", acting_user=None)
+    actions.open_billing_account(
+        territory=territory_b, plan_key="pilot", method="none", acting_user=None
+    )
     page = other.get("/manage/billing/").content.decode()
     assert "Pilot" in page and "Aurora" not in page
 
@@ -341,7 +383,9 @@ def test_staff_switch_to_invoice_cancels_stripe_and_is_audited(
     assert fake_stripe[-1][:2] == ("DELETE", "/v1/subscriptions/sub_1")
     account = fresh(account)
     assert (account.method, account.state) == ("invoice", "active")
-    assert AuditEntry.objects.filter(action="billing.switched_to_invoice", actor=user("pat")).exists()
+    assert AuditEntry.objects.filter(
+        action="billing.switched_to_invoice", actor=user("pat")
+    ).exists()
     # Stripe's events about the old subscription change nothing any more.
     deliver(network_client, subscription("customer.subscription.deleted", "canceled", NOW))
     assert fresh(account).state == "active"
@@ -350,6 +394,16 @@ def test_staff_switch_to_invoice_cancels_stripe_and_is_audited(
 def test_webhook_is_off_without_a_secret_and_absent_on_territory_hosts(
     network_client: HostClient, client_for: ClientFor, territory_a: Territory
 ) -> None:
-    assert network_client.post("/billing/stripe/webhook/", "{}", content_type="application/json").status_code == 404
+    assert (
+        network_client.post(
+            "/billing/stripe/webhook/", "{}", content_type="application/json"
+        ).status_code
+        == 404
+    )
     with override_settings(**STRIPE_ON):
-        assert client_for(territory_a).post("/billing/stripe/webhook/", "{}", content_type="application/json").status_code == 404
+        assert (
+            client_for(territory_a)
+            .post("/billing/stripe/webhook/", "{}", content_type="application/json")
+            .status_code
+            == 404
+        )
