@@ -27,8 +27,7 @@ from django_tenants.utils import schema_context, schema_exists
 from shared_apps.accounts.actions import grant_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
-from tenants import dns as dns_lookup
-from tenants import pool
+from tenants import dns_lookup, pool
 from tenants.models import Domain, Territory
 from tenants.selectors import conflicting_slug
 from tenants.validation import confusable_skeleton, schema_name_for, validate_new_slug

@@ -283,7 +283,9 @@ def request_refill() -> None:
             return
         if not _refill_thread_lock.acquire(blocking=False):
             return  # this process is refilling already
-        threading.Thread(target=_refill_in_thread, name="standby-refill", daemon=True).start()
+        # Not a daemon: a command that provisions (load_demo) waits for the build at exit
+        # instead of leaving a half-built standby behind.
+        threading.Thread(target=_refill_in_thread, name="standby-refill", daemon=False).start()
 
     transaction.on_commit(start)
 

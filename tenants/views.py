@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from shared_apps.accounts.access import territory_admin_required
 from shared_apps.core.types import StaffRequest
 from tenants import actions
-from tenants.dns import DnsLookupFailed
+from tenants.dns_lookup import DnsLookupFailed
 from tenants.models import Domain
 
 

@@ -7,7 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
@@ -177,6 +177,11 @@ def subscription(kind: str, status: str, created: int) -> dict:
 NOW = int(time.time())
 
 
+def due(value: datetime | None) -> datetime:
+    assert value is not None
+    return value
+
+
 def test_checkout_completed_makes_the_territory_active(
     network_client: HostClient, account: BillingAccount, stripe_on: None
 ) -> None:
@@ -263,15 +268,22 @@ def test_failed_payment_grace_then_suspension_then_reactivation(
         deliver(network_client, invoice("invoice.payment_failed", NOW - 90))
     account = fresh(account)
     assert account.state == "grace"
-    assert account.grace_ends_at - account.grace_started_at == timedelta(days=14)
+    assert due(account.grace_ends_at) - due(account.grace_started_at) == timedelta(days=14)
     assert account.territory.status == Territory.Status.ACTIVE  # still fully open
     assert mail.outbox[-1].to == ["anna@example.org"]  # the territory admin is told
 
     # Reminders, one per run, then suspension when the 14 days are over.
     with django_capture_on_commit_callbacks(execute=True):
-        assert actions.housekeeping(account.grace_ends_at - timedelta(days=6))["reminders"] == 1
-        assert actions.housekeeping(account.grace_ends_at - timedelta(days=6))["reminders"] == 0
-        assert actions.housekeeping(account.grace_ends_at + timedelta(minutes=1))["suspended"] == 1
+        assert (
+            actions.housekeeping(due(account.grace_ends_at) - timedelta(days=6))["reminders"] == 1
+        )
+        assert (
+            actions.housekeeping(due(account.grace_ends_at) - timedelta(days=6))["reminders"] == 0
+        )
+        assert (
+            actions.housekeeping(due(account.grace_ends_at) + timedelta(minutes=1))["suspended"]
+            == 1
+        )
     account = fresh(account)
     assert account.state == "suspended"
     assert account.territory.status == Territory.Status.SUSPENDED
@@ -307,8 +319,8 @@ def test_cancelled_territory_is_archived_after_retention(
     deliver(network_client, checkout_completed(account.territory, NOW - 100))
     deliver(network_client, subscription("customer.subscription.deleted", "canceled", NOW))
     account = fresh(account)
-    assert actions.housekeeping(account.archive_after - timedelta(days=1))["archived"] == 0
-    assert actions.housekeeping(account.archive_after + timedelta(seconds=1))["archived"] == 1
+    assert actions.housekeeping(due(account.archive_after) - timedelta(days=1))["archived"] == 0
+    assert actions.housekeeping(due(account.archive_after) + timedelta(seconds=1))["archived"] == 1
     account = fresh(account)
     assert account.territory.status == Territory.Status.ARCHIVED
 
@@ -317,8 +329,8 @@ def test_pilot_end_suspends(territory_b: Territory) -> None:
     account = actions.open_billing_account(
         territory=territory_b, plan_key="pilot", method="none", acting_user=None
     )
-    assert actions.housekeeping(account.pilot_ends_at - timedelta(days=1))["reminders"] == 1
-    assert actions.housekeeping(account.pilot_ends_at + timedelta(seconds=1))["suspended"] == 1
+    assert actions.housekeeping(due(account.pilot_ends_at) - timedelta(days=1))["reminders"] == 1
+    assert actions.housekeeping(due(account.pilot_ends_at) + timedelta(seconds=1))["suspended"] == 1
     assert fresh(account).territory.status == Territory.Status.SUSPENDED
 
 

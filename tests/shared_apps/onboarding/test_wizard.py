@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -21,7 +22,7 @@ from shared_apps.onboarding.models import AgreementAcceptance, Signup
 from tenants.models import StandbySchema, Territory
 from tests.conftest import ClientFor, HostClient
 
-STEP_DATA = {
+STEP_DATA: dict[str, dict[str, Any]] = {
     "territory": {
         "name": "Kaunas",
         "kind": "city",
