@@ -66,6 +66,7 @@ def admin_a(
 ) -> HostClient:
     client = client_for(territory_a)
     client.sign_in(user("anna"))
+    client.cookies["django_language"] = "en"  # aurora speaks Lithuanian by default
     return client
 
 

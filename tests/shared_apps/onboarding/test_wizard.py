@@ -116,6 +116,7 @@ def test_whole_wizard_creates_a_live_territory(
 
     # The new site answers, and the one-time link signs the admin in there.
     site = client_for(territory)
+    site.cookies["django_language"] = "en"  # Kaunas speaks Lithuanian by default
     path = handoff.split("kaunas.localhost", 1)[1]
     response = site.get(path)
     assert response.status_code == 302 and response["Location"] == "/welcome/"
@@ -341,3 +342,19 @@ def test_welcome_checklist_query_count(
     admin.sign_in(user("anna"))
     with django_assert_max_num_queries(12):
         admin.get("/welcome/", HTTP_HX_REQUEST="true")
+
+
+def test_sign_in_link_only_works_on_its_own_territory(
+    wizard: HostClient, client_for: ClientFor, territory_a: Territory
+) -> None:
+    fill(wizard)
+    handoff = wizard.post("/join/step/review/")["Location"]
+    path = handoff.split("kaunas.localhost", 1)[1]
+    elsewhere = client_for(territory_a)
+    response = elsewhere.get(path)
+    assert response["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in elsewhere.session
+    # A forged or tampered token signs nobody in either.
+    kaunas = client_for(Territory.objects.get(slug="kaunas"))
+    assert kaunas.get(path[:-5] + "xxxx/")["Location"].startswith("/accounts/login/")
+    assert kaunas.get(path)["Location"] == "/welcome/"
