@@ -83,7 +83,9 @@ def provision_territory(
 
     with schema_context("public"):
         if schema_exists(territory.schema_name):
-            # Left over from a territory deleted by hand: never hand its data to another.
+            # Another sign-up for this address has just committed (say so), or the
+            # schema is left over from a territory deleted by hand: never reuse its data.
+            check_new_slug(slug)
             raise ValidationError(
                 {"slug": _("This address cannot be used at the moment. Please choose another.")}
             )
