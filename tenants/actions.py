@@ -2,26 +2,32 @@
 
 Provisioning is one PostgreSQL transaction: the territory row, its schema with all
 migrations, its platform domain, its first admin membership and the audit entry
-appear together or not at all (DDL is transactional in PostgreSQL).
+appear together or not at all (DDL is transactional in PostgreSQL). The schema is a
+pre-migrated standby renamed into place (tenants.pool), so provisioning takes the same
+time whatever the number of territories and migrations; with the pool empty it falls
+back to running the migrations.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, schema_exists
 
 from shared_apps.accounts.actions import grant_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
+from tenants import dns_lookup, pool
 from tenants.models import Domain, Territory
 from tenants.selectors import conflicting_slug
 from tenants.validation import confusable_skeleton, schema_name_for, validate_new_slug
@@ -45,10 +51,12 @@ def provision_territory(
     status: str = Territory.Status.TRIAL,
     admin: User | None = None,
     acting_user: Any = None,
+    logo: File[bytes] | None = None,
 ) -> Territory:
     """Create a territory with its schema, subdomain and first admin, all or nothing.
 
     Raises ValidationError (with a message per field) when any input is refused.
+    ``logo`` is an already checked image (shared_apps.core.uploads.clean_image).
     """
     slug = slug.strip().lower()
     check_new_slug(slug)
@@ -71,11 +79,20 @@ def provision_territory(
         territory.primary_color = primary_color
     if accent_color:
         territory.accent_color = accent_color
-    territory.full_clean(exclude=["slug_skeleton"])
+    territory.full_clean(exclude=["slug_skeleton", "logo"])
 
     with schema_context("public"):
+        if schema_exists(territory.schema_name):
+            # Another sign-up for this address has just committed (say so), or the
+            # schema is left over from a territory deleted by hand: never reuse its data.
+            check_new_slug(slug)
+            raise ValidationError(
+                {"slug": _("This address cannot be used at the moment. Please choose another.")}
+            )
         try:
             with transaction.atomic():
+                if logo is not None:
+                    territory.logo.save(logo.name or "logo", logo, save=False)
                 territory.save()
                 Domain.objects.create(
                     domain=territory.host,
@@ -85,7 +102,10 @@ def provision_territory(
                     is_verified=True,
                     verified_at=timezone.now(),
                 )
-                territory.create_schema(check_if_exists=False, verbosity=0)
+                from_standby = pool.claim_standby_schema(territory.schema_name)
+                if not from_standby:
+                    logger.warning("standby pool empty: migrating %s", territory.schema_name)
+                    territory.create_schema(check_if_exists=False, verbosity=0)
                 if admin is not None:
                     grant_membership(
                         user=admin,
@@ -98,17 +118,32 @@ def provision_territory(
                     action="territory.provisioned",
                     territory=territory,
                     target=territory,
-                    details={"slug": slug, "status": status},
+                    details={
+                        "slug": slug,
+                        "status": status,
+                        "schema_from": "standby" if from_standby else "migrations",
+                    },
                 )
+                pool.request_refill()
         except IntegrityError as exc:
+            _forget_file(territory.logo)
             # Lost a race with another sign-up for the same (or a confusable) address:
             # say which, now that the winner is visible.
             check_new_slug(slug)
             raise ValidationError(
                 {"slug": _("This address was just taken. Please choose another.")}
             ) from exc
+        except BaseException:
+            _forget_file(territory.logo)
+            raise
     logger.info("provisioned territory %s (schema %s)", territory.slug, territory.schema_name)
     return territory
+
+
+def _forget_file(field: Any) -> None:
+    """Files are not transactional: remove what a rolled-back provisioning stored."""
+    if field:
+        field.storage.delete(field.name)
 
 
 def check_new_slug(slug: str) -> None:
@@ -195,3 +230,84 @@ def change_territory_status(
             details={"from": previous, "to": status, "reason": reason},
         )
     return territory
+
+
+# ---------------------------------------------------------------------------
+# Custom domains: added by a territory admin, routed only once verified by DNS
+# ---------------------------------------------------------------------------
+
+_HOSTNAME_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def verification_record(domain: Domain) -> tuple[str, str]:
+    """The TXT record (name, value) that proves the territory controls the domain."""
+    return (
+        f"{settings.DOMAIN_VERIFICATION_PREFIX}.{domain.domain}",
+        f"cities-of-learning-verification={domain.verification_token}",
+    )
+
+
+@transaction.atomic
+def add_custom_domain(*, territory: Territory, hostname: str, acting_user: Any) -> Domain:
+    """A domain of the territory's own (learn.kaunas.lt); it routes after verification."""
+    hostname = hostname.strip().lower().rstrip(".")
+    if not _HOSTNAME_RE.match(hostname):
+        raise ValidationError({"domain": _("Enter a domain name such as learn.kaunas.lt.")})
+    platform = settings.PLATFORM_DOMAIN.lower()
+    if hostname == platform or hostname.endswith("." + platform):
+        raise ValidationError(
+            {"domain": _("Addresses under %(domain)s are the platform's.") % {"domain": platform}}
+        )
+    if Domain.objects.filter(domain=hostname).exists():
+        raise ValidationError({"domain": _("This domain is already in use.")})
+    domain = Domain(domain=hostname, tenant=territory, is_primary=False, kind=Domain.Kind.CUSTOM)
+    domain.save()
+    record(
+        actor=acting_user,
+        action="domain.added",
+        territory=territory,
+        target=domain,
+        details={"domain": hostname},
+    )
+    return domain
+
+
+def verify_custom_domain(*, domain: Domain, acting_user: Any) -> bool:
+    """Look the TXT record up (real DNS) and mark the domain verified if it is there.
+
+    Saved with save() so the route cache learns about it at once (tenants.signals).
+    Raises tenants.dns.DnsLookupFailed when DNS gives no answer.
+    """
+    name, value = verification_record(domain)
+    found = value in dns_lookup.txt_records(name)
+    if not found:
+        return False
+    with transaction.atomic():
+        domain = Domain.objects.select_for_update().get(pk=domain.pk)
+        if not domain.is_verified:
+            domain.is_verified = True
+            domain.verified_at = timezone.now()
+            domain.save(update_fields=["is_verified", "verified_at"])
+            record(
+                actor=acting_user,
+                action="domain.verified",
+                territory=domain.tenant,
+                target=domain,
+                details={"domain": domain.domain},
+            )
+    return True
+
+
+@transaction.atomic
+def remove_custom_domain(*, domain: Domain, acting_user: Any) -> None:
+    if domain.kind != Domain.Kind.CUSTOM:
+        raise ValidationError({"domain": _("The platform address cannot be removed.")})
+    territory, hostname = domain.tenant, domain.domain
+    domain.delete()
+    record(
+        actor=acting_user,
+        action="domain.removed",
+        territory=territory,
+        target=None,
+        details={"domain": hostname},
+    )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tenants.models import Domain, Territory
+from tenants.models import Domain, StandbySchema, Territory
 
 
 class DomainInline(admin.TabularInline):
@@ -20,4 +20,19 @@ class TerritoryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         # Territories are created by provisioning (schema, domain and admin together).
+        return False
+
+
+@admin.register(StandbySchema)
+class StandbySchemaAdmin(admin.ModelAdmin):
+    """Read-only view of the provisioning pool (tenants.pool manages it)."""
+
+    list_display = ["name", "state", "created_at", "migrated_at"]
+    list_filter = ["state"]
+    readonly_fields = ["name", "state", "fingerprint", "created_at", "migrated_at"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False

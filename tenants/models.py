@@ -161,3 +161,35 @@ class Domain(DomainMixin):
     class Meta:
         verbose_name = _("domain")
         verbose_name_plural = _("domains")
+
+
+class StandbySchema(models.Model):
+    """A pre-migrated, empty territory schema waiting to be claimed by provisioning.
+
+    Provisioning renames one to ``t_<slug>`` inside its transaction (constant time,
+    whatever the number of territories or migrations); tenants.pool refills the pool
+    in the background and keeps it migrated. Standby schemas are not territories, so
+    django-tenants' ``migrate_schemas`` never sees them: ``migrate_standby_schemas``
+    migrates them.
+    """
+
+    class State(models.TextChoices):
+        BUILDING = "building", _("Being built")
+        READY = "ready", _("Ready")
+        MIGRATING = "migrating", _("Being migrated")
+
+    name = models.CharField(max_length=63, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.BUILDING)
+    # tenants.pool.migrations_fingerprint() of the code that last migrated it: only
+    # schemas migrated exactly as far as the running code expects are claimed.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    migrated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("standby schema")
+        verbose_name_plural = _("standby schemas")
+        indexes = [models.Index(fields=["state", "fingerprint"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db.models import QuerySet
+from django_tenants.utils import schema_context
 
 from tenants.models import Domain, Territory
 from tenants.validation import confusable_skeleton
@@ -50,6 +51,11 @@ def territories_version() -> int:
 
 
 def bump_territories_version() -> None:
+    with schema_context("public"):
+        _bump_territories_version()
+
+
+def _bump_territories_version() -> None:
     try:
         cache.incr(TERRITORIES_VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value invalidates
@@ -57,7 +63,11 @@ def bump_territories_version() -> None:
 
 
 def forget_hosts(hostnames: list[str]) -> None:
-    cache.delete_many([_host_cache_key(host.lower()) for host in hostnames])
+    # Cache keys are prefixed by the connection's schema (django_tenants.cache.make_key)
+    # and routes are cached from the public schema: a change made from a territory's
+    # admin area must drop the public entries.
+    with schema_context("public"):
+        cache.delete_many([_host_cache_key(host.lower()) for host in hostnames])
 
 
 def conflicting_slug(slug: str) -> str | None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.test import Client
@@ -27,11 +28,18 @@ from django_tenants.utils import schema_context, tenant_context
 
 from shared_apps.accounts.actions import grant_membership
 from shared_apps.accounts.models import Coordinator, Membership, User
+from tenants import pool
 from tenants.actions import provision_territory
 from tenants.db import tenant_connection
 from tenants.models import Territory
 
 PASSWORD = "correct horse battery staple"
+# Standby schemas kept in the test database: tests that provision (inside their
+# rolled-back transaction) claim one in milliseconds, and the claim rolls back too.
+TEST_POOL_SIZE = 3
+# The pool is refilled here, once per session, never by a background thread racing
+# the tests.
+settings.STANDBY_REFILL_AFTER_PROVISIONING = False
 
 
 @dataclass(frozen=True)
@@ -113,7 +121,12 @@ def build_test_network() -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        # A reused test database was migrated by migrate_schemas, which leaves the
+        # standby schemas alone: bring them up to date the way a release does.
+        pool.migrate_standby_schemas()
+        pool.refill_pool(TEST_POOL_SIZE)
         build_test_network()
+        pool.refill_pool(TEST_POOL_SIZE)
 
 
 @pytest.fixture(autouse=True)

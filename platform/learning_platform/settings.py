@@ -71,6 +71,8 @@ SHARED_APPS = [
     "shared_apps.audit",
     "shared_apps.network",
     "shared_apps.backpack",
+    "shared_apps.billing",
+    "shared_apps.onboarding",
 ]
 
 TENANT_APPS = [
@@ -103,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shared_apps.accounts.middleware.MembershipMiddleware",
+    "shared_apps.billing.middleware.ReadOnlyWhenSuspendedMiddleware",
     "shared_apps.core.middleware.TerritoryLocaleMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -275,8 +278,66 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # Grace periods, suspensions, end of pilots, archiving (shared_apps.billing).
+    "billing-housekeeping": {
+        "task": "shared_apps.billing.tasks.billing_housekeeping",
+        "schedule": 3600.0,
+    },
+    # Tops the standby pool up if a refill was lost (a worker restart, a broker outage).
+    "standby-pool-refill": {"task": "tenants.pool.refill_standby_pool", "schedule": 600.0},
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+
+# ---------------------------------------------------------------------------
+# Provisioning: pre-migrated standby schemas claimed by new territories (tenants.pool)
+# ---------------------------------------------------------------------------
+STANDBY_POOL_SIZE = env.int("STANDBY_POOL_SIZE", default=3)
+# Off in the test suite, which fills its pool once per test database (tests/conftest.py).
+STANDBY_REFILL_AFTER_PROVISIONING = env.bool("STANDBY_REFILL_AFTER_PROVISIONING", default=True)
+
+# ---------------------------------------------------------------------------
+# Billing (shared_apps.billing). Without STRIPE_SECRET_KEY card payments are off: the
+# wizard offers the pilot and invoices only, and everything else works.
+# ---------------------------------------------------------------------------
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Tests point this at a local HTTP server; Stripe's API is never called from tests.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+BILLING_CURRENCY = "EUR"
+BILLING_PLANS = {
+    "city": {
+        "amount": env.str("BILLING_CITY_AMOUNT", default="4800"),
+        "interval": "year",
+        "stripe_price": env.str("STRIPE_PRICE_CITY", default=""),
+    },
+    "region": {
+        "amount": env.str("BILLING_REGION_AMOUNT", default="9600"),
+        "interval": "year",
+        "stripe_price": env.str("STRIPE_PRICE_REGION", default=""),
+    },
+}
+BILLING_PILOT_DAYS = 60
+BILLING_GRACE_DAYS = 14
+# A cancelled territory stays read-only this long, then is archived.
+BILLING_RETENTION_DAYS = env.int("BILLING_RETENTION_DAYS", default=90)
+
+# ---------------------------------------------------------------------------
+# Onboarding (shared_apps.onboarding) and custom domains
+# ---------------------------------------------------------------------------
+# Versions of the documents a new territory's admin accepts; acceptance is recorded
+# with the version and time. Change the version whenever the text changes.
+TERMS_VERSION = "2026-11"
+DPA_VERSION = "2026-11"
+# Days a wizard's resume link stays valid.
+ONBOARDING_RESUME_DAYS = 30
+# Map tiles for the map centre picker ("" = no tiles: coordinates and the bare map).
+MAP_TILES_URL = env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Custom domains are verified by a TXT record at <prefix>.<domain>.
+DOMAIN_VERIFICATION_PREFIX = "_cities-of-learning"
+# "host:port" nameservers to ask (tests run one on loopback); empty = the system's.
+DNS_NAMESERVERS = env.list("DNS_NAMESERVERS", default=[])
 
 # ---------------------------------------------------------------------------
 # API

@@ -9,7 +9,10 @@ from shared_apps.core import api as core_api
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.home.urls")),
     path("manage/badges/", include("tenant_apps.badges.urls_manage")),
+    path("manage/billing/", include("shared_apps.billing.urls")),
+    path("manage/domains/", include("tenants.urls_manage")),
     path("manage/", include("tenant_apps.manage.urls")),
+    path("welcome/", include("shared_apps.onboarding.urls_territory")),
     path("badges/", include("tenant_apps.badges.urls")),
     path("", include("tenant_apps.badges.urls_ob")),
     path("api/territory/", core_api.TerritoryView.as_view(), name="api-territory"),

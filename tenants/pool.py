@@ -1,0 +1,300 @@
+"""A pool of pre-migrated standby schemas, so provisioning takes constant time.
+
+Running every migration for a new schema takes longer with each migration the
+project gains, and django-tenants' schema cloning slows down with the number of
+schemas (../shared/GUIDE.md). Instead, empty schemas named ``standby_<random>`` are
+created and migrated ahead of time. Provisioning claims one inside its transaction
+(``SELECT ... FOR UPDATE SKIP LOCKED``) and renames it (``ALTER SCHEMA ... RENAME``,
+a catalogue update whatever the schema holds); if the transaction rolls back, the
+rename and the claim roll back with it and the standby is back in the pool.
+
+A standby is claimed only when it was migrated exactly as far as the running code
+expects (its fingerprint equals migrations_fingerprint()); otherwise provisioning
+falls back to creating the schema by running the migrations.
+
+Keeping the pool current is part of every migration run: ``manage.py
+migrate_standby_schemas`` (called by ``make run`` and by the release procedure, after
+``migrate_schemas --shared`` and before the territories) migrates the standby schemas.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import threading
+from datetime import timedelta
+from functools import lru_cache
+
+from celery import shared_task
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+from django_tenants.postgresql_backend.base import _check_schema_name
+from django_tenants.utils import schema_exists
+
+from tenants.db import tenant_connection
+from tenants.models import StandbySchema
+
+logger = logging.getLogger(__name__)
+
+STANDBY_PREFIX = "standby_"
+# A build that has not finished after this long died with its process.
+STALE_BUILD_AFTER = timedelta(hours=1)
+# pg_advisory_xact_lock key: serialises the bookkeeping of concurrent refills.
+_REFILL_LOCK_KEY = 0x5754414E4442  # "STANDB"
+
+
+@lru_cache(maxsize=1)
+def expected_migrations() -> frozenset[tuple[str, str]]:
+    """Every migration of the running code: a fully migrated territory schema has
+    all of them recorded (shared apps' ones too, recorded without tables)."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return frozenset(loader.graph.nodes)
+
+
+@lru_cache(maxsize=1)
+def migrations_fingerprint() -> str:
+    text = "\n".join(f"{app}.{name}" for app, name in sorted(expected_migrations()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def pool_size() -> int:
+    return int(settings.STANDBY_POOL_SIZE)
+
+
+def _quote(name: str) -> str:
+    _check_schema_name(name)
+    return connection.ops.quote_name(name)
+
+
+# ---------------------------------------------------------------------------
+# Claiming (inside the provisioning transaction)
+# ---------------------------------------------------------------------------
+
+
+def claim_standby_schema(schema_name: str) -> bool:
+    """Rename a ready standby schema to ``schema_name``; False when none is ready.
+
+    Must run inside the caller's transaction: the claim, the rename and the caller's
+    other writes commit or roll back together.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("claim_standby_schema must run inside a transaction")
+    standby = (
+        StandbySchema.objects.select_for_update(skip_locked=True)
+        .filter(state=StandbySchema.State.READY, fingerprint=migrations_fingerprint())
+        .order_by("created_at")
+        .first()
+    )
+    if standby is None:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER SCHEMA {_quote(standby.name)} RENAME TO {_quote(schema_name)}")
+    standby.delete()
+    logger.info("claimed standby schema %s as %s", standby.name, schema_name)
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Building and refilling (background)
+# ---------------------------------------------------------------------------
+
+
+def _new_standby_name() -> str:
+    return STANDBY_PREFIX + secrets.token_hex(6)
+
+
+def _drop_schema(name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {_quote(name)} CASCADE")
+
+
+def _migrate_schema(name: str) -> None:
+    """Run every pending migration in one schema (django-tenants' executor; it commits
+    and reconnects when called outside a transaction)."""
+    call_command("migrate_schemas", tenant=True, schema_name=name, interactive=False, verbosity=0)
+    tenant_connection().set_schema_to_public()
+
+
+def _is_fully_migrated(name: str) -> bool:
+    tenant_connection().set_schema_to_public()
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(MigrationRecorder.Migration._meta.db_table)
+        # Both names are quoted identifiers (the schema's checked by _check_schema_name).
+        cursor.execute(f"SELECT app, name FROM {_quote(name)}.{table}")  # noqa: S608
+        applied = {(app, migration) for app, migration in cursor.fetchall()}
+    return expected_migrations() <= applied
+
+
+def build_standby_schema(standby: StandbySchema) -> StandbySchema | None:
+    """Create and migrate the schema of a reserved (BUILDING) standby row.
+
+    Outside a transaction each migration commits on its own, so no lock on a shared
+    table (a foreign key target) is held for the whole build; a half-built schema is
+    never claimable (its row says BUILDING) and is dropped on failure.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SCHEMA {_quote(standby.name)}")
+        _migrate_schema(standby.name)
+        if not _is_fully_migrated(standby.name):
+            raise RuntimeError(f"standby schema {standby.name} is missing migrations")
+    except Exception:
+        logger.exception("building standby schema %s failed", standby.name)
+        tenant_connection().set_schema_to_public()
+        _drop_schema(standby.name)
+        StandbySchema.objects.filter(pk=standby.pk).delete()
+        return None
+    standby.state = StandbySchema.State.READY
+    standby.fingerprint = migrations_fingerprint()
+    standby.migrated_at = timezone.now()
+    standby.save(update_fields=["state", "fingerprint", "migrated_at"])
+    return standby
+
+
+def _reserve(target: int) -> list[StandbySchema]:
+    """Decide, one refill at a time, how many standbys to build, and reserve them."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REFILL_LOCK_KEY])
+        stale = StandbySchema.objects.filter(
+            state=StandbySchema.State.BUILDING, created_at__lt=timezone.now() - STALE_BUILD_AFTER
+        )
+        for standby in stale:
+            _drop_schema(standby.name)
+            standby.delete()
+        have = (
+            StandbySchema.objects.filter(
+                state=StandbySchema.State.READY, fingerprint=migrations_fingerprint()
+            ).count()
+            + StandbySchema.objects.filter(state=StandbySchema.State.BUILDING).count()
+        )
+        return [
+            StandbySchema.objects.create(name=_new_standby_name())
+            for _ in range(max(0, target - have))
+        ]
+
+
+def refill_pool(target: int | None = None) -> int:
+    """Build standby schemas until ``target`` (default STANDBY_POOL_SIZE) are ready or
+    being built; safe to run in several processes at once. Returns how many it built."""
+    tenant_connection().set_schema_to_public()
+    target = pool_size() if target is None else target
+    built = 0
+    for standby in _reserve(target):
+        if build_standby_schema(standby) is not None:
+            built += 1
+    if built:
+        logger.info("standby pool: built %d schema(s)", built)
+    return built
+
+
+def migrate_standby_schemas() -> dict[str, int]:
+    """Bring every standby schema up to the running code's migrations.
+
+    Standbys already current are left alone; the others are taken out of the pool
+    while they migrate (state MIGRATING), then put back, or dropped if they cannot
+    be migrated (a later refill replaces them).
+    """
+    tenant_connection().set_schema_to_public()
+    fingerprint = migrations_fingerprint()
+    counts = {"current": 0, "migrated": 0, "dropped": 0}
+    counts["current"] = StandbySchema.objects.filter(
+        state=StandbySchema.State.READY, fingerprint=fingerprint
+    ).count()
+    candidates = list(
+        StandbySchema.objects.exclude(state=StandbySchema.State.BUILDING)
+        .exclude(state=StandbySchema.State.READY, fingerprint=fingerprint)
+        .values_list("pk", flat=True)
+    )
+    for pk in candidates:
+        with transaction.atomic():
+            standby = (
+                StandbySchema.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk)
+                .exclude(state=StandbySchema.State.BUILDING)
+                .first()
+            )
+            if standby is None:
+                continue  # claimed meanwhile, or another run has it
+            standby.state = StandbySchema.State.MIGRATING
+            standby.save(update_fields=["state"])
+        try:
+            if not schema_exists(standby.name):
+                raise RuntimeError(f"standby schema {standby.name} has disappeared")
+            _migrate_schema(standby.name)
+            if not _is_fully_migrated(standby.name):
+                raise RuntimeError(f"standby schema {standby.name} is missing migrations")
+        except Exception:
+            logger.exception("migrating standby schema %s failed; dropping it", standby.name)
+            tenant_connection().set_schema_to_public()
+            _drop_schema(standby.name)
+            standby.delete()
+            counts["dropped"] += 1
+            continue
+        standby.state = StandbySchema.State.READY
+        standby.fingerprint = fingerprint
+        standby.migrated_at = timezone.now()
+        standby.save(update_fields=["state", "fingerprint", "migrated_at"])
+        counts["migrated"] += 1
+    return counts
+
+
+def orphan_standby_schemas() -> list[str]:
+    """Schemas named like standbys that no row accounts for (a crash between CREATE
+    SCHEMA and the row's deletion cannot happen in one transaction, but a hand-made
+    or restored schema can)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s",
+            [STANDBY_PREFIX.replace("_", r"\_") + "%"],
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    known = set(StandbySchema.objects.values_list("name", flat=True))
+    return sorted(names - known)
+
+
+@shared_task
+def refill_standby_pool() -> int:
+    return refill_pool()
+
+
+_refill_thread_lock = threading.Lock()
+
+
+def request_refill() -> None:
+    """Refill the pool in the background, after the caller's transaction commits.
+
+    With a broker this is a Celery task. Without one (development, `make run`, a
+    benchmark server) Celery would run it eagerly inside the request, adding the
+    build time to the response; a thread keeps the response quick instead.
+    """
+
+    if not settings.STANDBY_REFILL_AFTER_PROVISIONING:
+        return
+
+    def start() -> None:
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            refill_standby_pool.delay()
+            return
+        if not _refill_thread_lock.acquire(blocking=False):
+            return  # this process is refilling already
+        # Not a daemon: a command that provisions (load_demo) waits for the build at exit
+        # instead of leaving a half-built standby behind.
+        threading.Thread(target=_refill_in_thread, name="standby-refill", daemon=False).start()
+
+    transaction.on_commit(start)
+
+
+def _refill_in_thread() -> None:
+    try:
+        refill_pool()
+    except Exception:
+        logger.exception("standby pool refill failed")
+    finally:
+        connections.close_all()
+        _refill_thread_lock.release()

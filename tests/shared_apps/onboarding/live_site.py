@@ -1,0 +1,92 @@
+"""A real server for browser tests: gunicorn on loopback, on a database of its own.
+
+Never pytest-django's live_server/transactional_db: their flush truncates the public
+tables the rest of the suite relies on (../shared/GUIDE.md). The database here is
+created for the module and dropped afterwards; the test database is not touched.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[3]
+PGPORT = os.environ.get("PGPORT", "55432")
+
+
+def database_url(name: str) -> str:
+    return f"postgis://postgres@127.0.0.1:{PGPORT}/{name}"
+
+
+def run_sql(name: str, sql: str, params: tuple = ()) -> list[tuple]:
+    with psycopg.connect(f"host=127.0.0.1 port={PGPORT} user=postgres dbname={name}") as conn:
+        rows = conn.execute(sql, params)
+        return list(rows.fetchall()) if rows.description else []
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+
+
+@contextmanager
+def live_site(db_name: str, *, port: int, workers: int = 2, **settings: str) -> Iterator[str]:
+    """Yields the network site's base URL (http://localhost:<port>)."""
+    db = str(ROOT / "scripts" / "db.sh")
+    subprocess.run([db, "drop", db_name], check=True, capture_output=True)
+    subprocess.run([db, "ensure", db_name], check=True, capture_output=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(db_name),
+        "DEBUG": "0",
+        "DB_POOL": "1",
+        "PLATFORM_PORT": str(port),
+        "MAP_TILES_URL": "",  # no tiles from the internet in tests
+        "STANDBY_POOL_SIZE": "2",
+        "LOG_LEVEL": "WARNING",
+        "GUNICORN_ACCESSLOG": "",
+        "ACCOUNT_EMAIL_VERIFICATION": "optional",
+        "WEB_CONCURRENCY": str(workers),
+        "BIND": f"127.0.0.1:{port}",
+        **settings,
+    }
+    try:
+        _manage(env, "migrate_schemas", "--shared", "--noinput", "-v", "0")
+        _manage(env, "migrate_standby_schemas", "--fill", "-v", "0")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://localhost:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    request = urllib.request.Request(
+                        f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"}
+                    )
+                    with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
+                        if response.status == 200:
+                            break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("the test server did not start") from None
+                    time.sleep(0.3)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    finally:
+        subprocess.run([db, "drop", db_name], check=True, capture_output=True)

@@ -1,0 +1,142 @@
+"""Custom domains: added by a territory admin, routed only after a real DNS TXT lookup
+(answered by a tiny DNS server on loopback)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable, Iterator
+
+import dns.message
+import dns.rcode
+import dns.rdatatype
+import dns.rrset
+import pytest
+from django.test import override_settings
+
+from shared_apps.accounts.models import User
+from shared_apps.audit.models import AuditEntry
+from tenants.models import Domain, Territory
+from tests.conftest import ClientFor, HostClient
+
+DNS_PORT = 8165
+TXT_RECORDS: dict[str, list[str]] = {}
+
+
+def serve_dns(sock: socket.socket, stop: threading.Event) -> None:
+    """Answers TXT queries from TXT_RECORDS over UDP: the real DNS wire format."""
+    sock.settimeout(0.2)
+    while not stop.is_set():
+        try:
+            wire, address = sock.recvfrom(4096)
+        except TimeoutError:
+            continue
+        query = dns.message.from_wire(wire)
+        response = dns.message.make_response(query)
+        question = query.question[0]
+        name = question.name.to_text().rstrip(".").lower()
+        if question.rdtype == dns.rdatatype.TXT and name in TXT_RECORDS:
+            response.answer.append(
+                dns.rrset.from_text_list(
+                    question.name, 60, "IN", "TXT", [f'"{value}"' for value in TXT_RECORDS[name]]
+                )
+            )
+        else:
+            response.set_rcode(dns.rcode.NXDOMAIN)
+        sock.sendto(response.to_wire(), address)
+
+
+@pytest.fixture(scope="module")
+def dns_server() -> Iterator[dict[str, list[str]]]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", DNS_PORT))
+    stop = threading.Event()
+    thread = threading.Thread(target=serve_dns, args=(sock, stop), daemon=True)
+    thread.start()
+    with override_settings(DNS_NAMESERVERS=[f"127.0.0.1:{DNS_PORT}"]):
+        yield TXT_RECORDS
+    stop.set()
+    thread.join()
+    sock.close()
+
+
+@pytest.fixture
+def admin_a(
+    client_for: ClientFor, territory_a: Territory, user: Callable[[str], User]
+) -> HostClient:
+    client = client_for(territory_a)
+    client.sign_in(user("anna"))
+    client.cookies["django_language"] = "en"  # aurora speaks Lithuanian by default
+    return client
+
+
+def test_domain_routes_only_after_dns_verification(
+    admin_a: HostClient, territory_a: Territory, dns_server: dict[str, list[str]]
+) -> None:
+    response = admin_a.post("/manage/domains/", {"domain": "Learn.Aurora.example"})
+    assert response.status_code == 302
+    domain = Domain.objects.get(domain="learn.aurora.example")
+    assert (domain.kind, domain.is_verified, domain.tenant_id) == ("custom", False, territory_a.pk)
+    page = admin_a.get("/manage/domains/").content.decode()
+    assert f"cities-of-learning-verification={domain.verification_token}" in page
+    assert "_cities-of-learning.learn.aurora.example" in page
+
+    visitor = HostClient("learn.aurora.example")
+    assert visitor.get("/").status_code == 404  # not verified: does not route
+
+    # Record not published yet: stays unverified.
+    admin_a.post(f"/manage/domains/{domain.pk}/verify/")
+    assert not Domain.objects.get(pk=domain.pk).is_verified
+    assert visitor.get("/").status_code == 404
+
+    dns_server["_cities-of-learning.learn.aurora.example"] = [
+        "v=spf1 -all",
+        f"cities-of-learning-verification={domain.verification_token}",
+    ]
+    admin_a.post(f"/manage/domains/{domain.pk}/verify/")
+    domain.refresh_from_db()
+    assert domain.is_verified and domain.verified_at is not None
+    assert AuditEntry.objects.filter(action="domain.verified", territory=territory_a).exists()
+    response = visitor.get("/")  # the cached 404 route was dropped at once
+    assert response.status_code == 200
+    assert "Aurora" in response.content.decode()
+
+    response = admin_a.post(f"/manage/domains/{domain.pk}/remove/")
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert not Domain.objects.filter(pk=domain.pk).exists()
+    assert visitor.get("/").status_code == 404
+
+
+def test_wrong_token_does_not_verify(admin_a: HostClient, dns_server: dict[str, list[str]]) -> None:
+    admin_a.post("/manage/domains/", {"domain": "learn2.aurora.example"})
+    domain = Domain.objects.get(domain="learn2.aurora.example")
+    dns_server["_cities-of-learning.learn2.aurora.example"] = [
+        "cities-of-learning-verification=guess"
+    ]
+    admin_a.post(f"/manage/domains/{domain.pk}/verify/")
+    assert not Domain.objects.get(pk=domain.pk).is_verified
+
+
+def test_refused_domains(admin_a: HostClient, territory_b: Territory) -> None:
+    Domain.objects.create(domain="taken.example", tenant=territory_b, kind="custom")
+    for hostname, reason in [
+        ("not a domain", "Enter a domain name"),
+        ("evil.localhost", "are the platform"),
+        ("taken.example", "already in use"),
+    ]:
+        response = admin_a.post("/manage/domains/", {"domain": hostname})
+        assert response.status_code == 400
+        assert reason in response.content.decode(), hostname
+
+
+def test_other_territorys_domains_are_out_of_reach(
+    admin_a: HostClient, territory_b: Territory, client_for: ClientFor, user: Callable[[str], User]
+) -> None:
+    theirs = Domain.objects.create(domain="borealis.example", tenant=territory_b, kind="custom")
+    assert admin_a.post(f"/manage/domains/{theirs.pk}/verify/").status_code == 404
+    assert admin_a.post(f"/manage/domains/{theirs.pk}/remove/").status_code == 404
+    assert "borealis.example" not in admin_a.get("/manage/domains/").content.decode()
+    assert Domain.objects.filter(pk=theirs.pk).exists()
+    learner = client_for(territory_b)
+    learner.sign_in(user("bea"))
+    assert learner.get("/manage/domains/").status_code == 403
