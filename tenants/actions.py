@@ -79,7 +79,10 @@ def provision_territory(
         territory.primary_color = primary_color
     if accent_color:
         territory.accent_color = accent_color
-    territory.full_clean(exclude=["slug_skeleton", "logo"])
+    # Uniqueness of the address was checked above with a reason; a sign-up racing us
+    # is caught by the unique indexes below and told "just taken", not "Schema name
+    # already exists".
+    territory.full_clean(exclude=["slug_skeleton", "logo"], validate_unique=False)
 
     with schema_context("public"):
         if schema_exists(territory.schema_name):

@@ -122,16 +122,14 @@ def test_wizard_in_a_browser_ends_on_the_new_subdomain(
     expect(page.locator('input[name="plan"][value="pilot"]')).to_be_checked()
     continue_(page)
 
-    started = time.monotonic()
+    # How fast this is, is measured by bench/bench_onboarding.py, not here.
     page.get_by_role("button", name="Create my site").click()
     page.wait_for_url(f"http://kaunas.localhost:{PORT}/welcome/")
-    elapsed = time.monotonic() - started
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kaunas")
     # In Lithuanian (the site's default language): check the states, not the words.
     expect(page.locator('[data-check="providers"]')).to_have_class(re.compile("--todo"))
     expect(page.locator('[data-check="activity"]')).to_have_class(re.compile("--unavailable"))
     expect(page.locator("html")).to_have_attribute("lang", "lt")
-    assert elapsed < 5, elapsed  # the benchmark measures this properly
 
     # The public home page of the new site, in its colours, for a visitor.
     visitor = browser.new_context().new_page()
