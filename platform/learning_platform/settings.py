@@ -225,8 +225,53 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(DATA_DIR / "media"))
+# Private files (evidence, exports) never sit under MEDIA_ROOT: no URL maps to them.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(DATA_DIR / "private"))
+# Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT (deploy/nginx).
+PRIVATE_MEDIA_ACCEL_PREFIX = env.str("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
+# Lifetime of a presigned URL to a private file on S3.
+PRIVATE_URL_SECONDS = env.int("PRIVATE_URL_SECONDS", default=120)
+
+
+def _s3_storage(bucket: str, *, public: bool) -> dict[str, object]:
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "region_name": env.str("S3_REGION", default="eu-central-1"),
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+        "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
+        "signature_version": "s3v4",
+        # The buckets enforce object ownership (no ACLs); access is by bucket policy.
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": not public,
+        "querystring_expire": PRIVATE_URL_SECONDS,
+        "object_parameters": {
+            # Public names are random and never reused: cache them for a year.
+            "CacheControl": "public, max-age=31536000, immutable" if public else "private, no-store"
+        },
+    }
+    if public and env.str("S3_PUBLIC_DOMAIN", default=""):
+        options["custom_domain"] = env.str("S3_PUBLIC_DOMAIN")  # a CDN (deploy/SCALING.md)
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+# S3 when the buckets are configured, the local disk otherwise (shared_apps/core/storage.py).
+S3_PUBLIC_BUCKET = env.str("S3_PUBLIC_BUCKET", default="")
+S3_PRIVATE_BUCKET = env.str("S3_PRIVATE_BUCKET", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        _s3_storage(S3_PUBLIC_BUCKET, public=True)
+        if S3_PUBLIC_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "private": (
+        _s3_storage(S3_PRIVATE_BUCKET, public=False)
+        if S3_PRIVATE_BUCKET
+        else {
+            "BACKEND": "shared_apps.core.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
+        }
+    ),
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE",
