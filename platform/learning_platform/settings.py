@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -70,6 +71,7 @@ SHARED_APPS = [
     "shared_apps.accounts",
     "shared_apps.audit",
     "shared_apps.network",
+    "shared_apps.ops",
 ]
 
 TENANT_APPS = [
@@ -91,10 +93,13 @@ ROOT_URLCONF = "learning_platform.urls_territory"
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # Request id, /livez, /readyz, /metrics: before anything that needs the database.
+    "shared_apps.ops.middleware.OperationsMiddleware",
     "shared_apps.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.TerritoryMiddleware",
+    "shared_apps.ops.middleware.LogContextMiddleware",
     "shared_apps.core.middleware.SentryScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -308,6 +313,42 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task not acknowledged within this time is handed to another worker: longer than
+# the longest task (and than the longest retry countdown, which Redis also counts).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = False
+# Retries of tasks built on shared_apps.ops.tasks.PlatformTask: 5 s, 10 s, 20 s, ...
+TASK_MAX_RETRIES = env.int("TASK_MAX_RETRIES", default=5)
+TASK_RETRY_BACKOFF_SECONDS = env.int("TASK_RETRY_BACKOFF_SECONDS", default=5)
+# Beat sends an entry without "tenant_schemas" into every live territory's schema, and
+# an entry with ["public"] once, network-wide (shared_apps/ops/beat.py).
+CELERY_BEAT_SCHEDULER = "shared_apps.ops.beat:PersistentTerritoryScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {
+        "task": "shared_apps.core.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "clear-expired-sessions-network": {
+        "task": "shared_apps.core.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=5),
+        "tenant_schemas": ["public"],
+    },
+    "purge-sent-emails": {
+        "task": "ops.purge_sent_emails",
+        "schedule": crontab(hour=4, minute=0),
+        "tenant_schemas": ["public"],
+    },
+    "purge-task-records": {
+        "task": "ops.purge_task_records",
+        "schedule": crontab(hour=4, minute=20),
+        "tenant_schemas": ["public"],
+    },
+}
+# `migrate_schemas --executor=multiprocessing` (deploy/RELEASE.md).
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("MIGRATION_PROCESSES", default=2)
+TENANT_MULTIPROCESSING_CHUNKS = env.int("MIGRATION_CHUNKS", default=2)
 
 # ---------------------------------------------------------------------------
 # API
@@ -332,19 +373,54 @@ SPECTACULAR_SETTINGS = {
 # ---------------------------------------------------------------------------
 # Email
 # ---------------------------------------------------------------------------
+# Any Django backend: SMTP (EMAIL_HOST, ...) or an anymail provider, e.g.
+# EMAIL_BACKEND=anymail.backends.amazon_ses.EmailBackend, or ...mailgun.EmailBackend with
+# ANYMAIL='{"MAILGUN_API_KEY": "..."}'. Sending always goes through the email task
+# (shared_apps/ops/email.py), retried by a worker.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cities of Learning <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+ANYMAIL = env.json("ANYMAIL", default={})
+# Sent emails hold addresses and sign-in links: kept this long, then deleted.
+OUTBOUND_EMAIL_KEEP_DAYS = env.int("OUTBOUND_EMAIL_KEEP_DAYS", default=7)
 
 # ---------------------------------------------------------------------------
 # Errors and logs: no personal data (most users are minors)
 # ---------------------------------------------------------------------------
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development")
+# /metrics: scraped directly from these networks (never through the proxy), or with
+# "Authorization: Bearer $METRICS_TOKEN" from anywhere.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list(
+    "METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"]
+)
+# "json" in production (deploy/): one object per line with the request id and territory.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "shared_apps.ops.logcontext.ContextFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(territory)s %(request_id)s] "
+            "%(message)s"
+        },
+        "json": {"()": "shared_apps.ops.logcontext.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request logs carry URLs and hosts, never bodies or cookies.

@@ -9,5 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("shared_apps.network.urls")),
     # Django admin for platform staff only; it does not exist on territory hosts.
     path("admin/", admin.site.urls),
+    # Dead letters of the background workers, for platform staff.
+    path("ops/", include("shared_apps.ops.urls")),
     *common_urlpatterns,
 ]
