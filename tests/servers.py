@@ -124,3 +124,4 @@ def python_env(**extra: str) -> dict[str, str]:
 
 PYTHON = sys.executable
 VENV_BIN = Path(sys.executable).parent
+

@@ -138,7 +138,12 @@ WSGI_APPLICATION = "learning_platform.wsgi.application"
 # Database: PostgreSQL + PostGIS behind django-tenants' schema-switching backend
 # ---------------------------------------------------------------------------
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default="postgis://postgres@127.0.0.1:55432/cities"),
+    # The default follows PGPORT, so a checkout with its own cluster never talks to
+    # another checkout's database by accident.
+    "default": env.db_url(
+        "DATABASE_URL",
+        default=f"postgis://postgres@127.0.0.1:{env.str('PGPORT', default='55432')}/cities",
+    ),
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="cities_test")}
@@ -386,6 +391,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# For django.core.mail.backends.filebased.EmailBackend (a staging server's "outbox").
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(DATA_DIR / "outbox"))
 ANYMAIL = env.json("ANYMAIL", default={})
 # Sent emails hold addresses and sign-in links: kept this long, then deleted.
 OUTBOUND_EMAIL_KEEP_DAYS = env.int("OUTBOUND_EMAIL_KEEP_DAYS", default=7)
