@@ -8,7 +8,10 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 from shared_apps.ops.logcontext import request_id_var, territory_var
@@ -36,25 +39,29 @@ class OperationsMiddleware:
         incoming = request.headers.get("X-Request-Id", "")
         request_id = incoming if REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
-        id_token = request_id_var.set(request_id)
-        territory_token = territory_var.set("")
-        try:
-            probe = PROBES.get(request.path)
-            if probe is not None:
-                response = probe(request)
-                response["Cache-Control"] = "no-store"
-                return response
-            started = time.perf_counter()
-            response = self.get_response(request)
-            territory = getattr(request, "territory", None)
-            site = "territory" if territory is not None else "network"
-            HTTP_DURATION.labels(site).observe(time.perf_counter() - started)
-            HTTP_REQUESTS.labels(site, request.method or "", str(response.status_code)).inc()
-            response["X-Request-ID"] = request_id
+        # Not reset when this returns: Django logs 4xx/5xx responses after the whole
+        # middleware chain (see _forget_request below).
+        request_id_var.set(request_id)
+        territory_var.set("")
+        probe = PROBES.get(request.path)
+        if probe is not None:
+            response = probe(request)
+            response["Cache-Control"] = "no-store"
             return response
-        finally:
-            request_id_var.reset(id_token)
-            territory_var.reset(territory_token)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        territory = getattr(request, "territory", None)
+        site = "territory" if territory is not None else "network"
+        HTTP_DURATION.labels(site).observe(time.perf_counter() - started)
+        HTTP_REQUESTS.labels(site, request.method or "", str(response.status_code)).inc()
+        response["X-Request-ID"] = request_id
+        return response
+
+
+@receiver(request_finished, dispatch_uid="ops_forget_request")
+def _forget_request(**kwargs: Any) -> None:
+    request_id_var.set("")
+    territory_var.set("")
 
 
 class LogContextMiddleware:
