@@ -22,7 +22,19 @@ preload_app = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No client address and no query string in the access log: most users are minors.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
-access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms host=%({host}i)s'
+access_log_format = (
+    '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms host=%({host}i)s rid=%({x-request-id}o)s'
+)
 errorlog = "-"
 pythonpath = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "platform")
 wsgi_app = "learning_platform.wsgi:application"
+
+
+def child_exit(server: object, worker: object) -> None:
+    """With PROMETHEUS_MULTIPROC_DIR set, forget the metrics files of a dead worker
+    (its counters stay summed in the live ones' totals until the directory is wiped
+    at the next start: deploy/systemd/cities-web.service)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
