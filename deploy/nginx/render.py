@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the nginx site and its snippets from the templates beside this file.
 
-    deploy/nginx/render.py --out /etc/nginx/sites-enabled \
+    deploy/nginx/render.py --out /etc/nginx/conf.d \
         --platform-domain learn.example.org --upstream 127.0.0.1:8000 \
         --tls-cert /etc/letsencrypt/live/learn.example.org/fullchain.pem \
         --tls-key /etc/letsencrypt/live/learn.example.org/privkey.pem
@@ -31,9 +31,15 @@ DEFAULTS = {
 }
 
 
+SITE = "cities-of-learning.conf.in"
+
+
 def render(values: dict[str, str], out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    values = {**DEFAULTS, "CONF_DIR": str(out), **values}
+    """The site goes to ``out``; its snippets to ``out/cities-of-learning.d`` (so a
+    conf.d/*.conf include does not load them at the wrong level)."""
+    snippets = out / "cities-of-learning.d"
+    snippets.mkdir(parents=True, exist_ok=True)
+    values = {**DEFAULTS, "CONF_DIR": str(snippets), **values}
     written = []
     for template in TEMPLATES:
         text = template.read_text()
@@ -42,7 +48,8 @@ def render(values: dict[str, str], out: Path) -> list[Path]:
             raise SystemExit(f"{template.name}: no value for {', '.join(missing)}")
         for name, value in values.items():
             text = text.replace(f"@{name}@", value)
-        target = out / template.name.removesuffix(".in")
+        folder = out if template.name == SITE else snippets
+        target = folder / template.name.removesuffix(".in")
         target.write_text(text)
         written.append(target)
     return written

@@ -354,6 +354,8 @@ CELERY_BEAT_SCHEDULE = {
         "tenant_schemas": ["public"],
     },
 }
+# pg_dump and psql for backup_territory / restore_territory ("" = from PATH).
+PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 # `migrate_schemas --executor=multiprocessing` (deploy/RELEASE.md).
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("MIGRATION_PROCESSES", default=2)
 TENANT_MULTIPROCESSING_CHUNKS = env.int("MIGRATION_CHUNKS", default=2)
