@@ -146,6 +146,9 @@ DATABASES = {
     ),
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# A password kept apart from the URL (ECS injects it from the RDS-managed secret).
+if env.str("DATABASE_PASSWORD", default=""):
+    DATABASES["default"]["PASSWORD"] = env.str("DATABASE_PASSWORD")
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="cities_test")}
 # Django's psycopg pool: measured 8.4 ms -> ~3.5 ms per request (see ../shared/GUIDE.md).
 # Off in tests, where pytest-django creates and drops databases under the pool's feet.
