@@ -126,7 +126,7 @@ def _ensure_test_database() -> None:
     from django.test.utils import setup_databases
 
     if connection.settings_dict["NAME"] != settings.DATABASES["default"]["TEST"]["NAME"]:
-        setup_databases(verbosity=0, interactive=False, aliases={"default"}, keepdb=True)
+        setup_databases(verbosity=0, interactive=False, aliases={"default": {}}, keepdb=True)
 
 
 @pytest.fixture(autouse=True)

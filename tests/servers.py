@@ -125,3 +125,14 @@ def python_env(**extra: str) -> dict[str, str]:
 PYTHON = sys.executable
 VENV_BIN = Path(sys.executable).parent
 
+
+def nginx_render() -> Callable[[dict[str, str], Path], list[Path]]:
+    """deploy/nginx/render.py's render(): a script, not a package, so loaded by path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nginx_render", ROOT / "deploy/nginx/render.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    render: Callable[[dict[str, str], Path], list[Path]] = module.render
+    return render

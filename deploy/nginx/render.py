@@ -28,6 +28,8 @@ DEFAULTS = {
     "CUSTOM_CERT_DIR": "/etc/cities-of-learning/custom-domain-certs",
     "ACME_ROOT": "/var/www/acme",
     "LOG_DIR": "/var/log/nginx",
+    # nginx geo lines, e.g. "10.0.5.0/24 1;" (none by default).
+    "RATE_LIMIT_EXEMPT": "",
 }
 
 

@@ -413,9 +413,7 @@ SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development")
 # /metrics: scraped directly from these networks (never through the proxy), or with
 # "Authorization: Bearer $METRICS_TOKEN" from anywhere.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
-METRICS_ALLOWED_NETWORKS = env.list(
-    "METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"]
-)
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 # "json" in production (deploy/): one object per line with the request id and territory.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {

@@ -30,6 +30,7 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.functional import LazyObject, empty
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ _private = _PrivateStorage()
 @receiver(setting_changed)
 def _reset_private_storage(*, setting: str, **kwargs: Any) -> None:
     if setting == "STORAGES":
-        _private._wrapped = empty
+        _private._wrapped = empty  # type: ignore[assignment]  # LazyObject's sentinel
 
 
 def private_storage() -> Storage:
@@ -97,7 +98,7 @@ def serve_private_file(
     download_name: str | None = None,
     as_attachment: bool = True,
     storage: Storage | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Hand a private file to a request that has ALREADY passed its permission check.
 
     ``name`` is a stored name or a FieldFile. On S3: a redirect to a presigned URL that
@@ -122,7 +123,7 @@ def serve_private_file(
             },
             expire=settings.PRIVATE_URL_SECONDS,
         )
-        response: HttpResponse = HttpResponseRedirect(url)
+        response: HttpResponseBase = HttpResponseRedirect(url)
     else:
         if not storage.exists(stored):
             raise Http404("No such file")
@@ -142,4 +143,3 @@ def serve_private_file(
     # The signed URL must not leak to another site through the Referer header.
     response["Referrer-Policy"] = "no-referrer"
     return response
-

@@ -75,7 +75,7 @@ def _owned_rows(territory: Territory) -> list[models.Model]:
         links = [
             f
             for f in model._meta.concrete_fields
-            if f.is_relation and f.related_model is Territory and f.many_to_one | f.one_to_one
+            if f.is_relation and f.related_model is Territory and (f.many_to_one or f.one_to_one)
         ]
         if not links or model is Territory:
             continue
@@ -88,7 +88,7 @@ def _owned_rows(territory: Territory) -> list[models.Model]:
 
 def _referenced_rows(rows: list[models.Model]) -> list[models.Model]:
     """Rows the owned rows point to (accounts, coordinators), and their own targets."""
-    seen = {(type(row), row.pk) for row in rows}
+    seen: set[tuple[Any, Any]] = {(type(row), row.pk) for row in rows}
     found: list[models.Model] = []
     queue = list(rows)
     while queue:
@@ -170,9 +170,18 @@ def backup_territory(territory: Territory, folder: Path) -> Path:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cursor.execute("SELECT pg_export_snapshot()")
             (snapshot,) = cursor.fetchone()
-        dump = subprocess.run(
-            [_tool("pg_dump"), *pg_args, "--schema", territory.schema_name, "--no-owner"]
-            + ["--no-privileges", "--snapshot", snapshot],
+        # Arguments: our settings, the territory's validated schema name, the snapshot id.
+        dump = subprocess.run(  # noqa: S603
+            [
+                _tool("pg_dump"),
+                *pg_args,
+                "--schema",
+                territory.schema_name,
+                "--no-owner",
+                "--no-privileges",
+                "--snapshot",
+                snapshot,
+            ],
             env=pg_env,
             capture_output=True,
             check=False,
@@ -267,7 +276,8 @@ def restore_territory(archive_path: Path) -> Restored:
             if cursor.fetchone():
                 raise RestoreRefused(f"schema {schema} exists here: drop it first")
         referenced = [
-            item.object for item in serializers.deserialize("json", json.dumps(public["referenced"]))
+            item.object
+            for item in serializers.deserialize("json", json.dumps(public["referenced"]))
         ]
         owned = [
             item.object for item in serializers.deserialize("json", json.dumps(public["owned"]))
@@ -321,9 +331,17 @@ def _load_schema(schema_sql: bytes) -> None:
     with tempfile.NamedTemporaryFile(suffix=".sql") as script:
         script.write(schema_sql)
         script.flush()
-        loaded = subprocess.run(
-            [_tool("psql"), *pg_args, "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction"]
-            + ["-f", script.name],
+        loaded = subprocess.run(  # noqa: S603  (our settings and a temporary file name)
+            [
+                _tool("psql"),
+                *pg_args,
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "--single-transaction",
+                "-f",
+                script.name,
+            ],
             env=pg_env,
             capture_output=True,
             check=False,

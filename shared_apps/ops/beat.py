@@ -35,9 +35,9 @@ class _LiveTerritories:
         super().apply_entry(entry, producer=producer)  # type: ignore[misc]
 
 
-class TerritoryScheduler(_LiveTerritories, TenantAwareScheduler):  # type: ignore[misc]
+class TerritoryScheduler(_LiveTerritories, TenantAwareScheduler):
     """In memory (tests, one-off runs)."""
 
 
-class PersistentTerritoryScheduler(_LiveTerritories, TenantAwarePersistentScheduler):  # type: ignore[misc]
+class PersistentTerritoryScheduler(_LiveTerritories, TenantAwarePersistentScheduler):
     """Production: remembers last run times in the file given by ``beat --schedule``."""

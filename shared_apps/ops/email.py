@@ -73,6 +73,7 @@ def queue_email(
 ) -> OutboundEmail:
     """Render ``<prefix>_subject.txt``, ``_message.txt`` and, if present, ``_message.html``
     in ``language`` and send them once the current transaction commits."""
+    html: str
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
         body = render_to_string(f"{template_prefix}_message.txt", context)

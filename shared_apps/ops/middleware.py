@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import sentry_sdk
 from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -43,6 +44,8 @@ class OperationsMiddleware:
         # middleware chain (see _forget_request below).
         request_id_var.set(request_id)
         territory_var.set("")
+        # An error report can then be found from the log lines of the same request.
+        sentry_sdk.get_isolation_scope().set_tag("request_id", request_id)
         probe = PROBES.get(request.path)
         if probe is not None:
             response = probe(request)

@@ -30,9 +30,7 @@ class FailedTask(models.Model):
     exception_type = models.CharField(_("error"), max_length=200)
     message = models.TextField(_("message"), blank=True)
     retries = models.PositiveIntegerField(_("retries"), default=0)
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.FAILED
-    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.FAILED)
     failed_at = models.DateTimeField(_("failed at"), auto_now_add=True, db_index=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 

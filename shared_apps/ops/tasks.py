@@ -62,7 +62,7 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-class PlatformTask(TenantTask):  # type: ignore[misc]
+class PlatformTask(TenantTask):
     """Base class of every task: retries with backoff, late acks, dead letters."""
 
     abstract = True

@@ -17,10 +17,7 @@ import pytest
 from django.utils import timezone
 
 from tenants.models import Domain, Territory
-from tests.servers import ROOT, binary, port, python_env, running
-
-sys.path.insert(0, str(ROOT / "deploy" / "nginx"))
-from render import render  # noqa: E402
+from tests.servers import ROOT, binary, nginx_render, port, python_env, running
 
 pytestmark = pytest.mark.slow
 CUSTOM_HOST = "learn.aurora-city.test"
@@ -30,9 +27,24 @@ def make_certificate(folder: Path, name: str, hosts: list[str]) -> tuple[Path, P
     cert, key = folder / f"{name}.crt", folder / f"{name}.key"
     san = ",".join(f"DNS:{host}" for host in hosts)
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
-        + ["-subj", f"/CN={hosts[0]}", "-addext", f"subjectAltName={san}"]
-        + ["-keyout", str(key), "-out", str(cert)],
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={hosts[0]}",
+            "-addext",
+            f"subjectAltName={san}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
         check=True,
         capture_output=True,
     )
@@ -66,7 +78,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     custom_dir = root / "certs" / "custom"
     custom_dir.mkdir()
     custom_cert, _ = make_certificate(custom_dir, CUSTOM_HOST, [CUSTOM_HOST])
-    render(
+    nginx_render()(
         {
             "PLATFORM_DOMAIN": "localhost",
             "UPSTREAM": f"127.0.0.1:{port('gunicorn')}",

@@ -4,67 +4,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OutboundEmail',
+            name="OutboundEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(max_length=120)),
-                ('language', models.CharField(max_length=10)),
-                ('from_email', models.CharField(max_length=254)),
-                ('to', models.JSONField(default=list)),
-                ('subject', models.CharField(max_length=300)),
-                ('body', models.TextField()),
-                ('html_body', models.TextField(blank=True)),
-                ('headers', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("purpose", models.CharField(max_length=120)),
+                ("language", models.CharField(max_length=10)),
+                ("from_email", models.CharField(max_length=254)),
+                ("to", models.JSONField(default=list)),
+                ("subject", models.CharField(max_length=300)),
+                ("body", models.TextField()),
+                ("html_body", models.TextField(blank=True)),
+                ("headers", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, db_index=True, null=True)),
             ],
             options={
-                'verbose_name': 'outbound email',
-                'verbose_name_plural': 'outbound emails',
+                "verbose_name": "outbound email",
+                "verbose_name_plural": "outbound emails",
             },
         ),
         migrations.CreateModel(
-            name='TaskReceipt',
+            name="TaskReceipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200, unique=True)),
-                ('task_name', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200, unique=True)),
+                ("task_name", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'verbose_name': 'task receipt',
-                'verbose_name_plural': 'task receipts',
+                "verbose_name": "task receipt",
+                "verbose_name_plural": "task receipts",
             },
         ),
         migrations.CreateModel(
-            name='FailedTask',
+            name="FailedTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_id', models.CharField(max_length=64, unique=True)),
-                ('task_name', models.CharField(max_length=200, verbose_name='task')),
-                ('schema_name', models.CharField(max_length=63, verbose_name='schema')),
-                ('args', models.JSONField(blank=True, default=list)),
-                ('kwargs', models.JSONField(blank=True, default=dict)),
-                ('exception_type', models.CharField(max_length=200, verbose_name='error')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('retries', models.PositiveIntegerField(default=0, verbose_name='retries')),
-                ('state', models.CharField(choices=[('failed', 'Failed'), ('retried', 'Sent again'), ('discarded', 'Discarded')], default='failed', max_length=10, verbose_name='state')),
-                ('failed_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='failed at')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("task_id", models.CharField(max_length=64, unique=True)),
+                ("task_name", models.CharField(max_length=200, verbose_name="task")),
+                ("schema_name", models.CharField(max_length=63, verbose_name="schema")),
+                ("args", models.JSONField(blank=True, default=list)),
+                ("kwargs", models.JSONField(blank=True, default=dict)),
+                ("exception_type", models.CharField(max_length=200, verbose_name="error")),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                ("retries", models.PositiveIntegerField(default=0, verbose_name="retries")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("failed", "Failed"),
+                            ("retried", "Sent again"),
+                            ("discarded", "Discarded"),
+                        ],
+                        default="failed",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "failed_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="failed at"
+                    ),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'failed task',
-                'verbose_name_plural': 'failed tasks',
-                'ordering': ['-failed_at'],
-                'indexes': [models.Index(fields=['state', '-failed_at'], name='ops_failedt_state_e1337e_idx')],
+                "verbose_name": "failed task",
+                "verbose_name_plural": "failed tasks",
+                "ordering": ["-failed_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["state", "-failed_at"], name="ops_failedt_state_e1337e_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -30,9 +30,7 @@ def test_readiness_checks_database_and_cache(db: None, host: str) -> None:
     assert response["Cache-Control"] == "no-store"
 
 
-def test_readiness_fails_when_the_database_does(
-    db: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_readiness_fails_when_the_database_does(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken_cursor(*args: object, **kwargs: object) -> None:
         raise OperationalError("connection refused")
 
@@ -43,9 +41,7 @@ def test_readiness_fails_when_the_database_does(
     assert response.json()["checks"]["database"] == "unavailable"
 
 
-def test_readiness_checks_the_broker_when_one_is_configured(
-    db: None, settings: object
-) -> None:
+def test_readiness_checks_the_broker_when_one_is_configured(db: None, settings: object) -> None:
     settings.REDIS_URL = "redis://127.0.0.1:9/0"  # type: ignore[attr-defined]
     from learning_platform.celery import app
 

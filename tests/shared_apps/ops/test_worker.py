@@ -31,9 +31,16 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def committed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Database access outside the rolled-back test transaction (autocommit)."""
+    """Database access outside the rolled-back test transaction (autocommit); whatever
+    the worker leaves in the public tables (emails, dead letters) is deleted after."""
     with django_db_blocker.unblock():
-        yield
+        last_failed = FailedTask.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        last_email = OutboundEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        try:
+            yield
+        finally:
+            FailedTask.objects.filter(pk__gt=last_failed).delete()
+            OutboundEmail.objects.filter(pk__gt=last_email).delete()
 
 
 @pytest.fixture(scope="module")
