@@ -144,6 +144,88 @@ http {{
             process.wait(timeout=10)
 
 
+def catalog_cache_per_schema(connection: object, schemas: int) -> float:
+    """Memory one database backend keeps for the catalog of each schema it touches
+    (CacheMemoryContext), read from pg_backend_memory_contexts (PostgreSQL 14+)."""
+
+    def cache_bytes(cursor: object) -> int:
+        cursor.execute(  # type: ignore[attr-defined]
+            "SELECT sum(total_bytes) FROM pg_backend_memory_contexts "
+            "WHERE name = 'CacheMemoryContext' OR parent = 'CacheMemoryContext'"
+        )
+        return int(cursor.fetchone()[0])  # type: ignore[attr-defined]
+
+    with connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            "SELECT n.nspname, c.relname FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname LIKE 't\\_%%' AND c.relkind = 'r'"
+        )
+        tables = cursor.fetchall()
+        before = cache_bytes(cursor)
+        for schema, table in tables:
+            # Names read from pg_catalog just above, quoted.
+            cursor.execute(f'SELECT 1 FROM "{schema}"."{table}" LIMIT 1')  # noqa: S608
+        after = cache_bytes(cursor)
+    return round((after - before) / schemas / 1024, 1)
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _parent_and_ticks(pid: int) -> tuple[int, int]:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[1]), int(fields[11]) + int(fields[12])  # ppid, utime + stime
+
+
+def descendants(root: int) -> list[int]:
+    """Processes under ``root`` (from /proc), ``root`` included."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent, _ticks = _parent_and_ticks(int(entry.name))
+            except (OSError, IndexError):
+                continue
+            parents.setdefault(parent, []).append(int(entry.name))
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        queue.extend(parents.get(pid, []))
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            total += _parent_and_ticks(pid)[1]
+        except (OSError, IndexError):
+            continue
+    return total / CLOCK_TICKS
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _is_gunicorn(pid: int) -> bool:
+    return "gunicorn" in _cmdline(pid)
+
+
+def _is_nginx(pid: int) -> bool:
+    return "nginx" in _cmdline(pid)
+
+
+def postmaster_pid() -> int:
+    data = ROOT / ".data" / f"pg-{os.environ.get('PGPORT', '55432')}" / "postmaster.pid"
+    return int(data.read_text().split()[0])
+
+
 def main() -> None:
     recreate_database(DB)
     setup_django(DB)
@@ -199,6 +281,8 @@ def main() -> None:
     figures["empty_territory_schema_kib"] = round((schema_bytes or 0) / 1024)
     figures["database_mib"] = round(database_bytes / 1024 / 1024, 1)
 
+    figures["catalog_cache_kib_per_schema"] = catalog_cache_per_schema(connection, SCHEMAS)
+
     def migrate(executor: str) -> float:
         env = {**os.environ, "DATABASE_URL": database_url(DB), "DB_POOL": "0"}
         started = time.perf_counter()
@@ -245,14 +329,31 @@ def main() -> None:
                 upstream = base.removeprefix("http://")
                 with nginx_in_front(upstream) as front:
                     for name, host, path in PAGES:
-                        runs.setdefault(f"{name}_nginx_{workers}w", []).append(
-                            wrk(front + path, host=host, seconds=SECONDS)
-                        )
+                        # CPU spent per request by gunicorn, nginx and PostgreSQL:
+                        # unlike requests per second, hardly moved by other load.
+                        tiers = {
+                            "app": [p for p in descendants(os.getpid()) if _is_gunicorn(p)],
+                            "nginx": [p for p in descendants(os.getpid()) if _is_nginx(p)],
+                            "db": descendants(postmaster_pid()),
+                        }
+                        before = {tier: cpu_seconds(pids) for tier, pids in tiers.items()}
+                        result = wrk(front + path, host=host, seconds=SECONDS)
+                        requests = max(1.0, result["rps"] * SECONDS)
+                        for tier, pids in tiers.items():
+                            spent = cpu_seconds(pids) - before[tier]
+                            result[f"cpu_ms_{tier}"] = round(spent / requests * 1000, 2)
+                        runs.setdefault(f"{name}_nginx_{workers}w", []).append(result)
                         runs.setdefault(f"{name}_gunicorn_{workers}w", []).append(
                             wrk(base + path, host=host, seconds=SECONDS)
                         )
     for key, results in runs.items():
+        cpu = {
+            name: round(median([r[name] for r in results]), 2)
+            for name in ("cpu_ms_app", "cpu_ms_nginx", "cpu_ms_db")
+            if name in results[0]
+        }
         figures[key] = {
+            **cpu,
             "rps": round(median([r["rps"] for r in results]), 1),
             "p50_ms": round(median([r.get("p50_ms", 0.0) for r in results]), 1),
             "p99_ms": round(median([r.get("p99_ms", 0.0) for r in results]), 1),
@@ -264,6 +365,11 @@ def main() -> None:
         two = figures[f"{name}_nginx_2w"]["rps"]  # type: ignore[index]
         figures[f"{name}_scaling_1_to_2_workers"] = round(two / one, 2)
     figures["load_average_after"] = round(os.getloadavg()[0], 2)
+    # What one core could serve if it did nothing else (app + nginx + database).
+    for name, _host, _path in PAGES:
+        page = figures[f"{name}_nginx_2w"]
+        per_request = page["cpu_ms_app"] + page["cpu_ms_nginx"] + page["cpu_ms_db"]  # type: ignore[index]
+        figures[f"{name}_requests_per_core_second"] = round(1000 / per_request, 1)
     report("production", figures)
 
 

@@ -157,6 +157,10 @@ if env.bool("DB_POOL", default=True):
         "min_size": env.int("DB_POOL_MIN", default=1),
         "max_size": env.int("DB_POOL_MAX", default=10),
         "timeout": 10,
+        # A server process caches the catalog of every schema it has touched; with
+        # hundreds of territories, recycling connections bounds that memory
+        # (deploy/SCALING.md).
+        "max_lifetime": env.int("DB_POOL_MAX_LIFETIME", default=900),
     }
 ORIGINAL_BACKEND = "django.contrib.gis.db.backends.postgis"
 # GDAL 3.6 cannot block file/network access of malicious spatial references; we never
