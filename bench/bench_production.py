@@ -322,6 +322,8 @@ def main() -> None:
     # Rounds alternate 1 and 2 workers so a burst of load from elsewhere on the machine
     # does not land on one side only; each figure is the median of the rounds.
     figures["load_average_before"] = round(os.getloadavg()[0], 2)
+    # A recycled worker would take its CPU time with it: no recycling while measuring.
+    os.environ["GUNICORN_MAX_REQUESTS"] = "0"
     runs: dict[str, list[dict[str, float]]] = {}
     for _round in range(ROUNDS):
         for workers in (1, 2):

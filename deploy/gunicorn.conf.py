@@ -15,7 +15,7 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so a slow leak can never take a node down.
-max_requests = 2000
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))  # 0 = never
 max_requests_jitter = 200
 # Load the app once in the master, fork the workers (faster start, shared pages).
 preload_app = True

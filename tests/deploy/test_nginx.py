@@ -161,7 +161,9 @@ def served(site: Site, custom_domain: None) -> Iterator[Site]:
         PRIVATE_MEDIA_ACCEL_PREFIX="/_private/",
         LOG_FORMAT="json",
         GUNICORN_ACCESSLOG="",
+        PROMETHEUS_MULTIPROC_DIR=str(site.root / "metrics"),
     )
+    (site.root / "metrics").mkdir(exist_ok=True)
     gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py")]
     nginx = [site.nginx, "-p", str(site.root), "-c", str(site.conf)]
     with (
@@ -279,3 +281,21 @@ def test_sign_in_is_rate_limited(served: Site) -> None:
     assert statuses[:6] == [403] * 6
     assert set(statuses[6:]) == {429}
     assert https("borealis.localhost", "/").status == 200  # other pages are not
+
+
+def test_metrics_add_up_every_gunicorn_worker_for_a_direct_scrape(served: Site) -> None:
+    for _ in range(6):
+        assert https("borealis.localhost", "/api/territory/").status == 200
+    scrape = http.client.HTTPConnection("127.0.0.1", port("gunicorn"), timeout=10)
+    scrape.request("GET", "/metrics", headers={"Host": "localhost"})
+    response = scrape.getresponse()
+    text = response.read().decode()
+    assert response.status == 200
+    served_here = [
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith('col_http_requests_total{method="GET",site="territory",status="200"}')
+    ]
+    # One series, summed over both worker processes' files.
+    assert len(served_here) == 1 and served_here[0] >= 6
+    assert len(list((served.root / "metrics").glob("counter_*.db"))) >= 1
