@@ -25,6 +25,14 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 access_log_format = (
     '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms host=%({host}i)s rid=%({x-request-id}o)s'
 )
+if os.environ.get("LOG_FORMAT") == "json":
+    # One JSON object per line like the application's logs. Paths and hosts have been
+    # through nginx/Django's checks; a quote in a path would still break a line's JSON.
+    access_log_format = (
+        '{"time": "%(t)s", "logger": "gunicorn.access", "method": "%(m)s", '
+        '"path": "%(U)s", "status": %(s)s, "bytes": %(B)s, "duration_ms": %(M)s, '
+        '"host": "%({host}i)s", "request_id": "%({x-request-id}o)s"}'
+    )
 errorlog = "-"
 pythonpath = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "platform")
 wsgi_app = "learning_platform.wsgi:application"

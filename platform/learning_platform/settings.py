@@ -333,6 +333,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # the longest task (and than the longest retry countdown, which Redis also counts).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task running longer than this is stuck: SoftTimeLimitExceeded first (it can clean
+# up), then the worker process is replaced. Long batches split themselves into tasks.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("TASK_SOFT_TIME_LIMIT", default=540)
+CELERY_TASK_TIME_LIMIT = env.int("TASK_TIME_LIMIT", default=600)
 CELERY_WORKER_SEND_TASK_EVENTS = False
 # Retries of tasks built on shared_apps.ops.tasks.PlatformTask: 5 s, 10 s, 20 s, ...
 TASK_MAX_RETRIES = env.int("TASK_MAX_RETRIES", default=5)

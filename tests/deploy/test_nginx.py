@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import socket
 import ssl
+import time
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -160,7 +162,7 @@ def served(site: Site, custom_domain: None) -> Iterator[Site]:
         TRUSTED_PROXY_COUNT="1",
         PRIVATE_MEDIA_ACCEL_PREFIX="/_private/",
         LOG_FORMAT="json",
-        GUNICORN_ACCESSLOG="",
+        GUNICORN_ACCESSLOG="-",
         PROMETHEUS_MULTIPROC_DIR=str(site.root / "metrics"),
     )
     (site.root / "metrics").mkdir(exist_ok=True)
@@ -299,3 +301,31 @@ def test_metrics_add_up_every_gunicorn_worker_for_a_direct_scrape(served: Site) 
     # One series, summed over both worker processes' files.
     assert len(served_here) == 1 and served_here[0] >= 6
     assert len(list((served.root / "metrics").glob("counter_*.db"))) >= 1
+
+
+def test_access_logs_are_json_with_request_id_and_no_client_address(served: Site) -> None:
+    reply = https("aurora.localhost", "/?q=ada%40example.org")
+    request_id = reply.headers["X-Request-ID"]
+
+    def lines(path: Path) -> list[dict[str, Any]]:
+        found = []
+        for line in path.read_text().splitlines():
+            if line.startswith("{"):
+                found.append(json.loads(line))
+        return found
+
+    time.sleep(0.5)  # gunicorn writes its access line after the response
+    app = [
+        line for line in lines(served.root / "gunicorn.log") if line.get("request_id") == request_id
+    ]
+    edge = [
+        line
+        for line in lines(served.root / "logs/cities-of-learning.access.log")
+        if line.get("request_id") == request_id
+    ]
+    assert [line["logger"] for line in app] == ["gunicorn.access"]
+    assert app[0]["path"] == "/" and app[0]["status"] == 200
+    assert edge[0]["path"] == "/" and edge[0]["host"] == "aurora.localhost"
+    text = (served.root / "gunicorn.log").read_text() + json.dumps(edge)
+    assert "127.0.0.1" not in json.dumps(app + edge)
+    assert "ada%40example.org" not in text and "ada@example.org" not in text
