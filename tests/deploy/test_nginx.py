@@ -7,9 +7,9 @@ import json
 import os
 import socket
 import ssl
-import time
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
