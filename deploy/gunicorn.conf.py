@@ -15,14 +15,34 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so a slow leak can never take a node down.
-max_requests = 2000
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))  # 0 = never
 max_requests_jitter = 200
 # Load the app once in the master, fork the workers (faster start, shared pages).
 preload_app = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No client address and no query string in the access log: most users are minors.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
-access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms host=%({host}i)s'
+access_log_format = (
+    '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms host=%({host}i)s rid=%({x-request-id}o)s'
+)
+if os.environ.get("LOG_FORMAT") == "json":
+    # One JSON object per line like the application's logs. Paths and hosts have been
+    # through nginx/Django's checks; a quote in a path would still break a line's JSON.
+    access_log_format = (
+        '{"time": "%(t)s", "logger": "gunicorn.access", "method": "%(m)s", '
+        '"path": "%(U)s", "status": %(s)s, "bytes": %(B)s, "duration_ms": %(M)s, '
+        '"host": "%({host}i)s", "request_id": "%({x-request-id}o)s"}'
+    )
 errorlog = "-"
 pythonpath = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "platform")
 wsgi_app = "learning_platform.wsgi:application"
+
+
+def child_exit(server: object, worker: object) -> None:
+    """With PROMETHEUS_MULTIPROC_DIR set, forget the metrics files of a dead worker
+    (its counters stay summed in the live ones' totals until the directory is wiped
+    at the next start: deploy/systemd/cities-web.service)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

@@ -121,12 +121,25 @@ def build_test_network() -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        _ensure_test_database()
         # A reused test database was migrated by migrate_schemas, which leaves the
         # standby schemas alone: bring them up to date the way a release does.
         pool.migrate_standby_schemas()
         pool.refill_pool(TEST_POOL_SIZE)
         build_test_network()
         pool.refill_pool(TEST_POOL_SIZE)
+
+
+def _ensure_test_database() -> None:
+    """pytest-django sets the test database up only when a collected test asks for
+    ``db``; integration tests that write committed rows for a server process (a
+    worker, gunicorn) ask for ``django_db_setup`` alone, so set it up for them too."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_databases
+
+    if connection.settings_dict["NAME"] != settings.DATABASES["default"]["TEST"]["NAME"]:
+        setup_databases(verbosity=0, interactive=False, aliases={"default": {}}, keepdb=True)
 
 
 @pytest.fixture(autouse=True)

@@ -15,19 +15,24 @@ from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.types import Event, Hint
 
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# IPv4 addresses (a visitor's address is personal data); IPv6 with at least 3 groups.
+IP_RE = re.compile(
+    r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}(?![\w:])"
+)
 REDACTED = "[redacted]"
 # Request parts that may hold personal data, dropped entirely.
 DROPPED_REQUEST_KEYS = ("cookies", "data", "query_string", "env")
 SAFE_HEADERS = {"host", "user-agent", "accept", "accept-language", "content-type"}
 
 
-def _scrub_text(value: Any) -> Any:
+def scrub_text(value: Any) -> Any:
+    """Replace email and IP addresses in a string, or in the strings of a structure."""
     if isinstance(value, str):
-        return EMAIL_RE.sub(REDACTED, value)
+        return IP_RE.sub(REDACTED, EMAIL_RE.sub(REDACTED, value))
     if isinstance(value, dict):
-        return {key: _scrub_text(item) for key, item in value.items()}
+        return {key: scrub_text(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_scrub_text(item) for item in value]
+        return [scrub_text(item) for item in value]
     return value
 
 
@@ -48,8 +53,8 @@ def scrub_event(event: Event, hint: Hint | None = None) -> Event | None:
         for frame in (exception.get("stacktrace") or {}).get("frames", []) or []:
             frame.pop("vars", None)
     # Whatever is left (messages, exception values, breadcrumbs, source lines): no
-    # email address survives, wherever it hides.
-    scrubbed: Event = _scrub_text(event)
+    # email or IP address survives, wherever it hides.
+    scrubbed: Event = scrub_text(event)
     return scrubbed
 
 

@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -73,6 +74,7 @@ SHARED_APPS = [
     "shared_apps.backpack",
     "shared_apps.billing",
     "shared_apps.onboarding",
+    "shared_apps.ops",
 ]
 
 TENANT_APPS = [
@@ -95,10 +97,13 @@ ROOT_URLCONF = "learning_platform.urls_territory"
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # Request id, /livez, /readyz, /metrics: before anything that needs the database.
+    "shared_apps.ops.middleware.OperationsMiddleware",
     "shared_apps.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.TerritoryMiddleware",
+    "shared_apps.ops.middleware.LogContextMiddleware",
     "shared_apps.core.middleware.SentryScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,6 +151,9 @@ DATABASES = {
     ),
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# A password kept apart from the URL (ECS injects it from the RDS-managed secret).
+if env.str("DATABASE_PASSWORD", default=""):
+    DATABASES["default"]["PASSWORD"] = env.str("DATABASE_PASSWORD")
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="cities_test")}
 # Django's psycopg pool: measured 8.4 ms -> ~3.5 ms per request (see ../shared/GUIDE.md).
 # Off in tests, where pytest-django creates and drops databases under the pool's feet.
@@ -154,6 +162,10 @@ if env.bool("DB_POOL", default=True):
         "min_size": env.int("DB_POOL_MIN", default=1),
         "max_size": env.int("DB_POOL_MAX", default=10),
         "timeout": 10,
+        # A server process caches the catalog of every schema it has touched; with
+        # hundreds of territories, recycling connections bounds that memory
+        # (deploy/SCALING.md).
+        "max_lifetime": env.int("DB_POOL_MAX_LIFETIME", default=900),
     }
 ORIGINAL_BACKEND = "django.contrib.gis.db.backends.postgis"
 # GDAL 3.6 cannot block file/network access of malicious spatial references; we never
@@ -199,6 +211,9 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of the application that set X-Forwarded-For (nginx in deploy/: 1).
+# allauth's sign-in rate limits count per client address, so they must see the real one.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -235,15 +250,53 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(DATA_DIR / "media"))
-# Files that must never have a public URL (badge evidence): served only by views that
-# check who is asking. Production points this at a private bucket or folder.
+# Private files (evidence, exports) never sit under MEDIA_ROOT: no URL maps to them.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(DATA_DIR / "private"))
+# Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT (deploy/nginx).
+PRIVATE_MEDIA_ACCEL_PREFIX = env.str("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
+# Lifetime of a presigned URL to a private file on S3.
+PRIVATE_URL_SECONDS = env.int("PRIVATE_URL_SECONDS", default=120)
+
+
+def _s3_storage(bucket: str, *, public: bool) -> dict[str, object]:
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "region_name": env.str("S3_REGION", default="eu-central-1"),
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+        "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
+        "signature_version": "s3v4",
+        # The buckets enforce object ownership (no ACLs); access is by bucket policy.
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": not public,
+        "querystring_expire": PRIVATE_URL_SECONDS,
+        "object_parameters": {
+            # Public names are random and never reused: cache them for a year.
+            "CacheControl": "public, max-age=31536000, immutable" if public else "private, no-store"
+        },
+    }
+    if public and env.str("S3_PUBLIC_DOMAIN", default=""):
+        options["custom_domain"] = env.str("S3_PUBLIC_DOMAIN")  # a CDN (deploy/SCALING.md)
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+# S3 when the buckets are configured, the local disk otherwise (shared_apps/core/storage.py).
+S3_PUBLIC_BUCKET = env.str("S3_PUBLIC_BUCKET", default="")
+S3_PRIVATE_BUCKET = env.str("S3_PRIVATE_BUCKET", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": "/private/"},
-    },
+    "default": (
+        _s3_storage(S3_PUBLIC_BUCKET, public=True)
+        if S3_PUBLIC_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "private": (
+        _s3_storage(S3_PRIVATE_BUCKET, public=False)
+        if S3_PRIVATE_BUCKET
+        else {
+            "BACKEND": "shared_apps.core.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
+        }
+    ),
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE",
@@ -289,6 +342,49 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task not acknowledged within this time is handed to another worker: longer than
+# the longest task (and than the longest retry countdown, which Redis also counts).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task running longer than this is stuck: SoftTimeLimitExceeded first (it can clean
+# up), then the worker process is replaced. Long batches split themselves into tasks.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("TASK_SOFT_TIME_LIMIT", default=540)
+CELERY_TASK_TIME_LIMIT = env.int("TASK_TIME_LIMIT", default=600)
+CELERY_WORKER_SEND_TASK_EVENTS = False
+# Retries of tasks built on shared_apps.ops.tasks.PlatformTask: 5 s, 10 s, 20 s, ...
+TASK_MAX_RETRIES = env.int("TASK_MAX_RETRIES", default=5)
+TASK_RETRY_BACKOFF_SECONDS = env.int("TASK_RETRY_BACKOFF_SECONDS", default=5)
+# Beat sends an entry without "tenant_schemas" into every live territory's schema, and
+# an entry with ["public"] once, network-wide (shared_apps/ops/beat.py).
+CELERY_BEAT_SCHEDULER = "shared_apps.ops.beat:PersistentTerritoryScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {
+        "task": "shared_apps.core.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "clear-expired-sessions-network": {
+        "task": "shared_apps.core.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=5),
+        "tenant_schemas": ["public"],
+    },
+    "purge-sent-emails": {
+        "task": "ops.purge_sent_emails",
+        "schedule": crontab(hour=4, minute=0),
+        "tenant_schemas": ["public"],
+    },
+    "purge-task-records": {
+        "task": "ops.purge_task_records",
+        "schedule": crontab(hour=4, minute=20),
+        "tenant_schemas": ["public"],
+    },
+}
+# pg_dump and psql for backup_territory / restore_territory ("" = from PATH).
+PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
+# `migrate_schemas --executor=multiprocessing` (deploy/RELEASE.md).
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("MIGRATION_PROCESSES", default=2)
+TENANT_MULTIPROCESSING_CHUNKS = env.int("MIGRATION_CHUNKS", default=2)
 
 # ---------------------------------------------------------------------------
 # Provisioning: pre-migrated standby schemas claimed by new territories (tenants.pool)
@@ -370,19 +466,54 @@ BADGES_KEY_SECRET = env.str("BADGES_KEY_SECRET", default="") or _local_secret_ke
 # ---------------------------------------------------------------------------
 # Email
 # ---------------------------------------------------------------------------
+# Any Django backend: SMTP (EMAIL_HOST, ...) or an anymail provider, e.g.
+# EMAIL_BACKEND=anymail.backends.amazon_ses.EmailBackend, or ...mailgun.EmailBackend with
+# ANYMAIL='{"MAILGUN_API_KEY": "..."}'. Sending always goes through the email task
+# (shared_apps/ops/email.py), retried by a worker.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cities of Learning <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# For django.core.mail.backends.filebased.EmailBackend (a staging server's "outbox").
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(DATA_DIR / "outbox"))
+ANYMAIL = env.json("ANYMAIL", default={})
+# Sent emails hold addresses and sign-in links: kept this long, then deleted.
+OUTBOUND_EMAIL_KEEP_DAYS = env.int("OUTBOUND_EMAIL_KEEP_DAYS", default=7)
 
 # ---------------------------------------------------------------------------
 # Errors and logs: no personal data (most users are minors)
 # ---------------------------------------------------------------------------
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development")
+# /metrics: scraped directly from these networks (never through the proxy), or with
+# "Authorization: Bearer $METRICS_TOKEN" from anywhere.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+# "json" in production (deploy/): one object per line with the request id and territory.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "shared_apps.ops.logcontext.ContextFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(territory)s %(request_id)s] "
+            "%(message)s"
+        },
+        "json": {"()": "shared_apps.ops.logcontext.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request logs carry URLs and hosts, never bodies or cookies.

@@ -13,5 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("billing/stripe/webhook/", billing_views.stripe_webhook, name="stripe-webhook"),
     # Django admin for platform staff only; it does not exist on territory hosts.
     path("admin/", admin.site.urls),
+    # Dead letters of the background workers, for platform staff.
+    path("ops/", include("shared_apps.ops.urls")),
     *common_urlpatterns,
 ]

@@ -6,6 +6,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
+from django.utils import translation
 
 from shared_apps.accounts.actions import ensure_learner_membership
 
@@ -20,3 +21,16 @@ class AccountAdapter(DefaultAccountAdapter):
             request.membership = ensure_learner_membership(  # type: ignore[attr-defined]
                 user=user, territory=territory
             )
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render in the account's language (else the site's), send through the email
+        task: a failing mail server is retried by a worker, the visitor never waits."""
+        from shared_apps.ops.email import recipient_language, send_stored, store_message
+
+        language = recipient_language(context.get("user"))
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
+        stored = store_message(message, language=language, purpose=template_prefix)
+        # allauth's requests are not atomic: the row is committed already. Should one
+        # ever be, the task retries until the row is visible.
+        send_stored(stored, on_commit=False)

@@ -3,6 +3,8 @@ applying with evidence, claiming with a code, and the verification page."""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from shared_apps.accounts.access import territory_member_required
 from shared_apps.core.hosts import network_url
+from shared_apps.core.storage import serve_private_file
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.badges import actions, identity, verification
 from tenant_apps.badges.forms import ApplicationForm, ClaimForm, VerifyForm
@@ -182,15 +185,19 @@ def evidence_file(request: StaffRequest, evidence_id: int) -> HttpResponse:
     )
     if not (is_applicant or is_reviewer) or not evidence.file:
         raise Http404
-    with evidence.file.open("rb") as handle:
-        body = handle.read()
+    # The shared helper: a presigned URL on S3, X-Accel-Redirect behind nginx, a
+    # stream in development; refuses names outside this territory's prefix.
     content_type = evidence.content_type or "application/octet-stream"
-    response = HttpResponse(body, content_type=content_type)
-    disposition = "attachment" if content_type == "application/pdf" else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="evidence-{evidence.pk}"'
+    response = serve_private_file(
+        request,
+        evidence.file,
+        download_name=f"evidence-{evidence.pk}{PurePosixPath(evidence.file.name).suffix}",
+        as_attachment=content_type == "application/pdf",
+        storage=evidence.file.storage,
+    )
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    return response  # type: ignore[return-value]
 
 
 @require_http_methods(["GET", "POST"])

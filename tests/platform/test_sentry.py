@@ -50,7 +50,9 @@ def test_error_report_is_scrubbed_and_tagged(
     client.sign_in(user("ada"))
     # Built apart from the call line: Sentry's source context includes this test's lines.
     query, ip = {"q": "ada" + "@example.org"}, ".".join(["10", "1", "2", "3"])
-    response = client.get("/", query, HTTP_X_REAL_IP=ip, REMOTE_ADDR=ip)
+    response = client.get(
+        "/", query, HTTP_X_REAL_IP=ip, REMOTE_ADDR=ip, HTTP_X_REQUEST_ID="feedc0de12345678"
+    )
     assert response.status_code == 500
     sentry_sdk.flush()
 
@@ -62,8 +64,19 @@ def test_error_report_is_scrubbed_and_tagged(
     assert "10.1.2.3" not in text
     assert "user" not in event
     assert event["tags"]["territory"] == "aurora"
+    assert event["tags"]["request_id"] == "feedc0de12345678"  # joins it to the JSON logs
     assert event["exception"]["values"][0]["value"] == "cannot render home for [redacted]"
 
 
 def test_no_dsn_means_no_sentry() -> None:
     assert init_sentry("", environment="test") is False
+
+
+def test_ip_addresses_in_messages_are_scrubbed() -> None:
+    from learning_platform.sentry import scrub_event
+
+    ip4, ip6 = ".".join(["192", "0", "2", "44"]), ":".join(["2001", "db8", "0", "0", "1"])
+    event: Any = {"message": f"refused {ip4} and {ip6}, version 2.75.0 kept"}
+    scrubbed = scrub_event(event)
+    assert scrubbed is not None
+    assert scrubbed["message"] == "refused [redacted] and [redacted], version 2.75.0 kept"

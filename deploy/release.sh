@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# One release's database steps, in order (deploy/RELEASE.md explains each).
+# Run from the application directory with the production environment loaded, with the
+# NEW code, before the new web/worker processes take traffic:
+#   set -a; . /etc/cities-of-learning/env; set +a; deploy/release.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-.venv/bin/python}"
+[ -x "$PY" ] || PY=python
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "1/4 checks"
+"$PY" manage.py check --deploy --fail-level ERROR
+
+step "2/4 shared (public) schema"
+"$PY" manage.py migrate_schemas --shared --noinput
+
+step "3/4 standby schemas (pre-provisioned territories)"
+# The standby pool arrives with issue #6; until then the command does not exist.
+if "$PY" manage.py help migrate_standby_schemas >/dev/null 2>&1; then
+  "$PY" manage.py migrate_standby_schemas
+else
+  echo "no migrate_standby_schemas command in this version: no standby pool to migrate"
+fi
+
+step "4/4 territory schemas, in parallel (MIGRATION_PROCESSES=${MIGRATION_PROCESSES:-2})"
+"$PY" manage.py migrate_schemas --tenant --executor=multiprocessing --noinput
+
+step "static files"
+"$PY" manage.py collectstatic --noinput -v 0
+echo "release steps done: now restart web, worker and beat"

@@ -1,0 +1,81 @@
+"""What platform staff do with dead letters: send again or discard."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from learning_platform.celery import app
+from shared_apps.audit.actions import record
+from shared_apps.ops.models import FailedTask
+from tenants.models import Territory
+
+logger = logging.getLogger(__name__)
+
+
+def _locked(failed_task: FailedTask) -> FailedTask:
+    with schema_context(get_public_schema_name()):
+        locked = FailedTask.objects.select_for_update().get(pk=failed_task.pk)
+    if locked.state != FailedTask.State.FAILED:
+        raise ValidationError(_("This task was already sent again or discarded."))
+    return locked
+
+
+@transaction.atomic
+def retry_failed_task(*, failed_task: FailedTask, acting_user: Any) -> FailedTask:
+    """Send a dead letter again, in its territory's schema, once this commits."""
+    locked = _locked(failed_task)
+    task = app.tasks.get(locked.task_name)
+    if task is None:
+        raise ValidationError(_("No such task in this version of the platform."))
+    territory = None
+    if locked.schema_name != get_public_schema_name():
+        territory = Territory.objects.filter(schema_name=locked.schema_name).first()
+        if territory is None or not territory.is_live:
+            raise ValidationError(_("The territory of this task is no longer live."))
+    locked.state = FailedTask.State.RETRIED
+    locked.resolved_at = timezone.now()
+    locked.save(update_fields=["state", "resolved_at"])
+    record(
+        actor=acting_user,
+        action="ops.task_retried",
+        territory=territory,
+        target=locked,
+        details={"task": locked.task_name},
+    )
+    schema, args, kwargs = locked.schema_name, list(locked.args), dict(locked.kwargs)
+
+    def send() -> None:
+        # tenant-schemas-celery takes the schema from the connection at send time.
+        with schema_context(schema):
+            try:
+                task.apply_async(args=args, kwargs=kwargs)
+            except Exception:
+                # Only when tasks run in-process (no broker): a failure of the new run
+                # is already a new dead letter, and must not fail the staff's request.
+                logger.warning("re-sent task %s failed again", locked.task_name)
+
+    transaction.on_commit(send)
+    return locked
+
+
+@transaction.atomic
+def discard_failed_task(*, failed_task: FailedTask, acting_user: Any) -> FailedTask:
+    """Mark a dead letter as dealt with, without running it."""
+    locked = _locked(failed_task)
+    locked.state = FailedTask.State.DISCARDED
+    locked.resolved_at = timezone.now()
+    locked.save(update_fields=["state", "resolved_at"])
+    record(
+        actor=acting_user,
+        action="ops.task_discarded",
+        target=locked,
+        details={"task": locked.task_name},
+    )
+    return locked

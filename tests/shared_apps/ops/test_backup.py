@@ -1,0 +1,173 @@
+"""Back up one territory and restore it into a fresh database.
+
+pg_dump sees committed data only: the test writes a few rows outside the per-test
+transaction (and deletes them at the end), backs up aurora, restores it into a new
+database whose shared schema was just migrated, and looks for its data there.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+from shared_apps.audit.actions import record
+from shared_apps.audit.models import AuditEntry
+from tenants.models import Territory
+from tests.servers import ROOT, python_env
+
+pytestmark = pytest.mark.slow
+
+
+def admin_connection(dbname: str = "postgres") -> psycopg.Connection[Any]:
+    settings = connection.settings_dict
+    return psycopg.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or os.environ.get("PGPORT", "5432"),
+        user=settings["USER"] or "postgres",
+        dbname=dbname,
+        autocommit=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def committed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture(scope="module")
+def aurora_with_data(committed: None) -> Iterator[dict[str, Any]]:
+    aurora = Territory.objects.get(slug="aurora")
+    with tenant_context(aurora):
+        store = SessionStore()
+        store["learner_note"] = "evidence of the robotics workshop"
+        store.create()
+    entry = record(actor=None, action="tests.backup_marker", territory=aurora)
+    try:
+        yield {"session_key": store.session_key, "audit_id": entry.pk}
+    finally:
+        with tenant_context(aurora):
+            Session.objects.filter(session_key=store.session_key).delete()
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+
+
+@pytest.fixture(scope="module")
+def fresh_database(committed: None) -> Iterator[str]:
+    """A new, empty database on the same server with the shared schema migrated."""
+    name = f"{connection.settings_dict['NAME']}_restore_{os.getpid()}"
+    with admin_connection() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env = python_env()
+    env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + name
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate_schemas", "--shared", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield name
+    finally:
+        with admin_connection() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def restore(archive: Path, database: str) -> subprocess.CompletedProcess[str]:
+    env = python_env()
+    env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database
+    return subprocess.run(
+        [sys.executable, "manage.py", "restore_territory", str(archive)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_one_territory_restores_into_a_fresh_database(
+    aurora_with_data: dict[str, Any], fresh_database: str, tmp_path: Path
+) -> None:
+    call_command("backup_territory", "aurora", output=tmp_path, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    (archive,) = tmp_path.glob("aurora-*.tar.gz")
+    assert oct(archive.stat().st_mode & 0o777) == "0o600"
+    with tarfile.open(archive) as tar:
+        assert sorted(tar.getnames()) == ["manifest.json", "public.json", "schema.sql"]
+
+    result = restore(archive, fresh_database)
+    assert result.returncode == 0, result.stderr
+    assert "restored aurora (t_aurora)" in result.stdout
+
+    with admin_connection(fresh_database) as db:
+
+        def one(sql: str, *params: object) -> Any:
+            row = db.execute(sql, params).fetchone()
+            return row[0] if row else None
+
+        # The territory's own schema, with its committed data.
+        assert one(
+            "SELECT session_data IS NOT NULL FROM t_aurora.django_session WHERE session_key = %s",
+            aurora_with_data["session_key"],
+        )
+        # Its public rows, with the same ids.
+        assert one("SELECT name FROM tenants_territory WHERE slug = 'aurora'") == "Aurora"
+        assert one("SELECT ST_Y(map_center) FROM tenants_territory") == pytest.approx(54.69)
+        assert one("SELECT domain FROM tenants_domain") == "aurora.localhost"
+        members = db.execute(
+            "SELECT u.email, m.role FROM accounts_membership m "
+            "JOIN accounts_user u ON u.id = m.user_id ORDER BY u.email"
+        ).fetchall()
+        assert members == [
+            ("ada@example.org", "learner"),
+            ("alan@example.org", "provider_staff"),
+            ("anna@example.org", "territory_admin"),
+        ]
+        # The members' verified addresses, and the coordinator's (cora coordinates aurora).
+        assert one("SELECT count(*) FROM account_emailaddress WHERE verified") == 4
+        assert one(
+            "SELECT action FROM audit_auditentry WHERE id = %s", aurora_with_data["audit_id"]
+        ) == ("tests.backup_marker")
+        assert one(
+            "SELECT u.email FROM accounts_coordinator_territories ct "
+            "JOIN accounts_coordinator c ON c.id = ct.coordinator_id "
+            "JOIN accounts_user u ON u.id = c.user_id"
+        ) == ("cora@example.org")
+        # Nothing of the other territory came along.
+        assert one("SELECT count(*) FROM tenants_territory") == 1
+        assert one("SELECT count(*) FROM pg_namespace WHERE nspname = 't_borealis'") == 0
+        assert one("SELECT count(*) FROM accounts_user WHERE email LIKE 'b%%'") == 0
+        # A new row gets a fresh id (sequences follow the restored ids).
+        next_id = one("SELECT nextval('accounts_user_id_seq')")
+        assert next_id > one("SELECT max(id) FROM accounts_user")
+
+    # Restoring the same territory twice is refused and changes nothing.
+    again = restore(archive, fresh_database)
+    assert again.returncode != 0
+    assert "territory aurora (t_aurora) exists here" in again.stderr
+
+
+def test_restore_refuses_when_it_would_collide_with_another_territory(
+    aurora_with_data: dict[str, Any], tmp_path: Path
+) -> None:
+    # Into the test database itself, where aurora lives: refused, nothing touched.
+    call_command("backup_territory", "aurora", output=tmp_path, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    (archive,) = tmp_path.glob("aurora-*.tar.gz")
+    result = restore(archive, connection.settings_dict["NAME"])
+    assert result.returncode != 0
+    assert "exists here" in result.stderr
+    assert Territory.objects.filter(slug="aurora").count() == 1
