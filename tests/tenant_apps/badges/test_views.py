@@ -126,7 +126,7 @@ def test_apply_with_evidence_that_only_applicant_and_reviewers_can_open(
         assert evidence.file.name.startswith("t_aurora/evidence/")
     path = f"/badges/evidence/{evidence.pk}/"
     opened = ada.get(path)
-    assert opened.status_code == 200 and b"".join(opened.streaming_content) == b"%PDF-1.4 my work"
+    assert opened.status_code == 200 and opened.getvalue() == b"%PDF-1.4 my work"
     assert opened["Cache-Control"] == "private, no-store"
     # Not guessable from the media URL either: the private storage has no public URL.
     assert client_for(territory_a).get(f"/media/{evidence.file.name}").status_code == 404
