@@ -66,6 +66,8 @@ SHARED_APPS = [
     "allauth.account",
     "rest_framework",
     "drf_spectacular",
+    # Swagger UI served by the app itself for /api/docs/ (no CDN).
+    "drf_spectacular_sidecar",
     "django_htmx",
     "shared_apps.accounts",
     "shared_apps.audit",
@@ -79,6 +81,8 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "tenant_apps.home",
     "tenant_apps.manage",
+    "tenant_apps.catalogue",
+    "tenant_apps.demand",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
