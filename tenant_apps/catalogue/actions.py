@@ -424,6 +424,14 @@ def apply_schedule(
     schedule = dataclasses.replace(
         activity.schedule(territory.timezone, sessions=[]), sessions=tuple(sessions)
     )
+    try:
+        sched.validate(schedule, complete=True)
+    except sched.ScheduleError:
+        # An unfinished draft's schedule: not searchable by date until completed
+        # (drafts are not public anyway; submission requires a valid schedule).
+        activity.schedule_days = None
+        activity.first_date = activity.last_date = None
+        return
     activity.schedule_days = sched.day_ranges(schedule)
     activity.first_date, activity.last_date = sched.bounds(schedule)
 

@@ -12,10 +12,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Avg, Count, F, QuerySet
 from django.db.models.functions import Floor
 
 from tenant_apps.catalogue.models import Activity
+from tenants.models import Territory
 
 EARTH_RADIUS = 6378137.0
 WORLD = 2 * math.pi * EARTH_RADIUS
@@ -135,4 +137,15 @@ def layer(queryset: QuerySet[Activity], bbox: BBox, zoom: int) -> dict[str, Any]
         "zoom": zoom,
         "total": sum(p["count"] for p in found),
         "places": found,
+    }
+
+
+def map_settings(territory: Territory) -> dict[str, Any]:
+    """What the page's map script needs: tiles (configurable) and the start view."""
+    return {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "lat": territory.map_center.y,
+        "lon": territory.map_center.x,
+        "zoom": territory.default_zoom,
     }

@@ -75,37 +75,38 @@ class ScheduleError(ValueError):
         self.message = message
 
 
-def validate(schedule: Schedule) -> None:
-    """Raise ScheduleError when the schedule cannot be shown or searched."""
+def validate(schedule: Schedule, *, complete: bool = True) -> None:
+    """Raise ScheduleError when the schedule is contradictory or, when ``complete``,
+    when something needed to show and search it is missing (drafts may lack it)."""
     if schedule.kind == OPEN:
         return
     if schedule.kind == SESSIONS:
-        if not schedule.sessions:
+        if not schedule.sessions and complete:
             raise ScheduleError("sessions", _("Add at least one session."))
         if len(schedule.sessions) > MAX_SESSIONS:
-            raise ScheduleError(
-                "sessions",
-                _("At most %(n)d sessions; use a weekly schedule.") % {"n": MAX_SESSIONS},
-            )
+            message = _("At most %(n)d sessions; use a weekly schedule.") % {"n": MAX_SESSIONS}
+            raise ScheduleError("sessions", message)
         for session in schedule.sessions:
             if session.ends_at is not None and session.ends_at <= session.starts_at:
                 raise ScheduleError("sessions", _("A session ends before it starts."))
         return
-    if schedule.starts_on is None:
+    if complete and schedule.starts_on is None:
         raise ScheduleError("starts_on", _("Give the first day."))
-    if schedule.ends_on is None:
+    if complete and schedule.ends_on is None:
         raise ScheduleError("ends_on", _("Give the last day."))
-    if schedule.ends_on < schedule.starts_on:
-        raise ScheduleError("ends_on", _("The last day is before the first day."))
-    if schedule.kind == WEEKLY:
-        if not schedule.weekdays:
-            raise ScheduleError("weekdays", _("Choose at least one day of the week."))
-        if (schedule.ends_on - schedule.starts_on).days > MAX_WEEKLY_SPAN_DAYS:
+    first, last = schedule.starts_on, schedule.ends_on
+    if first is not None and last is not None:
+        if last < first:
+            raise ScheduleError("ends_on", _("The last day is before the first day."))
+        if schedule.kind == WEEKLY and (last - first).days > MAX_WEEKLY_SPAN_DAYS:
             raise ScheduleError(
                 "ends_on",
                 _("A weekly schedule can run for %(n)d days at most; add the next season later.")
                 % {"n": MAX_WEEKLY_SPAN_DAYS},
             )
+    if schedule.kind == WEEKLY and complete:
+        if not schedule.weekdays:
+            raise ScheduleError("weekdays", _("Choose at least one day of the week."))
         if schedule.start_time is None:
             raise ScheduleError("start_time", _("Give the time it starts."))
     if (
