@@ -91,7 +91,7 @@ class StaffForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ProviderStaff.Role.choices)
 
 
-class VenueForm(forms.ModelForm[Venue]):
+class VenueForm(forms.ModelForm):
     latitude = forms.FloatField(
         label=_("Latitude"),
         min_value=-90,
@@ -180,7 +180,7 @@ class DateListField(forms.CharField):
         return value
 
 
-class InterestChoiceField(forms.ModelMultipleChoiceField[Interest]):
+class InterestChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 

@@ -1,6 +1,5 @@
 import datetime
 
-import pytest
 from django_tenants.utils import tenant_context
 
 from tenant_apps.catalogue.filters import FilterForm, Filters
@@ -23,11 +22,6 @@ def run(territory: Territory, **filters: object):
 
 def titles(page) -> list[str]:
     return [a.title for a in page.items]
-
-
-@pytest.fixture
-def provider_a(territory_a: Territory) -> Provider:
-    return make_provider(territory_a, "Žirmūnų jaunimo centras")
 
 
 def test_lithuanian_stemming_and_missing_diacritics(territory_a, provider_a) -> None:
