@@ -263,6 +263,7 @@ class ActivityListView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
+        operation_id="activities_list",
         parameters=[
             *FILTER_PARAMETERS,
             OpenApiParameter(

@@ -126,14 +126,14 @@ def _span(schedule: Schedule) -> tuple[datetime.date, datetime.date]:
 def _weekly_days(schedule: Schedule) -> list[datetime.date]:
     first, last = _span(schedule)
     skip = set(schedule.exceptions)
-    wanted = set(schedule.weekdays)
     days = []
-    day = first
-    while day <= last:
-        if day.weekday() in wanted and day not in skip:
-            days.append(day)
-        day += datetime.timedelta(days=1)
-    return days
+    for weekday in set(schedule.weekdays):
+        day = first + datetime.timedelta(days=(weekday - first.weekday()) % 7)
+        while day <= last:
+            if day not in skip:
+                days.append(day)
+            day += datetime.timedelta(days=7)
+    return sorted(days)
 
 
 def occurrence_days(schedule: Schedule) -> list[datetime.date] | None:

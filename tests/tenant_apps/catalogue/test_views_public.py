@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from tenant_apps.catalogue.models import Activity, Interest, Provider
+from tenant_apps.catalogue.search import territory_today
 from tenant_apps.demand.models import SearchEvent
 from tests.tenant_apps.catalogue.factories import make_activity, make_provider
 
@@ -104,10 +105,16 @@ def test_activity_page(territory_a, provider_a, venue_a, english):
 def test_description_html_is_sanitised(territory_a, provider_a, english, user):
     activity = make_activity(territory_a, provider_a, "Robotikos būrelis")
     client = english(territory_a, user("alan"))
-    data = edit_data(activity, interests=[interest_id(territory_a, "robotics")], description='<p onclick="x()">Hi <script>alert(1)</script>'
-                     '<a href="javascript:alert(1)">bad</a> <a href="https://ok.example">ok</a></p>')
+    data = edit_data(
+        activity,
+        interests=[interest_id(territory_a, "robotics")],
+        description='<p onclick="x()">Hi <script>alert(1)</script>'
+        '<a href="javascript:alert(1)">bad</a> <a href="https://ok.example">ok</a></p>',
+    )
     response = client.post(f"/studio/{provider_a.pk}/activities/{activity.pk}/", data)
-    assert response.status_code == 302, re.findall(r"error-summary.*?</ul>", response.content.decode(), re.S)
+    assert response.status_code == 302, re.findall(
+        r"error-summary.*?</ul>", response.content.decode(), re.S
+    )
     with tenant_context(territory_a):
         stored = Activity.objects.get(pk=activity.pk).description
     assert "script" not in stored and "onclick" not in stored and "javascript" not in stored
@@ -141,13 +148,15 @@ def edit_data(activity: Activity, **overrides: object) -> dict[str, object]:
 def test_always_open_activity_is_a_course_without_calendar(territory_a, provider_a, english):
     activity = make_activity(territory_a, provider_a, "Open lab", schedule_kind="open")
     html = english(territory_a).get(f"/activities/{activity.pk}/").content.decode()
-    data = json.loads(re.search(r'ld\+json">(.*?)</script>', html, re.S).group(1))
+    match = re.search(r'ld\+json">(.*?)</script>', html, re.S)
+    assert match
+    data = json.loads(match.group(1))
     assert data["@type"] == "Course"
     assert english(territory_a).get(f"/activities/{activity.pk}/calendar.ics").status_code == 404
 
 
 def test_ics_lists_each_remaining_occurrence(territory_a, provider_a, venue_a, english):
-    today = datetime.date.today()
+    today = territory_today(territory_a.timezone)
     activity = make_activity(
         territory_a,
         provider_a,
@@ -203,7 +212,9 @@ def test_learner_saves_and_marks_interest(territory_a, provider_a, venue_a, engl
     client = english(territory_a, user("ada"))
     assert client.post(f"/activities/{activity.pk}/save/").status_code == 302
     assert "Robotikos būrelis" in client.get("/saved/").content.decode()
-    response = client.post(f"/activities/{activity.pk}/save/", {"save": "0"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/activities/{activity.pk}/save/", {"save": "0"}, HTTP_HX_REQUEST="true"
+    )
     assert "Save to my list" in response.content.decode()
     assert "Robotikos būrelis" not in client.get("/saved/").content.decode()
     client.post(f"/activities/{activity.pk}/interested/", {"near": "54.70,25.30"})
