@@ -199,6 +199,7 @@ def test_autosave_keeps_raw_input_even_when_invalid(territory_a, provider_a, use
     assert "Draft saved at" in response.content.decode()
     with tenant_context(territory_a):
         draft.refresh_from_db()
+    assert draft.autosave_data is not None
     assert draft.autosave_data["title"] == "Half typed"
     assert draft.autosave_data["age_min"] == "abc"
     assert draft.autosave_data["interests"] == ["1", "2"]
@@ -211,6 +212,7 @@ def test_autosave_keeps_raw_input_even_when_invalid(territory_a, provider_a, use
     alan.post(url, {**form_data(territory_a), "title": "Kept", "age_min": "200"})
     with tenant_context(territory_a):
         draft.refresh_from_db()
+    assert draft.autosave_data is not None
     assert draft.autosave_data["title"] == "Kept"
     alan.post(url + "discard/")
     with tenant_context(territory_a):
