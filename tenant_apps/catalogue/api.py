@@ -11,6 +11,7 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,6 +58,17 @@ FILTER_PARAMETERS = [
     OpenApiParameter("provider", str, description="Provider slug."),
     OpenApiParameter("venue", int, description="Venue id."),
 ]
+
+
+class _NoFormatOverride:
+    URL_FORMAT_OVERRIDE = None
+
+
+class FormatIsAFilter(DefaultContentNegotiation):
+    """``?format=online`` filters activities here (as on the page); it must not be
+    taken for DRF's choice of renderer. Clients choose JSON with the Accept header."""
+
+    settings = _NoFormatOverride()  # type: ignore[assignment]
 
 
 def _territory(request: Request) -> Territory:
@@ -261,6 +273,7 @@ class ActivityListView(APIView):
     """Published activities, filtered and sorted like the activities page."""
 
     permission_classes = [AllowAny]
+    content_negotiation_class = FormatIsAFilter
 
     @extend_schema(
         operation_id="activities_list",
@@ -410,6 +423,7 @@ class MapLayerView(APIView):
     with their activities. Takes the activities' filters too."""
 
     permission_classes = [AllowAny]
+    content_negotiation_class = FormatIsAFilter
 
     @extend_schema(
         parameters=[

@@ -49,14 +49,14 @@ class Interest(models.Model):
     territory's site is offered in several languages.
     """
 
-    slug = models.SlugField(_("identifier"), max_length=50, unique=True)
-    names = models.JSONField(_("names"), default=dict)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(_("offered"), default=True)
+    slug = models.SlugField("identifier", max_length=50, unique=True)
+    names = models.JSONField("names", default=dict)
+    position = models.PositiveSmallIntegerField("position", default=0)
+    is_active = models.BooleanField("offered", default=True)
 
     class Meta:
-        verbose_name = _("interest")
-        verbose_name_plural = _("interests")
+        verbose_name = "interest"
+        verbose_name_plural = "interests"
         ordering = ["position", "slug"]
 
     def __str__(self) -> str:
@@ -96,32 +96,32 @@ class Provider(models.Model):
         VERIFIED = "verified", _("Verified")
         SUSPENDED = "suspended", _("Suspended")
 
-    name = models.CharField(_("name"), max_length=160)
-    slug = models.SlugField(_("address"), max_length=80, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NGO)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField("name", max_length=160)
+    slug = models.SlugField("address", max_length=80, unique=True)
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.NGO)
+    description = models.TextField("description", blank=True)
     logo = models.ImageField(
-        _("logo"), upload_to=territory_upload_to("providers"), blank=True, max_length=255
+        "logo", upload_to=territory_upload_to("providers"), blank=True, max_length=255
     )
-    website = models.URLField(_("website"), blank=True)
-    email = models.EmailField(_("public email"), blank=True)
-    phone = models.CharField(_("public phone"), max_length=40, blank=True)
+    website = models.URLField("website", blank=True)
+    email = models.EmailField("public email", blank=True)
+    phone = models.CharField("public phone", max_length=40, blank=True)
     languages = ArrayField(
-        models.CharField(max_length=10), verbose_name=_("languages"), default=list, blank=True
+        models.CharField(max_length=10), verbose_name="languages", default=list, blank=True
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+        "status", max_length=12, choices=Status.choices, default=Status.PENDING
     )
-    status_reason = models.TextField(_("reason"), blank=True)
+    status_reason = models.TextField("reason", blank=True)
     # Trusted providers publish without review by the territory.
-    trusted = models.BooleanField(_("trusted"), default=False)
+    trusted = models.BooleanField("trusted", default=False)
     verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("provider")
-        verbose_name_plural = _("providers")
+        verbose_name = "provider"
+        verbose_name_plural = "providers"
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "name"])]
 
@@ -142,12 +142,12 @@ class ProviderStaff(models.Model):
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="staff")
     user = _user_fk()
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EDITOR)
+    role = models.CharField("role", max_length=10, choices=Role.choices, default=Role.EDITOR)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("provider staff member")
-        verbose_name_plural = _("provider staff")
+        verbose_name = "provider staff member"
+        verbose_name_plural = "provider staff"
         constraints = [
             models.UniqueConstraint(fields=["provider", "user"], name="catalogue_staff_unique")
         ]
@@ -168,22 +168,22 @@ class Venue(models.Model):
     )
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="venues")
-    name = models.CharField(_("name"), max_length=160)
+    name = models.CharField(_("Name"), max_length=160)
     address = models.CharField(_("address"), max_length=255)
     neighbourhood = models.CharField(_("neighbourhood"), max_length=80, blank=True)
-    point = gis_models.PointField(_("location"), srid=4326)
+    point = gis_models.PointField("location", srid=4326)
     opening_notes = models.TextField(_("opening hours and how to find it"), blank=True)
-    step_free = models.BooleanField(_("step-free access"), default=False)
-    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
-    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
-    quiet_space = models.BooleanField(_("quiet space"), default=False)
+    step_free = models.BooleanField(_("Step-free access"), default=False)
+    accessible_toilet = models.BooleanField(_("Accessible toilet"), default=False)
+    hearing_loop = models.BooleanField(_("Hearing loop"), default=False)
+    quiet_space = models.BooleanField(_("Quiet space"), default=False)
     accessibility_notes = models.TextField(_("more about accessibility"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("venue")
-        verbose_name_plural = _("venues")
+        verbose_name = "venue"
+        verbose_name_plural = "venues"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -226,70 +226,66 @@ class Activity(models.Model):
         related_name="activities",
         null=True,
         blank=True,
-        verbose_name=_("venue"),
+        verbose_name="venue",
     )
-    title = models.CharField(_("title"), max_length=160)
-    summary = models.CharField(_("summary"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    format = models.CharField(
-        _("where"), max_length=10, choices=Format.choices, default=Format.LOCAL
-    )
-    online_url = models.URLField(_("online link"), blank=True)
+    title = models.CharField("title", max_length=160)
+    summary = models.CharField("summary", max_length=300, blank=True)
+    description = models.TextField("description", blank=True)
+    format = models.CharField("where", max_length=10, choices=Format.choices, default=Format.LOCAL)
+    online_url = models.URLField("online link", blank=True)
     interests = models.ManyToManyField(
-        Interest, related_name="activities", blank=True, verbose_name=_("interests")
+        Interest, related_name="activities", blank=True, verbose_name="interests"
     )
     skills = ArrayField(
-        models.CharField(max_length=40), verbose_name=_("skills"), default=list, blank=True
+        models.CharField(max_length=40), verbose_name="skills", default=list, blank=True
     )
     age_min = models.PositiveSmallIntegerField(
-        _("youngest age"), default=0, validators=[MaxValueValidator(MAX_AGE)]
+        "youngest age", default=0, validators=[MaxValueValidator(MAX_AGE)]
     )
     age_max = models.PositiveSmallIntegerField(
-        _("oldest age"), default=MAX_AGE, validators=[MaxValueValidator(MAX_AGE)]
+        "oldest age", default=MAX_AGE, validators=[MaxValueValidator(MAX_AGE)]
     )
-    is_free = models.BooleanField(_("free"), default=True)
+    is_free = models.BooleanField("free", default=True)
     price = models.DecimalField(
-        _("price"),
+        "price",
         max_digits=8,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    price_note = models.CharField(_("price details"), max_length=120, blank=True)
-    voucher = models.BooleanField(_("municipal voucher accepted"), default=False)
+    price_note = models.CharField("price details", max_length=120, blank=True)
+    voucher = models.BooleanField("municipal voucher accepted", default=False)
     languages = ArrayField(
-        models.CharField(max_length=10), verbose_name=_("languages"), default=list, blank=True
+        models.CharField(max_length=10), verbose_name="languages", default=list, blank=True
     )
     schedule_kind = models.CharField(
-        _("schedule"), max_length=10, choices=ScheduleKind.choices, default=ScheduleKind.WEEKLY
+        "schedule", max_length=10, choices=ScheduleKind.choices, default=ScheduleKind.WEEKLY
     )
-    starts_on = models.DateField(_("first day"), null=True, blank=True)
-    ends_on = models.DateField(_("last day"), null=True, blank=True)
+    starts_on = models.DateField("first day", null=True, blank=True)
+    ends_on = models.DateField("last day", null=True, blank=True)
     weekdays = ArrayField(
-        models.PositiveSmallIntegerField(), verbose_name=_("days"), default=list, blank=True
+        models.PositiveSmallIntegerField(), verbose_name="days", default=list, blank=True
     )
-    start_time = models.TimeField(_("starts at"), null=True, blank=True)
-    end_time = models.TimeField(_("ends at"), null=True, blank=True)
+    start_time = models.TimeField("starts at", null=True, blank=True)
+    end_time = models.TimeField("ends at", null=True, blank=True)
     exceptions = ArrayField(
-        models.DateField(), verbose_name=_("no session on"), default=list, blank=True
+        models.DateField(), verbose_name="no session on", default=list, blank=True
     )
-    schedule_note = models.CharField(_("schedule notes"), max_length=200, blank=True)
-    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    schedule_note = models.CharField("schedule notes", max_length=200, blank=True)
+    capacity = models.PositiveIntegerField("places", null=True, blank=True)
     join_method = models.CharField(
-        _("how to join"), max_length=12, choices=JoinMethod.choices, default=JoinMethod.INTERESTED
+        "how to join", max_length=12, choices=JoinMethod.choices, default=JoinMethod.INTERESTED
     )
-    join_url = models.URLField(_("sign-up link"), blank=True)
-    join_contact = models.CharField(_("contact"), max_length=200, blank=True)
+    join_url = models.URLField("sign-up link", blank=True)
+    join_contact = models.CharField("contact", max_length=200, blank=True)
     image = models.ImageField(
-        _("image"), upload_to=territory_upload_to("activities"), blank=True, max_length=255
+        "image", upload_to=territory_upload_to("activities"), blank=True, max_length=255
     )
-    image_alt = models.CharField(_("image description"), max_length=200, blank=True)
+    image_alt = models.CharField("image description", max_length=200, blank=True)
 
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
-    return_reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    return_reason = models.TextField("reason", blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -314,8 +310,8 @@ class Activity(models.Model):
     last_date = models.DateField(null=True, editable=False)
 
     class Meta:
-        verbose_name = _("activity")
-        verbose_name_plural = _("activities")
+        verbose_name = "activity"
+        verbose_name_plural = "activities"
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["provider", "status"]),
@@ -388,12 +384,12 @@ class ActivitySession(models.Model):
     """One dated session of an activity with the "single sessions" schedule."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sessions")
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    starts_at = models.DateTimeField("starts")
+    ends_at = models.DateTimeField("ends", null=True, blank=True)
 
     class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = "session"
+        verbose_name_plural = "sessions"
         ordering = ["starts_at"]
 
     def __str__(self) -> str:
@@ -425,9 +421,7 @@ class InterestedLearner(models.Model):
 
     user = _user_fk()
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="interested")
-    share_contact = models.BooleanField(
-        _("share my email address with the provider"), default=False
-    )
+    share_contact = models.BooleanField("share my email address with the provider", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

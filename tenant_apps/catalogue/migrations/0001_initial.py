@@ -414,7 +414,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(max_length=160, verbose_name="name")),
+                ("name", models.CharField(max_length=160, verbose_name="Name")),
                 ("address", models.CharField(max_length=255, verbose_name="address")),
                 (
                     "neighbourhood",
@@ -430,13 +430,13 @@ class Migration(migrations.Migration):
                     "opening_notes",
                     models.TextField(blank=True, verbose_name="opening hours and how to find it"),
                 ),
-                ("step_free", models.BooleanField(default=False, verbose_name="step-free access")),
+                ("step_free", models.BooleanField(default=False, verbose_name="Step-free access")),
                 (
                     "accessible_toilet",
-                    models.BooleanField(default=False, verbose_name="accessible toilet"),
+                    models.BooleanField(default=False, verbose_name="Accessible toilet"),
                 ),
-                ("hearing_loop", models.BooleanField(default=False, verbose_name="hearing loop")),
-                ("quiet_space", models.BooleanField(default=False, verbose_name="quiet space")),
+                ("hearing_loop", models.BooleanField(default=False, verbose_name="Hearing loop")),
+                ("quiet_space", models.BooleanField(default=False, verbose_name="Quiet space")),
                 (
                     "accessibility_notes",
                     models.TextField(blank=True, verbose_name="more about accessibility"),

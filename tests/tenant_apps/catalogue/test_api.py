@@ -13,6 +13,8 @@ def test_activities_api_filters_and_paginates(territory_a, provider_a, venue_a, 
     make_activity(territory_a, provider_a, "Robotikos būrelis", interests=["robotics"])
     make_activity(territory_a, provider_a, "Draft music", interests=["music"], status="draft")
     client = client_for(territory_a)
+    online = client.get("/api/activities/?format=online")
+    assert online.status_code == 200 and online.json()["count"] == 0
     body = client.get("/api/activities/?interest=music&page_size=2").json()
     assert body["count"] == 3
     assert len(body["results"]) == 2
@@ -25,7 +27,7 @@ def test_activities_api_filters_and_paginates(territory_a, provider_a, venue_a, 
     assert first["url"].endswith(f"/activities/{first['id']}/")
     assert "description" not in first  # the list is light; the detail has it
     with tenant_context(territory_a):
-        assert SearchEvent.objects.filter(source="api").count() == 1
+        assert SearchEvent.objects.filter(source="api").count() == 2
 
 
 def test_activity_detail_api_hides_unpublished(territory_a, provider_a, client_for):
