@@ -28,6 +28,7 @@ from tenant_apps.catalogue import publishing
 from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.indexing import remember_interest_words
 from tenant_apps.catalogue.models import (
+    OPEN_END,
     Activity,
     ActivitySession,
     Interest,
@@ -420,7 +421,7 @@ def _refresh(
 def apply_schedule(
     activity: Activity, territory: Territory, sessions: Sequence[sched.Session]
 ) -> None:
-    """Write the schedule's day set and bounds (the search index's date columns)."""
+    """Write the schedule's index columns (days, first, last and next day)."""
     schedule = dataclasses.replace(
         activity.schedule(territory.timezone, sessions=[]), sessions=tuple(sessions)
     )
@@ -429,11 +430,13 @@ def apply_schedule(
     except sched.ScheduleError:
         # An unfinished draft's schedule: not searchable by date until completed
         # (drafts are not public anyway; submission requires a valid schedule).
-        activity.schedule_days = None
-        activity.first_date = activity.last_date = None
+        activity.days, activity.first_date, activity.last_date = [], None, None
+        activity.next_date = None
         return
-    activity.schedule_days = sched.day_ranges(schedule)
-    activity.first_date, activity.last_date = sched.bounds(schedule)
+    columns = sched.index_columns(schedule, territory_today(territory.timezone), open_end=OPEN_END)
+    activity.days = columns.days
+    activity.first_date, activity.last_date = columns.first, columns.last
+    activity.next_date = columns.next
 
 
 @transaction.atomic
@@ -483,7 +486,7 @@ def update_activity(
     activity.autosave_data = None
     activity.autosaved_at = None
     activity.full_clean(
-        exclude=["provider", "venue", "image", "schedule_days", "search_vector", "location"]
+        exclude=["provider", "venue", "image", "search_vector", "rank_vector", "location"]
     )
     activity.save()
     activity.interests.set(interests)

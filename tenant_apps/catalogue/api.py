@@ -238,7 +238,7 @@ class ActivitySerializer(serializers.ModelSerializer[Activity]):
         }
 
     def get_next_date(self, activity: Activity) -> Any:
-        return getattr(activity, "next_day", None)
+        return activity.next_date
 
     def get_distance_m(self, activity: Activity) -> float | None:
         distance = getattr(activity, "distance", None)

@@ -25,6 +25,7 @@ from tenant_apps.catalogue import indexing
 from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.demo_content import Language, Neighbourhood, content_for
 from tenant_apps.catalogue.models import (
+    OPEN_END,
     Activity,
     ActivitySession,
     Interest,
@@ -251,8 +252,10 @@ def generate(
             sched_value = dataclasses.replace(
                 activity.schedule(territory.timezone, sessions=[]), sessions=tuple(sessions)
             )
-            activity.schedule_days = sched.day_ranges(sched_value)
-            activity.first_date, activity.last_date = sched.bounds(sched_value)
+            columns = sched.index_columns(sched_value, today, open_end=OPEN_END)
+            activity.days = columns.days
+            activity.first_date, activity.last_date = columns.first, columns.last
+            activity.next_date = columns.next
             activity_rows.append(activity)
             second = rng.choice(slugs_with_titles) if rng.random() < 0.35 else None
             activity_interests.append(

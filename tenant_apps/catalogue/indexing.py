@@ -8,12 +8,12 @@ accessibility features. Nothing else writes these columns.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
-
-from tenant_apps.catalogue.search import search_config
 
 REFRESH_SQL = """
 WITH src AS (
@@ -50,6 +50,10 @@ UPDATE catalogue_activity a SET
         || setweight(to_tsvector(%(cfg)s::regconfig,
                coalesce(src.venue_name, '') || ' ' || coalesce(src.neighbourhood, '') || ' '
                || coalesce(src.address, '')), 'D'),
+    rank_vector =
+        setweight(to_tsvector(%(cfg)s::regconfig, a.title), 'A')
+        || setweight(to_tsvector(%(cfg)s::regconfig,
+               a.summary || ' ' || coalesce(src.interest_names, '')), 'B'),
     interest_ids = coalesce(src.interest_ids, '{}'),
     location = src.point::geography,
     map_x = ST_X(ST_Transform(src.point, 3857)),
@@ -99,6 +103,8 @@ class Visibility:
 def refresh(activity_ids: Sequence[int], *, language: str) -> list[Visibility]:
     """Recompute the search columns of these activities; return their visibility
     before and after."""
+    from tenant_apps.catalogue.search import search_config
+
     if not activity_ids:
         return []
     with connection.cursor() as cursor:
@@ -117,3 +123,26 @@ def remember_words(activity_ids: Sequence[int]) -> None:
 def remember_interest_words() -> None:
     with connection.cursor() as cursor:
         cursor.execute(INTEREST_WORDS_SQL)
+
+
+# The next day of each public activity whose stored next day has passed: its first
+# session day on or after today, or today itself inside a date range.
+NEXT_DATES_SQL = """
+UPDATE catalogue_activity SET next_date = CASE
+    WHEN schedule_kind = 'range' THEN
+        CASE WHEN last_date >= %(today)s THEN GREATEST(first_date, %(today)s) END
+    ELSE (SELECT min(d) FROM unnest(days) AS d WHERE d >= %(today)s)
+END
+WHERE is_public AND next_date < %(today)s
+"""
+
+
+def catch_up_next_dates(today: datetime.date) -> None:
+    """Move stored next days forward when the day changes, once a day per territory
+    and process (the cache key carries the schema): a few thousand rows right after
+    midnight, nothing on every other search. The UPDATE is idempotent, so processes
+    racing at midnight are harmless."""
+    if not cache.add(f"catalogue:next-dates:{today.isoformat()}", True, 26 * 3600):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(NEXT_DATES_SQL, {"today": today})

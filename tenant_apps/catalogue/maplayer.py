@@ -83,7 +83,9 @@ def clusters(queryset: QuerySet[Activity], bbox: BBox, zoom: int) -> tuple[int, 
         _in_box(queryset, bbox)
         .annotate(cx=Floor(F("map_x") / size), cy=Floor(F("map_y") / size))
         .values("cx", "cy")
-        .annotate(n=Count("id"), x=Avg("map_x"), y=Avg("map_y"))
+        # count(*), not count(id): every column read is in cat_act_map_idx, so the
+        # whole-city view is an index-only scan.
+        .annotate(n=Count("*"), x=Avg("map_x"), y=Avg("map_y"))
         .order_by()
     )
     found = []

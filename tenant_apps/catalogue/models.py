@@ -11,6 +11,7 @@ They are written only by ``tenant_apps.catalogue.indexing`` and
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -26,9 +27,11 @@ from django.utils.translation import gettext_lazy as _
 
 from shared_apps.core.uploads import territory_upload_to
 from tenant_apps.catalogue import schedule as sched
-from tenant_apps.catalogue.fields import DateMultiRangeField
 
 MAX_AGE = 99
+# last_date of activities that never end ("always open"): keeps "has not ended" a
+# plain indexable comparison.
+OPEN_END = datetime.date(9999, 12, 31)
 
 
 def _user_fk(**kwargs: Any) -> models.ForeignKey[Any, Any]:
@@ -299,15 +302,21 @@ class Activity(models.Model):
     # Published by a verified provider: the only rows anyone but staff ever sees.
     is_public = models.BooleanField(default=False, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title, summary and interests only: cheap to rank thousands of matches.
+    rank_vector = SearchVectorField(null=True, editable=False)
     interest_ids = ArrayField(models.IntegerField(), default=list, editable=False)
     accessibility = ArrayField(models.CharField(max_length=20), default=list, editable=False)
     location = gis_models.PointField(geography=True, null=True, editable=False)
     # Web Mercator metres of the location: the map layer groups on plain numbers.
     map_x = models.FloatField(null=True, editable=False)
     map_y = models.FloatField(null=True, editable=False)
-    schedule_days = DateMultiRangeField(null=True, editable=False)
+    # Days with a session (weekly recurrences and single sessions; empty for date
+    # ranges and always-open activities, which are matched by first/last date).
+    days = ArrayField(models.DateField(), default=list, editable=False)
     first_date = models.DateField(null=True, editable=False)
     last_date = models.DateField(null=True, editable=False)
+    # The next day it takes place (kept current once a day: indexing.catch_up_next_dates).
+    next_date = models.DateField(null=True, editable=False)
 
     class Meta:
         verbose_name = "activity"
@@ -318,17 +327,22 @@ class Activity(models.Model):
             models.Index(fields=["status", "submitted_at"]),
             GinIndex(fields=["search_vector"], name="cat_act_search_gin"),
             GinIndex(fields=["interest_ids"], name="cat_act_interests_gin"),
-            GistIndex(fields=["location"], name="cat_act_location_gist"),
-            GistIndex(fields=["schedule_days"], name="cat_act_days_gist"),
+            GinIndex(fields=["days"], name="cat_act_days_gin"),
+            GinIndex(fields=["accessibility"], name="cat_act_access_gin"),
+            GinIndex(fields=["languages"], name="cat_act_languages_gin"),
             # The map's whole-city view reads only this index (index-only scan).
             models.Index(
                 fields=["map_x", "map_y", "last_date"],
                 name="cat_act_map_idx",
                 condition=Q(is_public=True, map_x__isnull=False),
             ),
+            # Counting what has not ended reads only this index.
             models.Index(
-                fields=["first_date", "id"],
-                name="cat_act_public_date_idx",
+                fields=["last_date"], name="cat_act_public_last_idx", condition=Q(is_public=True)
+            ),
+            models.Index(
+                fields=["next_date", "id"],
+                name="cat_act_public_next_idx",
                 condition=Q(is_public=True),
             ),
             models.Index(

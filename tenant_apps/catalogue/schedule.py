@@ -16,8 +16,6 @@ from django.utils import formats
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
-from tenant_apps.catalogue.fields import DayRange
-
 SESSIONS = "sessions"
 WEEKLY = "weekly"
 RANGE = "range"
@@ -149,18 +147,31 @@ def occurrence_days(schedule: Schedule) -> list[datetime.date] | None:
     return [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def day_ranges(schedule: Schedule) -> list[DayRange]:
-    """The days as merged half-open ranges, for the search index."""
-    days = occurrence_days(schedule)
-    if days is None:
-        return [(None, None)]
-    ranges: list[DayRange] = []
-    for day in days:
-        if ranges and ranges[-1][1] == day:
-            ranges[-1] = (ranges[-1][0], day + datetime.timedelta(days=1))
-        else:
-            ranges.append((day, day + datetime.timedelta(days=1)))
-    return ranges
+@dataclass(frozen=True)
+class IndexColumns:
+    """What the search index stores about a schedule."""
+
+    days: list[datetime.date]
+    first: datetime.date | None
+    last: datetime.date | None
+    next: datetime.date | None
+
+
+def index_columns(
+    schedule: Schedule, today: datetime.date, *, open_end: datetime.date
+) -> IndexColumns:
+    """Days with a session (weekly, sessions), first and last day (``open_end`` for
+    always-open activities) and the next day on or after ``today``."""
+    if schedule.kind == OPEN:
+        return IndexColumns([], None, open_end, None)
+    if schedule.kind == RANGE:
+        first, last = _span(schedule)
+        return IndexColumns([], first, last, max(first, today) if last >= today else None)
+    days = occurrence_days(schedule) or []
+    upcoming = [day for day in days if day >= today]
+    if not days:
+        return IndexColumns([], schedule.starts_on, schedule.ends_on, None)
+    return IndexColumns(days, days[0], days[-1], upcoming[0] if upcoming else None)
 
 
 def bounds(schedule: Schedule) -> tuple[datetime.date | None, datetime.date | None]:

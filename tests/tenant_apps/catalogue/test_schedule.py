@@ -5,6 +5,7 @@ from django.utils import translation
 
 from tenant_apps.catalogue import ics
 from tenant_apps.catalogue import schedule as sched
+from tenant_apps.catalogue.models import OPEN_END
 
 TZ = "Europe/Vilnius"
 
@@ -31,8 +32,10 @@ def test_weekly_recurrence_with_exceptions():
     assert datetime.date(2026, 9, 10) not in days
     assert len(days) == 8
     assert all(d.weekday() in (1, 3) for d in days)
-    ranges = sched.day_ranges(schedule)
-    assert ranges[0] == (datetime.date(2026, 9, 1), datetime.date(2026, 9, 2))
+    columns = sched.index_columns(schedule, datetime.date(2026, 9, 2), open_end=OPEN_END)
+    assert columns.days == days
+    assert (columns.first, columns.last) == (days[0], days[-1])
+    assert columns.next == datetime.date(2026, 9, 3)  # the Thursday after
     first = sched.occurrences(schedule, limit=1)[0]
     assert first.starts_at is not None
     assert first.starts_at.utcoffset() == datetime.timedelta(hours=3)  # summer time in Vilnius
@@ -45,9 +48,19 @@ def test_range_is_one_block_and_open_is_unbounded():
         starts_on=datetime.date(2026, 7, 1),
         ends_on=datetime.date(2026, 7, 5),
     )
-    assert sched.day_ranges(camp) == [(datetime.date(2026, 7, 1), datetime.date(2026, 7, 6))]
-    assert sched.day_ranges(sched.Schedule(kind=sched.OPEN, timezone=TZ)) == [(None, None)]
-    assert sched.bounds(sched.Schedule(kind=sched.OPEN, timezone=TZ)) == (None, None)
+    during = sched.index_columns(camp, datetime.date(2026, 7, 3), open_end=OPEN_END)
+    assert (during.days, during.first, during.last) == (
+        [],
+        datetime.date(2026, 7, 1),
+        datetime.date(2026, 7, 5),
+    )
+    assert during.next == datetime.date(2026, 7, 3)
+    after = sched.index_columns(camp, datetime.date(2026, 7, 6), open_end=OPEN_END)
+    assert after.next is None
+    always = sched.index_columns(
+        sched.Schedule(kind=sched.OPEN, timezone=TZ), datetime.date(2026, 1, 1), open_end=OPEN_END
+    )
+    assert (always.last, always.next) == (OPEN_END, None)
 
 
 def test_sessions_use_the_local_day():

@@ -178,3 +178,28 @@ def test_malformed_filters_are_reported() -> None:
     assert not form.is_valid()
     assert set(form.errors) == {"age", "near", "when", "interest"}
     assert form.filters().age is None
+
+
+def test_next_dates_move_forward_once_a_day(territory_a, provider_a) -> None:
+    from tenant_apps.catalogue.indexing import catch_up_next_dates
+
+    monday = datetime.date(2026, 11, 23)
+    activity = make_activity(
+        territory_a,
+        provider_a,
+        "Weekly",
+        schedule_kind="weekly",
+        starts_on=monday,
+        ends_on=monday + datetime.timedelta(days=30),
+        weekdays=[0, 3],
+        start_time=datetime.time(16, 0),
+    )
+    with tenant_context(territory_a):
+        Activity.objects.filter(pk=activity.pk).update(next_date=monday)
+        catch_up_next_dates(monday + datetime.timedelta(days=1))
+        activity.refresh_from_db()
+        assert activity.next_date == monday + datetime.timedelta(days=3)  # Thursday
+        Activity.objects.filter(pk=activity.pk).update(next_date=monday)
+        catch_up_next_dates(monday + datetime.timedelta(days=1))  # same day: no work
+        activity.refresh_from_db()
+        assert activity.next_date == monday
