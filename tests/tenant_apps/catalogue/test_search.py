@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django_tenants.utils import tenant_context
 
 from tenant_apps.catalogue.filters import FilterForm, Filters
@@ -203,3 +204,33 @@ def test_next_dates_move_forward_once_a_day(territory_a, provider_a) -> None:
         catch_up_next_dates(monday + datetime.timedelta(days=1))  # same day: no work
         activity.refresh_from_db()
         assert activity.next_date == monday
+
+
+@pytest.mark.parametrize(
+    ("language", "document", "query"),
+    [
+        ("en", "Robotics clubs for teenagers", "club"),
+        ("lt", "Šokių studijos jaunimui", "sokiu"),
+        ("it", "Laboratorio di ceramica per ragazzi", "laboratori"),
+        ("fi", "Nuorten kuvataidekerhot", "nuorten"),
+        ("de", "Kostenlose Tanzkurse für Jugendliche", "tanzkurs"),
+        ("fr", "Ateliers de théâtre pour les jeunes", "theatre"),
+        ("es", "Talleres de robótica para jóvenes", "robotica"),
+        ("nl", "Gratis danslessen voor jongeren", "dansles"),
+        ("sl", "Čebelarski krožki za mlade", "cebelarski"),
+    ],
+)
+def test_every_language_has_an_accent_free_configuration(
+    db, language: str, document: str, query: str
+) -> None:
+    from django.db import connection
+
+    from tenant_apps.catalogue.search import search_config, tsquery_text
+
+    config = search_config(language)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_tsvector(%s::regconfig, %s) @@ to_tsquery(%s::regconfig, %s)",
+            [config, document, config, tsquery_text([query])],
+        )
+        assert cursor.fetchone()[0], (language, document, query)
