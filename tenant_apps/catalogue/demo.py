@@ -7,15 +7,13 @@ Idempotent and quick on later runs: a territory that has any activity is left al
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from shared_apps.accounts.actions import grant_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.core.demo import demo_step
 from tenant_apps.catalogue.generator import generate
-from tenant_apps.catalogue.models import Activity, Provider, ProviderStaff
+from tenant_apps.catalogue.models import Activity, Provider
 from tenants.models import Territory
 
 # (activities, providers) per demo territory.
@@ -54,10 +52,3 @@ def demo_catalogue(territory: Territory, users: dict[str, User]) -> None:
                 grant_membership(
                     user=owner, territory=territory, role=Membership.Role.PROVIDER_STAFF
                 )
-
-
-def demo_owner(territory: Territory, users: dict[str, Any]) -> ProviderStaff | None:
-    owner = users.get(f"provider.{territory.slug}")
-    if owner is None:
-        return None
-    return ProviderStaff.objects.filter(user=owner).first()
