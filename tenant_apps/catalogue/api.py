@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.db import transaction
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +25,7 @@ from tenant_apps.catalogue.models import Activity, Interest, Provider, Venue
 from tenant_apps.catalogue.search import (
     apply_filters,
     current,
+    index_friendly_planner,
     query_terms,
     search,
     search_config,
@@ -449,15 +451,19 @@ class MapLayerView(APIView):
         interests = selectors.active_interests()
         filters = _filters(request, interests, territory)
         today = territory_today(territory.timezone)
+        terms = query_terms(filters.q)
         queryset = apply_filters(
             current(today),
             filters,
             interests=interests,
             today=today,
-            terms=query_terms(filters.q),
+            terms=terms,
             config=search_config(territory.default_language),
         )
-        response = Response(maplayer.layer(queryset, bbox, zoom))
+        with transaction.atomic():
+            index_friendly_planner(text_search=bool(terms))
+            data = maplayer.layer(queryset, bbox, zoom)
+        response = Response(data)
         response["Cache-Control"] = "public, max-age=60"
         return response
 
