@@ -23,6 +23,7 @@ from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.filters import FilterForm, Filters
 from tenant_apps.catalogue.models import Activity, Interest, Provider, Venue
 from tenant_apps.catalogue.search import (
+    CARD_FIELDS,
     apply_filters,
     current,
     index_friendly_planner,
@@ -271,6 +272,27 @@ class ActivityDetailSerializer(ActivitySerializer):
         return upcoming[0].day if upcoming else None
 
 
+# The list's columns, loaded in the page query (a deferred column would cost a query
+# per activity).
+API_LIST_FIELDS = (
+    *CARD_FIELDS,
+    "online_url",
+    "skills",
+    "price_note",
+    "starts_on",
+    "ends_on",
+    "end_time",
+    "exceptions",
+    "schedule_note",
+    "capacity",
+    "join_method",
+    "join_url",
+    "join_contact",
+    "provider__id",
+    "venue__id",
+)
+
+
 class ActivityListView(APIView):
     """Published activities, filtered and sorted like the activities page."""
 
@@ -311,6 +333,7 @@ class ActivityListView(APIView):
             interests=interests,
             page=page_number,
             per_page=page_size,
+            fields=API_LIST_FIELDS,
         )
         if page_number == 1 and not filters.is_empty:
             log_search(

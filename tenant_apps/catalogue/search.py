@@ -224,6 +224,7 @@ class SearchPage:
         return 0 if not self.total else (self.number - 1) * self.per_page + 1
 
 
+# What a result card shows (everything else stays in storage: descriptions are big).
 CARD_FIELDS = (
     "id",
     "title",
@@ -260,6 +261,7 @@ def _run(
     today: datetime.date,
     page: int,
     per_page: int,
+    fields: Sequence[str] = CARD_FIELDS,
 ) -> tuple[int, list[Activity], str]:
     """Three queries: the count, the page's ids (sorted, on the activity table alone)
     and the page's rows with provider, venue and highlights (for those ids only)."""
@@ -275,7 +277,7 @@ def _run(
     start = (page - 1) * per_page
     ids = list(ordered.values_list("id", flat=True)[start : start + per_page])
     rows = (
-        Activity.objects.filter(pk__in=ids).select_related("provider", "venue").only(*CARD_FIELDS)
+        Activity.objects.filter(pk__in=ids).select_related("provider", "venue").only(*fields)
     )
     if filters.near is not None:
         rows = rows.annotate(distance=Distance("location", point_of(filters.near)))
@@ -354,6 +356,7 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
     base: QuerySet[Activity] | None = None,
+    fields: Sequence[str] = CARD_FIELDS,
 ) -> SearchPage:
     """One page of results for the filters, in the territory's language."""
     today = territory_today(tz_name)
@@ -368,6 +371,7 @@ def search(
         "today": today,
         "page": page,
         "per_page": per_page,
+        "fields": fields,
     }
     with transaction.atomic():
         index_friendly_planner(text_search=bool(terms))

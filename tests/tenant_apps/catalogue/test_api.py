@@ -112,3 +112,19 @@ def test_api_isolation_between_territories(
     assert client_for(territory_b).get(f"/activities/{a.pk}/").status_code in (404, 200)
     with tenant_context(territory_b):
         assert not Activity.objects.filter(title="Aurora only").exists()
+
+
+def test_activities_api_query_count_is_constant(territory_a, provider_a, venue_a, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_for(n: int) -> int:
+        for i in range(n):
+            make_activity(territory_a, provider_a, f"Muzika {i}", venue=venue_a)
+        client = client_for(territory_a)
+        client.get("/api/activities/?q=muzika")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/activities/?q=muzika").status_code == 200
+        return len(queries)
+
+    assert count_for(2) == count_for(15)
