@@ -68,6 +68,11 @@ def timed_get(
     return (time.perf_counter() - started) * 1000, response.status, len(body)
 
 
+def loadavg() -> float:
+    """The machine's 1-minute load: the figures depend on what else runs (2 cores)."""
+    return round(os.getloadavg()[0], 2)
+
+
 def measure(base: str, paths: list[str], headers: dict[str, str]) -> dict[str, float]:
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
@@ -83,13 +88,16 @@ def measure(base: str, paths: list[str], headers: dict[str, str]) -> dict[str, f
             timings.append(ms)
             sizes.append(size)
     conn.close()
-    return {
+    figures = {
         "requests": len(timings),
         "p50_ms": round(median(timings), 1),
         "p95_ms": round(percentile(timings, 95), 1),
         "max_ms": round(max(timings), 1),
         "max_kb": round(max(sizes) / 1024, 1),
+        "load_average": loadavg(),
     }
+    print(figures, flush=True)
+    return figures
 
 
 def main() -> None:

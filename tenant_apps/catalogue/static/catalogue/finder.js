@@ -74,6 +74,15 @@
       return (mapEl.dataset["label" + name] || "").replace("{count}", count);
     };
 
+    /* Leaflet makes markers focusable buttons; give each a spoken name. */
+    var named = function (marker, text) {
+      marker.on("add", function () {
+        var el = marker.getElement();
+        if (el) el.setAttribute("aria-label", text);
+      });
+      return marker;
+    };
+
     var clusterIcon = function (n) {
       var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
       return L.divIcon({
@@ -126,14 +135,14 @@
         places.clearLayers();
         if (data.mode === "clusters") {
           data.clusters.forEach(function (c) {
-            var marker = L.marker([c[0], c[1]], { icon: clusterIcon(c[2]), title: label("Cluster", c[2]), alt: label("Cluster", c[2]) });
+            var marker = named(L.marker([c[0], c[1]], { icon: clusterIcon(c[2]), title: label("Cluster", c[2]) }), label("Cluster", c[2]));
             marker.on("click", function () { map.setView([c[0], c[1]], Math.min(map.getZoom() + 2, 18)); });
             clusters.addLayer(marker);
           });
         } else {
           var markers = data.places.map(function (p) {
             var title = p.activities.map(function (a) { return a[1]; }).join("; ");
-            return L.marker([p.lat, p.lon], { title: title, alt: title }).bindPopup(popupFor(p));
+            return named(L.marker([p.lat, p.lon], { title: title, alt: title }), title).bindPopup(popupFor(p));
           });
           places.addLayers(markers);
         }
@@ -150,7 +159,7 @@
       pick.addEventListener("click", function () {
         picking = true;
         mapEl.classList.add("map--picking");
-        if (finder && finder.classList.contains("finder--map") === false && window.matchMedia("(max-width: 48rem)").matches) {
+        if (toggle && finder && !finder.classList.contains("finder--map") && window.matchMedia("(max-width: 60rem)").matches) {
           toggle.querySelector("[data-view=map]").click();
         }
         mapEl.focus();
