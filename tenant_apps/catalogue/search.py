@@ -276,9 +276,7 @@ def _run(
     ordered = sorted_queryset(filtered, filters, sort=sort, today=today, query=query)
     start = (page - 1) * per_page
     ids = list(ordered.values_list("id", flat=True)[start : start + per_page])
-    rows = (
-        Activity.objects.filter(pk__in=ids).select_related("provider", "venue").only(*fields)
-    )
+    rows = Activity.objects.filter(pk__in=ids).select_related("provider", "venue").only(*fields)
     if filters.near is not None:
         rows = rows.annotate(distance=Distance("location", point_of(filters.near)))
     if query is not None:

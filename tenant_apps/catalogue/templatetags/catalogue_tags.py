@@ -7,19 +7,11 @@ from typing import Any
 
 from django import template
 from django.utils import formats
-from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
-from tenant_apps.catalogue.models import MAX_AGE, Interest
+from tenant_apps.catalogue.models import MAX_AGE
 
 register = template.Library()
-
-
-@register.simple_tag
-def interest_names(activity: Any, interests_by_id: dict[int, Interest] | None) -> list[str]:
-    if not interests_by_id:
-        return []
-    return [interests_by_id[i].name for i in (activity.interest_ids or ()) if i in interests_by_id]
 
 
 @register.simple_tag
@@ -51,13 +43,3 @@ def km(distance: Any) -> str:
     if meters < 1000:
         return _("%(m)d m away") % {"m": round(meters, -1)}
     return _("%(km)s km away") % {"km": formats.number_format(meters / 1000, decimal_pos=1)}
-
-
-@register.simple_tag
-def weekday_list(weekdays: list[int]) -> str:
-    return ", ".join(str(WEEKDAYS_ABBR[d]) for d in sorted(set(weekdays or ())))
-
-
-@register.simple_tag
-def interest_name(interest: dict[str, Any], language: str) -> str:
-    return Interest(slug=interest["slug"], names=interest["names"]).name_in(language)

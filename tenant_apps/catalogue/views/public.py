@@ -23,6 +23,7 @@ from shared_apps.accounts.access import territory_member_required
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue import actions, ics, jsonld, selectors
 from tenant_apps.catalogue import schedule as sched
+from tenant_apps.catalogue.cards import label_cards
 from tenant_apps.catalogue.filters import NOT_FILTERS, FilterForm, NearField
 from tenant_apps.catalogue.forms import InterestedForm, ProviderForm
 from tenant_apps.catalogue.maplayer import map_settings
@@ -85,6 +86,7 @@ def activity_search(request: TerritoryRequest) -> HttpResponse:
             point=filters.near,
             language=getattr(request, "LANGUAGE_CODE", ""),
         )
+    label_cards(page.items, interests_by_id=page.interests_by_id, currency=territory.currency)
     item_ids = [a.pk for a in page.items]
     context = {
         "form": form,
@@ -236,6 +238,11 @@ def interested(request: StaffRequest, pk: int) -> HttpResponse:
 @territory_member_required
 def saved_list(request: StaffRequest) -> HttpResponse:
     activities = selectors.saved_activities(request.user)
+    label_cards(
+        activities,
+        interests_by_id={i.pk: i for i in selectors.active_interests()},
+        currency=request.territory.currency,
+    )
     return render(
         request,
         "catalogue/saved.html",
