@@ -485,7 +485,9 @@ class MapLayerView(APIView):
         )
         with transaction.atomic():
             index_friendly_planner(text_search=bool(terms))
-            data = maplayer.layer(queryset, bbox, zoom)
+            data = maplayer.layer(
+                queryset, bbox, zoom, unfiltered_on=today if filters.is_empty else None
+            )
         response = Response(data)
         response["Cache-Control"] = "public, max-age=60"
         return response

@@ -8,15 +8,17 @@ constant, usually zero, number of queries.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 
-from tenant_apps.catalogue.maplayer import map_settings
+from tenant_apps.catalogue.maplayer import forget_cells, map_settings
 from tenant_apps.catalogue.models import Activity, Interest
 from tenant_apps.catalogue.publishing import on_activity_change
 from tenant_apps.catalogue.search import current, territory_today
@@ -109,8 +111,13 @@ def activities_context(request: HttpRequest) -> dict[str, Any]:
 
 @on_activity_change
 def forget_home_data(schema_name: str, change: str, activity_ids: list[int]) -> None:
+    """The home sections and the map's cached clusters show public activities."""
     with schema_context(schema_name):
         cache.delete(CACHE_KEY)
+        # Both days: around midnight the territory's "today" may differ from UTC's.
+        now = timezone.now().date()
+        for day in (now - datetime.timedelta(days=1), now, now + datetime.timedelta(days=1)):
+            forget_cells(day)
 
 
 def register() -> None:

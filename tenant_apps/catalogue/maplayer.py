@@ -8,11 +8,13 @@ activity, grouped in one query that reads only an index, so a whole-city view of
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, QuerySet
 from django.db.models.functions import Floor
 
@@ -98,6 +100,55 @@ def clusters(queryset: QuerySet[Activity], bbox: BBox, zoom: int) -> tuple[int, 
     return total, found
 
 
+CELLS_CACHE_SECONDS = 300
+
+
+def _cells_key(zoom: int, today: datetime.date) -> str:
+    return f"catalogue:map-cells:{today.isoformat()}:{zoom}"
+
+
+def territory_cells(
+    queryset: QuerySet[Activity], zoom: int, today: datetime.date
+) -> list[tuple[float, float, int]]:
+    """All clusters of the territory at this zoom, unfiltered: (x, y, count), cached
+    (per schema, per day) and dropped when an activity's public state changes. The
+    whole-city view, the most common request, then reads no table at all."""
+    key = _cells_key(zoom, today)
+    cells = cache.get(key)
+    if cells is None:
+        size = cell_size(zoom)
+        rows = (
+            queryset.filter(map_x__isnull=False)
+            .annotate(cx=Floor(F("map_x") / size), cy=Floor(F("map_y") / size))
+            .values("cx", "cy")
+            .annotate(n=Count("*"), x=Avg("map_x"), y=Avg("map_y"))
+            .order_by()
+        )
+        cells = [(row["x"], row["y"], row["n"]) for row in rows]
+        cache.set(key, cells, CELLS_CACHE_SECONDS)
+    return list(cells)
+
+
+def forget_cells(today: datetime.date) -> None:
+    cache.delete_many([_cells_key(zoom, today) for zoom in range(DETAIL_ZOOM)])
+
+
+def cached_clusters(
+    queryset: QuerySet[Activity], bbox: BBox, zoom: int, today: datetime.date
+) -> tuple[int, list[list[Any]]]:
+    x1, y1 = to_mercator(bbox.south, bbox.west)
+    x2, y2 = to_mercator(bbox.north, bbox.east)
+    found = []
+    total = 0
+    for x, y, n in territory_cells(queryset, zoom, today):
+        if x1 <= x <= x2 and y1 <= y <= y2:
+            lat, lon = to_lat_lon(x, y)
+            found.append([_round(lat), _round(lon), n])
+            total += n
+    found.sort(key=lambda c: -c[2])
+    return total, found
+
+
 def places(queryset: QuerySet[Activity], bbox: BBox) -> list[dict[str, Any]]:
     rows = (
         _in_box(queryset, bbox)
@@ -125,12 +176,24 @@ def places(queryset: QuerySet[Activity], bbox: BBox) -> list[dict[str, Any]]:
     return list(grouped.values())
 
 
-def layer(queryset: QuerySet[Activity], bbox: BBox, zoom: int) -> dict[str, Any]:
+def layer(
+    queryset: QuerySet[Activity],
+    bbox: BBox,
+    zoom: int,
+    *,
+    unfiltered_on: datetime.date | None = None,
+) -> dict[str, Any]:
     """``{"mode": "clusters", "clusters": [[lat, lon, count], ...], "total": n}`` or
-    ``{"mode": "places", "places": [{lat, lon, venue, count, activities}], "total": n}``."""
+    ``{"mode": "places", "places": [{lat, lon, venue, count, activities}], "total": n}``.
+
+    ``unfiltered_on``: the queryset is all current activities (no filter) as of that
+    day, so the territory's cached clusters can answer."""
     zoom = max(0, min(20, zoom))
     if zoom < DETAIL_ZOOM:
-        total, cells = clusters(queryset, bbox, zoom)
+        if unfiltered_on is not None:
+            total, cells = cached_clusters(queryset, bbox, zoom, unfiltered_on)
+        else:
+            total, cells = clusters(queryset, bbox, zoom)
         if total > MAX_PLACES:
             return {"mode": "clusters", "zoom": zoom, "total": total, "clusters": cells}
     found = places(queryset, bbox)

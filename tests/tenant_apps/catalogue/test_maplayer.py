@@ -55,3 +55,19 @@ def test_clusters_at_low_zoom_and_places_when_zoomed_in(
 
 def test_cluster_cell_shrinks_with_zoom():
     assert maplayer.cell_size(10) == pytest.approx(maplayer.cell_size(11) * 2)
+
+
+def test_cached_whole_city_clusters_follow_publishing(
+    territory_a, provider_a, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(maplayer, "MAX_PLACES", 0)  # always clusters below street zoom
+    venue = make_venue(territory_a, provider_a, "Hall", lat=54.70, lon=25.28)
+    make_activity(territory_a, provider_a, "One", venue=venue)
+    client = client_for(territory_a)
+    url = "/api/map/?bbox=25.0,54.5,25.6,54.9&zoom=11"
+    assert client.get(url).json()["total"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        make_activity(territory_a, provider_a, "Two", venue=venue)
+    assert client.get(url).json()["total"] == 2
+    # A filtered view is computed live, not from the cache.
+    assert client.get(url + "&q=Two").json()["total"] == 1
