@@ -312,7 +312,9 @@ class ActivityListView(APIView):
         responses=inline_serializer(
             "ActivityPage",
             {
-                "count": serializers.IntegerField(),
+                "count": serializers.IntegerField(
+                    help_text="Exact up to 1,000; 1,001 means more than 1,000."
+                ),
                 "next": serializers.URLField(allow_null=True),
                 "previous": serializers.URLField(allow_null=True),
                 "corrected_query": serializers.CharField(),

@@ -45,7 +45,8 @@ SEARCH_CONFIGS = {
 SIMPLE_CONFIG = "catalogue_simple"
 MAX_TERMS = 8
 PER_PAGE = 20
-MAX_PAGE = 500
+COUNT_LIMIT = 1000
+MAX_PAGE = COUNT_LIMIT // PER_PAGE + 1
 _START, _STOP = "\x02", "\x03"
 _WORD = re.compile(r"[^\W_]+")
 
@@ -208,6 +209,15 @@ class SearchPage:
     interests_by_id: dict[int, Interest] = field(default_factory=dict)
 
     @property
+    def more_than_limit(self) -> bool:
+        """``total`` is COUNT_LIMIT + 1: there are more than COUNT_LIMIT results."""
+        return self.total > COUNT_LIMIT
+
+    @property
+    def count_limit(self) -> int:
+        return COUNT_LIMIT
+
+    @property
     def num_pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
@@ -268,7 +278,9 @@ def _run(
     filtered = apply_filters(
         base, filters, interests=interests, today=today, terms=terms, config=config
     )
-    total = filtered.count()
+    # Counting stops past COUNT_LIMIT: "more than 1,000" is all anyone needs to know,
+    # and broad searches then cost what narrow ones do.
+    total = filtered[: COUNT_LIMIT + 1].count()
     sort = effective_sort(filters, terms)
     if not total:
         return 0, [], sort

@@ -237,3 +237,14 @@ def test_saving_needs_an_account(territory_a, provider_a, english):
     activity = make_activity(territory_a, provider_a, "Robotikos būrelis")
     response = english(territory_a).post(f"/activities/{activity.pk}/save/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_counting_stops_past_the_limit(territory_a, provider_a, english, monkeypatch):
+    from tenant_apps.catalogue import search as search_module
+
+    monkeypatch.setattr(search_module, "COUNT_LIMIT", 2)
+    for i in range(4):
+        make_activity(territory_a, provider_a, f"Chess club {i}")
+    html = english(territory_a).get("/activities/?q=chess").content.decode()
+    assert "More than 2 activities" in html
+    assert english(territory_a).get("/api/activities/?q=chess").json()["count"] == 3
