@@ -52,8 +52,7 @@ UPDATE catalogue_activity a SET
                || coalesce(src.address, '')), 'D'),
     rank_vector =
         setweight(to_tsvector(%(cfg)s::regconfig, a.title), 'A')
-        || setweight(to_tsvector(%(cfg)s::regconfig,
-               a.summary || ' ' || coalesce(src.interest_names, '')), 'B'),
+        || setweight(to_tsvector(%(cfg)s::regconfig, a.summary), 'B'),
     interest_ids = coalesce(src.interest_ids, '{}'),
     location = src.point::geography,
     map_x = ST_X(ST_Transform(src.point, 3857)),

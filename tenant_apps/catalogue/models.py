@@ -302,7 +302,7 @@ class Activity(models.Model):
     # Published by a verified provider: the only rows anyone but staff ever sees.
     is_public = models.BooleanField(default=False, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
-    # Title, summary and interests only: cheap to rank thousands of matches.
+    # Title and summary only: cheap to rank thousands of matches.
     rank_vector = SearchVectorField(null=True, editable=False)
     interest_ids = ArrayField(models.IntegerField(), default=list, editable=False)
     accessibility = ArrayField(models.CharField(max_length=20), default=list, editable=False)

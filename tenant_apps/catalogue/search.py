@@ -280,7 +280,7 @@ def _run(
     )
     # Counting stops past COUNT_LIMIT: "more than 1,000" is all anyone needs to know,
     # and broad searches then cost what narrow ones do.
-    total = filtered[: COUNT_LIMIT + 1].count()
+    total = filtered.order_by()[: COUNT_LIMIT + 1].count()
     sort = effective_sort(filters, terms)
     if not total:
         return 0, [], sort
@@ -352,7 +352,7 @@ def index_friendly_planner(*, text_search: bool) -> None:
     the GIN index must be used."""
     sql = "SET LOCAL random_page_cost = 1.1"
     if text_search:
-        sql += "; SET LOCAL enable_seqscan = off"
+        sql += "; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
     with connection.cursor() as cursor:
         cursor.execute(sql)
 
