@@ -67,6 +67,8 @@ SHARED_APPS = [
     "allauth.account",
     "rest_framework",
     "drf_spectacular",
+    # Swagger UI served by the app itself for /api/docs/ (no CDN).
+    "drf_spectacular_sidecar",
     "django_htmx",
     "shared_apps.accounts",
     "shared_apps.audit",
@@ -85,6 +87,8 @@ TENANT_APPS = [
     "tenant_apps.home",
     "tenant_apps.manage",
     "tenant_apps.badges",
+    "tenant_apps.catalogue",
+    "tenant_apps.demand",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -428,8 +432,6 @@ TERMS_VERSION = "2026-11"
 DPA_VERSION = "2026-11"
 # Days a wizard's resume link stays valid.
 ONBOARDING_RESUME_DAYS = 30
-# Map tiles for the map centre picker ("" = no tiles: coordinates and the bare map).
-MAP_TILES_URL = env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # Custom domains are verified by a TXT record at <prefix>.<domain>.
 DOMAIN_VERIFICATION_PREFIX = "_cities-of-learning"
 # "host:port" nameservers to ask (tests run one on loopback); empty = the system's.
@@ -453,6 +455,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Cities of Learning API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from drf-spectacular-sidecar, served by the app (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # ---------------------------------------------------------------------------
@@ -461,6 +467,16 @@ SPECTACULAR_SETTINGS = {
 # ---------------------------------------------------------------------------
 BADGES_KEY_SECRET = env.str("BADGES_KEY_SECRET", default="") or _local_secret_key(
     "badges_key_secret"
+)
+
+# ---------------------------------------------------------------------------
+# Maps: the tile server the browser loads map images from (no library from a CDN);
+# "" = no tiles (coordinates and a bare map), as in tests.
+# ---------------------------------------------------------------------------
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
 
 # ---------------------------------------------------------------------------

@@ -1,22 +1,27 @@
 """URLs of a territory site, served on `<slug>.<PLATFORM_DOMAIN>` (territory schema)."""
 
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from learning_platform.urls_common import urlpatterns as common_urlpatterns
 from shared_apps.core import api as core_api
+from tenant_apps.catalogue.api import api_urlpatterns as catalogue_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.home.urls")),
     path("manage/badges/", include("tenant_apps.badges.urls_manage")),
     path("manage/billing/", include("shared_apps.billing.urls")),
     path("manage/domains/", include("tenants.urls_manage")),
+    path("manage/review/", include("tenant_apps.catalogue.urls_review")),
     path("manage/", include("tenant_apps.manage.urls")),
     path("welcome/", include("shared_apps.onboarding.urls_territory")),
     path("badges/", include("tenant_apps.badges.urls")),
     path("", include("tenant_apps.badges.urls_ob")),
+    path("", include("tenant_apps.catalogue.urls")),
     path("api/territory/", core_api.TerritoryView.as_view(), name="api-territory"),
     path("api/me/", core_api.MeView.as_view(), name="api-me"),
+    path("api/", include(catalogue_api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *common_urlpatterns,
 ]

@@ -185,7 +185,7 @@ def _step_context(request: HttpRequest, signup: Signup, step: str, **extra: Any)
         "resume_link": resume_link(request, signup),
         "completed": signup.completed_steps,
         "about": signup.step_data("territory"),
-        "map_tiles_url": settings.MAP_TILES_URL,
+        "map_tiles_url": settings.MAP_TILE_URL,
         "platform_domain": settings.PLATFORM_DOMAIN,
         "stripe_enabled": plans.stripe_enabled(),
         **extra,

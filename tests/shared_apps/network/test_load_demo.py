@@ -41,3 +41,22 @@ def test_load_demo_builds_the_network_and_is_idempotent(db: None) -> None:
     response = Client(HTTP_HOST="vilnius.localhost").get("/")
     assert response.status_code == 200
     assert response["Content-Language"] == "lt"
+
+    # The catalogue: Vilnius at the real city's scale, the others at least 200 each,
+    # in their own language (tenant_apps/catalogue/demo.py).
+    from django_tenants.utils import tenant_context
+
+    from tenant_apps.catalogue.models import Activity, Provider
+
+    minimum = {
+        "vilnius": (1000, 350),
+        "ljubljana": (200, 50),
+        "cagliari": (200, 50),
+        "mikkeli": (200, 50),
+    }
+    for slug, (activities, providers) in minimum.items():
+        with tenant_context(Territory.objects.get(slug=slug)):
+            assert Activity.objects.filter(is_public=True).count() >= activities, slug
+            assert Provider.objects.filter(status="verified").count() >= providers, slug
+    with tenant_context(Territory.objects.get(slug="ljubljana")):
+        assert Activity.objects.filter(title__contains="krožek").exists()

@@ -50,7 +50,7 @@ def live_site(db_name: str, *, port: int, workers: int = 2, **settings: str) -> 
         "DEBUG": "0",
         "DB_POOL": "1",
         "PLATFORM_PORT": str(port),
-        "MAP_TILES_URL": "",  # no tiles from the internet in tests
+        "MAP_TILE_URL": "",  # no tiles from the internet in tests
         "STANDBY_POOL_SIZE": "2",
         "LOG_LEVEL": "WARNING",
         "GUNICORN_ACCESSLOG": "",

@@ -1,0 +1,762 @@
+"""Every change to providers, venues and activities: atomic, audited where privileged,
+with visibility changes announced through ``publishing`` once committed.
+
+The territory is always passed in (resolved from the host at the edge); the rows
+touched live in its schema, which the connection is already in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from shared_apps.accounts.actions import ensure_learner_membership, grant_membership
+from shared_apps.accounts.models import Membership, User
+from shared_apps.audit.actions import record
+from tenant_apps.catalogue import publishing
+from tenant_apps.catalogue import schedule as sched
+from tenant_apps.catalogue.indexing import remember_interest_words
+from tenant_apps.catalogue.models import (
+    OPEN_END,
+    Activity,
+    ActivitySession,
+    Interest,
+    InterestedLearner,
+    Provider,
+    ProviderStaff,
+    SavedActivity,
+    Venue,
+)
+from tenant_apps.catalogue.search import territory_today
+from tenant_apps.catalogue.text import sanitize_html
+from tenant_apps.demand.actions import log_interest
+from tenants.models import Territory
+
+# How far from the territory's centre a venue may be.
+MAX_VENUE_DISTANCE_KM: dict[str, int] = {
+    Territory.Kind.CITY.value: 60,
+    Territory.Kind.REGION.value: 250,
+}
+
+
+# ---------------------------------------------------------------------------
+# Providers
+# ---------------------------------------------------------------------------
+
+
+def unique_slug(name: str, *, taken: Iterable[str] = ()) -> str:
+    base = slugify(name)[:70] or "provider"
+    existing = set(taken) | set(
+        Provider.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in existing:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def register_provider(
+    *,
+    territory: Territory,
+    user: User,
+    name: str,
+    kind: str,
+    description: str = "",
+    website: str = "",
+    email: str = "",
+    phone: str = "",
+    languages: Sequence[str] = (),
+    logo: File[bytes] | None = None,
+) -> Provider:
+    """Someone registers their organisation from the territory's site. It waits for
+    the territory admin's verification; they become its owner."""
+    ensure_learner_membership(user=user, territory=territory)
+    provider = Provider(
+        name=name.strip(),
+        slug=unique_slug(name),
+        kind=kind,
+        description=sanitize_html(description),
+        website=website,
+        email=email,
+        phone=phone,
+        languages=list(languages),
+    )
+    if logo is not None:
+        provider.logo.save(logo.name or "logo", logo, save=False)
+    provider.save()
+    ProviderStaff.objects.create(provider=provider, user=user, role=ProviderStaff.Role.OWNER)
+    record(
+        actor=user,
+        action="provider.registered",
+        territory=territory,
+        target=provider,
+        details={"provider": provider.slug},
+    )
+    return provider
+
+
+@transaction.atomic
+def update_provider(
+    *,
+    provider: Provider,
+    territory: Territory,
+    acting_user: User,
+    name: str,
+    kind: str,
+    description: str,
+    website: str,
+    email: str,
+    phone: str,
+    languages: Sequence[str],
+    logo: File[bytes] | None = None,
+    remove_logo: bool = False,
+) -> Provider:
+    renamed = provider.name != name.strip()
+    provider.name = name.strip()
+    provider.kind = kind
+    provider.description = sanitize_html(description)
+    provider.website = website
+    provider.email = email
+    provider.phone = phone
+    provider.languages = list(languages)
+    if remove_logo and provider.logo:
+        provider.logo.delete(save=False)
+    if logo is not None:
+        provider.logo.save(logo.name or "logo", logo, save=False)
+    provider.save()
+    if renamed:
+        _refresh(territory, provider.activities.values_list("id", flat=True))
+    return provider
+
+
+def _set_provider_status(
+    *, provider: Provider, territory: Territory, acting_user: User, status: str, reason: str
+) -> Provider:
+    previous = provider.status
+    provider.status = status
+    provider.status_reason = reason.strip()
+    if status == Provider.Status.VERIFIED:
+        provider.verified_at = timezone.now()
+    else:
+        provider.trusted = False
+    provider.save(update_fields=["status", "status_reason", "verified_at", "trusted", "updated_at"])
+    _refresh(territory, provider.activities.values_list("id", flat=True), content_changed=False)
+    for staff in provider.staff.select_related("user"):
+        sync_staff_role(user=staff.user, territory=territory, acting_user=acting_user)
+    record(
+        actor=acting_user,
+        action=f"provider.{status}",
+        territory=territory,
+        target=provider,
+        details={"previous": previous, "reason": provider.status_reason},
+    )
+    return provider
+
+
+@transaction.atomic
+def verify_provider(*, provider: Provider, territory: Territory, acting_user: User) -> Provider:
+    """The territory admin confirms the organisation is real: its published
+    activities become public and its staff get the provider staff role."""
+    return _set_provider_status(
+        provider=provider,
+        territory=territory,
+        acting_user=acting_user,
+        status=Provider.Status.VERIFIED,
+        reason="",
+    )
+
+
+@transaction.atomic
+def suspend_provider(
+    *, provider: Provider, territory: Territory, acting_user: User, reason: str
+) -> Provider:
+    """Hide everything of a provider at once (kept, not deleted)."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why, so the provider knows what to fix.")})
+    return _set_provider_status(
+        provider=provider,
+        territory=territory,
+        acting_user=acting_user,
+        status=Provider.Status.SUSPENDED,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def set_provider_trusted(
+    *, provider: Provider, territory: Territory, acting_user: User, trusted: bool
+) -> Provider:
+    """Trusted providers publish without review. Only verified ones can be trusted."""
+    if trusted and not provider.is_verified:
+        raise ValidationError(_("Verify the provider before trusting it."))
+    if provider.trusted != trusted:
+        provider.trusted = trusted
+        provider.save(update_fields=["trusted", "updated_at"])
+        record(
+            actor=acting_user,
+            action="provider.trusted" if trusted else "provider.untrusted",
+            territory=territory,
+            target=provider,
+        )
+    return provider
+
+
+def sync_staff_role(*, user: User, territory: Territory, acting_user: Any = None) -> None:
+    """Keep the account's territory role in line with its provider work: staff of a
+    verified provider are provider staff; territory admins stay admins; someone who
+    no longer works for any verified provider goes back to learner."""
+    membership = Membership.objects.filter(user=user, territory=territory).first()
+    if membership is not None and membership.role == Membership.Role.TERRITORY_ADMIN:
+        return
+    works_for_verified = ProviderStaff.objects.filter(
+        user=user, provider__status=Provider.Status.VERIFIED
+    ).exists()
+    if works_for_verified:
+        grant_membership(
+            user=user,
+            territory=territory,
+            role=Membership.Role.PROVIDER_STAFF,
+            acting_user=acting_user,
+        )
+    elif membership is not None and membership.role == Membership.Role.PROVIDER_STAFF:
+        grant_membership(
+            user=user, territory=territory, role=Membership.Role.LEARNER, acting_user=acting_user
+        )
+
+
+@transaction.atomic
+def add_provider_staff(
+    *, provider: Provider, territory: Territory, acting_user: User, email: str, role: str
+) -> ProviderStaff:
+    """An owner adds a colleague by the email of their account in this territory."""
+    user = User.objects.filter(
+        email__iexact=email.strip(), memberships__territory=territory
+    ).first()
+    if user is None:
+        raise ValidationError(
+            {
+                "email": _(
+                    "No account with this address has joined this site yet. "
+                    "Ask your colleague to sign up here first."
+                )
+            }
+        )
+    if role not in ProviderStaff.Role.values:
+        raise ValidationError({"role": _("Choose one of the listed roles.")})
+    staff, created = ProviderStaff.objects.get_or_create(
+        provider=provider, user=user, defaults={"role": role}
+    )
+    if not created and staff.role != role:
+        if staff.role == ProviderStaff.Role.OWNER:
+            _check_other_owner(staff)
+        staff.role = role
+        staff.save(update_fields=["role"])
+    sync_staff_role(user=user, territory=territory, acting_user=acting_user)
+    record(
+        actor=acting_user,
+        action="provider.staff_added",
+        territory=territory,
+        target=provider,
+        details={"user_id": user.pk, "role": role},
+    )
+    return staff
+
+
+def _check_other_owner(staff: ProviderStaff) -> None:
+    others = ProviderStaff.objects.filter(
+        provider_id=staff.provider_id, role=ProviderStaff.Role.OWNER
+    ).exclude(pk=staff.pk)
+    if not others.exists():
+        raise ValidationError(_("A provider needs at least one owner. Add another owner first."))
+
+
+@transaction.atomic
+def remove_provider_staff(*, staff: ProviderStaff, territory: Territory, acting_user: User) -> None:
+    if staff.role == ProviderStaff.Role.OWNER:
+        _check_other_owner(staff)
+    user, provider = staff.user, staff.provider
+    staff.delete()
+    sync_staff_role(user=user, territory=territory, acting_user=acting_user)
+    record(
+        actor=acting_user,
+        action="provider.staff_removed",
+        territory=territory,
+        target=provider,
+        details={"user_id": user.pk},
+    )
+
+
+# ---------------------------------------------------------------------------
+# Venues
+# ---------------------------------------------------------------------------
+
+
+def distance_km(a: Point, b: Point) -> float:
+    """Great-circle distance between two WGS84 points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.y, a.x, b.y, b.x))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def check_venue_point(point: Point, territory: Territory) -> None:
+    """Venues lie in or near the territory: catches swapped latitude and longitude."""
+    limit = MAX_VENUE_DISTANCE_KM.get(territory.kind, 60)
+    if distance_km(point, territory.map_center) > limit:
+        raise ValidationError(
+            {
+                "point": _(
+                    "This place is more than %(km)d km from %(territory)s. "
+                    "Check the coordinates (latitude first, then longitude)."
+                )
+                % {"km": limit, "territory": territory.name}
+            }
+        )
+
+
+VENUE_FIELDS = (
+    "name",
+    "address",
+    "neighbourhood",
+    "opening_notes",
+    "step_free",
+    "accessible_toilet",
+    "hearing_loop",
+    "quiet_space",
+    "accessibility_notes",
+)
+
+
+@transaction.atomic
+def save_venue(
+    *,
+    provider: Provider,
+    territory: Territory,
+    acting_user: User,
+    data: Mapping[str, Any],
+    point: Point,
+    venue: Venue | None = None,
+) -> Venue:
+    """Create or change a venue; its activities' places and accessibility follow."""
+    check_venue_point(point, territory)
+    if venue is None:
+        venue = Venue(provider=provider)
+    elif venue.provider_id != provider.pk:
+        raise ValidationError(_("This venue belongs to another provider."))
+    for name in VENUE_FIELDS:
+        if name in data:
+            setattr(venue, name, data[name])
+    venue.point = point
+    venue.full_clean(exclude=["provider"])
+    venue.save()
+    _refresh(territory, venue.activities.values_list("id", flat=True))
+    return venue
+
+
+@transaction.atomic
+def delete_venue(*, venue: Venue, acting_user: User) -> None:
+    if venue.activities.exists():
+        raise ValidationError(
+            _("Activities take place here. Move them to another venue before deleting it.")
+        )
+    venue.delete()
+
+
+# ---------------------------------------------------------------------------
+# Activities
+# ---------------------------------------------------------------------------
+
+ACTIVITY_FIELDS = (
+    "title",
+    "summary",
+    "format",
+    "online_url",
+    "skills",
+    "age_min",
+    "age_max",
+    "is_free",
+    "price",
+    "price_note",
+    "voucher",
+    "languages",
+    "schedule_kind",
+    "starts_on",
+    "ends_on",
+    "weekdays",
+    "start_time",
+    "end_time",
+    "exceptions",
+    "schedule_note",
+    "capacity",
+    "join_method",
+    "join_url",
+    "join_contact",
+    "image_alt",
+)
+
+
+def _refresh(
+    territory: Territory, activity_ids: Iterable[int], *, content_changed: bool = True
+) -> None:
+    publishing.refresh_activities(
+        list(activity_ids), language=territory.default_language, content_changed=content_changed
+    )
+
+
+def apply_schedule(
+    activity: Activity, territory: Territory, sessions: Sequence[sched.Session]
+) -> None:
+    """Write the schedule's index columns (days, first, last and next day)."""
+    schedule = dataclasses.replace(
+        activity.schedule(territory.timezone, sessions=[]), sessions=tuple(sessions)
+    )
+    try:
+        sched.validate(schedule, complete=True)
+    except sched.ScheduleError:
+        # An unfinished draft's schedule: not searchable by date until completed
+        # (drafts are not public anyway; submission requires a valid schedule).
+        activity.days, activity.first_date, activity.last_date = [], None, None
+        activity.next_date = None
+        return
+    columns = sched.index_columns(schedule, territory_today(territory.timezone), open_end=OPEN_END)
+    activity.days = columns.days
+    activity.first_date, activity.last_date = columns.first, columns.last
+    activity.next_date = columns.next
+
+
+@transaction.atomic
+def create_activity(
+    *, provider: Provider, territory: Territory, acting_user: User, title: str
+) -> Activity:
+    """A new draft with just a title; the editor (with autosave) fills in the rest."""
+    activity = Activity(
+        provider=provider,
+        title=title.strip(),
+        languages=[territory.default_language],
+        venue=provider.venues.order_by("pk").first(),
+    )
+    apply_schedule(activity, territory, [])
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def update_activity(
+    *,
+    activity: Activity,
+    territory: Territory,
+    acting_user: User,
+    data: Mapping[str, Any],
+    description: str,
+    interests: Sequence[Interest],
+    sessions: Sequence[sched.Session],
+    venue: Venue | None,
+    image: File[bytes] | None = None,
+    remove_image: bool = False,
+) -> Activity:
+    """Save the editor's form. Drafts stay drafts; a public activity changes at once
+    (its provider is verified) and subscribers hear "changed"."""
+    if venue is not None and venue.provider_id != activity.provider_id:
+        raise ValidationError({"venue": _("Choose one of your own venues.")})
+    for name in ACTIVITY_FIELDS:
+        if name in data:
+            setattr(activity, name, data[name])
+    activity.venue = venue
+    activity.description = sanitize_html(description)
+    if remove_image and activity.image:
+        activity.image.delete(save=False)
+    if image is not None:
+        activity.image.save(image.name or "image", image, save=False)
+    apply_schedule(activity, territory, sessions)
+    activity.autosave_data = None
+    activity.autosaved_at = None
+    activity.full_clean(
+        exclude=["provider", "venue", "image", "search_vector", "rank_vector", "location"]
+    )
+    activity.save()
+    activity.interests.set(interests)
+    activity.sessions.all().delete()
+    ActivitySession.objects.bulk_create(
+        ActivitySession(activity=activity, starts_at=s.starts_at, ends_at=s.ends_at)
+        for s in sessions
+    )
+    _refresh(territory, [activity.pk])
+    return activity
+
+
+def autosave_activity(*, activity: Activity, data: Mapping[str, Any]) -> datetime.datetime:
+    """Keep the editor's raw input (valid or not) until it is saved for real."""
+    now = timezone.now()
+    Activity.objects.filter(pk=activity.pk).update(autosave_data=dict(data), autosaved_at=now)
+    return now
+
+
+def discard_autosave(*, activity: Activity) -> None:
+    Activity.objects.filter(pk=activity.pk).update(autosave_data=None, autosaved_at=None)
+
+
+def publication_problems(activity: Activity, territory: Territory) -> list[str]:
+    """What is missing before an activity can be shown to the public."""
+    problems = []
+    if not activity.summary.strip():
+        problems.append(_("Write a short summary."))
+    if not activity.interests.exists():
+        problems.append(_("Choose at least one interest."))
+    if activity.is_local and activity.venue_id is None:
+        problems.append(_("Choose the venue where it takes place."))
+    if activity.is_online and not activity.online_url:
+        problems.append(_("Give the link to join online."))
+    if activity.join_method == Activity.JoinMethod.LINK and not activity.join_url:
+        problems.append(_("Give the sign-up link."))
+    if activity.join_method == Activity.JoinMethod.CONTACT and not activity.join_contact:
+        problems.append(_("Say whom to contact to join."))
+    try:
+        sched.validate(activity.schedule(territory.timezone))
+    except sched.ScheduleError as error:
+        problems.append(error.message)
+    if activity.last_date is not None and activity.last_date < territory_today(territory.timezone):
+        problems.append(_("All its dates are in the past."))
+    return problems
+
+
+def _status(
+    activity: Activity,
+    *,
+    territory: Territory,
+    acting_user: User,
+    status: str,
+    action: str,
+    reason: str = "",
+) -> Activity:
+    previous = activity.status
+    now = timezone.now()
+    activity.status = status
+    activity.return_reason = reason.strip()
+    if status == Activity.Status.SUBMITTED:
+        activity.submitted_at = now
+    if status == Activity.Status.PUBLISHED and activity.published_at is None:
+        activity.published_at = now
+    activity.save(
+        update_fields=["status", "return_reason", "submitted_at", "published_at", "updated_at"]
+    )
+    _refresh(territory, [activity.pk], content_changed=False)
+    record(
+        actor=acting_user,
+        action=action,
+        territory=territory,
+        target=activity,
+        details={"previous": previous, "status": status, "reason": activity.return_reason},
+    )
+    return activity
+
+
+@transaction.atomic
+def submit_activity(*, activity: Activity, territory: Territory, acting_user: User) -> Activity:
+    """Send a draft for review, or publish it at once when the provider is trusted."""
+    if activity.status not in (Activity.Status.DRAFT, Activity.Status.ARCHIVED):
+        raise ValidationError(_("Only drafts can be sent for review."))
+    problems = publication_problems(activity, territory)
+    if problems:
+        raise ValidationError(problems)
+    if activity.provider.trusted and activity.provider.is_verified:
+        return _status(
+            activity,
+            territory=territory,
+            acting_user=acting_user,
+            status=Activity.Status.PUBLISHED,
+            action="activity.published",
+        )
+    return _status(
+        activity,
+        territory=territory,
+        acting_user=acting_user,
+        status=Activity.Status.SUBMITTED,
+        action="activity.submitted",
+    )
+
+
+@transaction.atomic
+def approve_activity(*, activity: Activity, territory: Territory, acting_user: User) -> Activity:
+    """The territory admin publishes a submitted activity."""
+    if activity.status != Activity.Status.SUBMITTED:
+        raise ValidationError(_("Only activities waiting for review can be approved."))
+    return _status(
+        activity,
+        territory=territory,
+        acting_user=acting_user,
+        status=Activity.Status.PUBLISHED,
+        action="activity.approved",
+    )
+
+
+@transaction.atomic
+def return_activity(
+    *, activity: Activity, territory: Territory, acting_user: User, reason: str
+) -> Activity:
+    """The territory admin sends an activity back to its provider (also a published
+    one, which leaves the public site) with a reason."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why, so the provider knows what to fix.")})
+    if activity.status not in (Activity.Status.SUBMITTED, Activity.Status.PUBLISHED):
+        raise ValidationError(_("Only submitted or published activities can be returned."))
+    return _status(
+        activity,
+        territory=territory,
+        acting_user=acting_user,
+        status=Activity.Status.DRAFT,
+        action="activity.returned",
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def withdraw_activity(*, activity: Activity, territory: Territory, acting_user: User) -> Activity:
+    """The provider takes a submitted activity back to edit it."""
+    if activity.status != Activity.Status.SUBMITTED:
+        raise ValidationError(_("Only activities waiting for review can be withdrawn."))
+    return _status(
+        activity,
+        territory=territory,
+        acting_user=acting_user,
+        status=Activity.Status.DRAFT,
+        action="activity.withdrawn",
+    )
+
+
+@transaction.atomic
+def archive_activity(*, activity: Activity, territory: Territory, acting_user: User) -> Activity:
+    """Take an activity off the site and keep it (to run again next season)."""
+    if activity.status == Activity.Status.ARCHIVED:
+        return activity
+    return _status(
+        activity,
+        territory=territory,
+        acting_user=acting_user,
+        status=Activity.Status.ARCHIVED,
+        action="activity.archived",
+    )
+
+
+@transaction.atomic
+def delete_activity(*, activity: Activity, territory: Territory, acting_user: User) -> None:
+    was_public = activity.is_public
+    pk = activity.pk
+    record(
+        actor=acting_user,
+        action="activity.deleted",
+        territory=territory,
+        target=activity,
+        details={"title": activity.title, "was_public": was_public},
+    )
+    if activity.image:
+        activity.image.delete(save=False)
+    activity.delete()
+    if was_public:
+        publishing.notify("deleted", [pk])
+
+
+# ---------------------------------------------------------------------------
+# Interests (the territory's taxonomy)
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_interest(
+    *,
+    territory: Territory,
+    acting_user: User,
+    names: Mapping[str, str],
+    position: int,
+    is_active: bool,
+    interest: Interest | None = None,
+) -> Interest:
+    cleaned = {code: name.strip() for code, name in names.items() if name and name.strip()}
+    if not cleaned:
+        raise ValidationError(_("Give the interest a name."))
+    if interest is None:
+        base = slugify(cleaned.get("en") or next(iter(cleaned.values())))[:40] or "interest"
+        slug, n = base, 2
+        while Interest.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        interest = Interest(slug=slug)
+    interest.names = {**(interest.names or {}), **cleaned}
+    interest.position = position
+    interest.is_active = is_active
+    interest.save()
+    remember_interest_words()
+    _refresh(territory, interest.activities.values_list("id", flat=True))
+    record(
+        actor=acting_user,
+        action="interest.saved",
+        territory=territory,
+        target=interest,
+        details={"slug": interest.slug, "active": is_active},
+    )
+    return interest
+
+
+# ---------------------------------------------------------------------------
+# Learners
+# ---------------------------------------------------------------------------
+
+
+def save_for_later(*, user: User, activity: Activity) -> None:
+    try:
+        with transaction.atomic():
+            SavedActivity.objects.get_or_create(user=user, activity=activity)
+    except IntegrityError:
+        pass  # saved twice at once: it is saved
+
+
+def forget_saved(*, user: User, activity: Activity) -> None:
+    SavedActivity.objects.filter(user=user, activity=activity).delete()
+
+
+@transaction.atomic
+def mark_interested(
+    *,
+    user: User,
+    activity: Activity,
+    share_contact: bool,
+    point: tuple[float, float] | None,
+) -> InterestedLearner:
+    """The learner tells the provider they want to join. The demand log gets an
+    anonymous line (interests and coarse cells only)."""
+    interested, created = InterestedLearner.objects.get_or_create(
+        user=user, activity=activity, defaults={"share_contact": share_contact}
+    )
+    if not created and interested.share_contact != share_contact:
+        interested.share_contact = share_contact
+        interested.save(update_fields=["share_contact"])
+    if created:
+        save_for_later(user=user, activity=activity)
+        venue_point = None
+        if activity.location is not None:
+            venue_point = (activity.location.y, activity.location.x)
+        log_interest(
+            activity_id=activity.pk,
+            interest_slugs=activity.interests.values_list("slug", flat=True),
+            point=point,
+            activity_point=venue_point,
+        )
+    return interested
+
+
+@transaction.atomic
+def withdraw_interest(*, user: User, activity: Activity) -> None:
+    InterestedLearner.objects.filter(user=user, activity=activity).delete()

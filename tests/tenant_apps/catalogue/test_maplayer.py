@@ -1,0 +1,73 @@
+import pytest
+
+from tenant_apps.catalogue import maplayer
+from tests.tenant_apps.catalogue.factories import make_activity, make_venue
+
+
+def test_mercator_round_trip():
+    x, y = maplayer.to_mercator(54.6872, 25.2797)
+    lat, lon = maplayer.to_lat_lon(x, y)
+    assert round(lat, 6) == 54.6872 and round(lon, 6) == 25.2797
+
+
+@pytest.mark.parametrize("text", ["", "1,2,3", "a,b,c,d", "10,50,9,51", "10,50,11,95", "nan,1,2,3"])
+def test_bad_boxes_are_refused(text):
+    with pytest.raises(ValueError):
+        maplayer.BBox.parse(text)
+
+
+def test_clusters_at_low_zoom_and_places_when_zoomed_in(
+    territory_a, provider_a, client_for, monkeypatch
+):
+    north = make_venue(territory_a, provider_a, "North", lat=54.74, lon=25.28)
+    south = make_venue(territory_a, provider_a, "South", lat=54.66, lon=25.28)
+    for i in range(4):
+        make_activity(territory_a, provider_a, f"North {i}", venue=north)
+    for i in range(2):
+        make_activity(territory_a, provider_a, f"South {i}", venue=south)
+    make_activity(
+        territory_a, provider_a, "Online", format="online", online_url="https://x.example"
+    )
+    make_activity(territory_a, provider_a, "Draft north", venue=north, status="draft")
+    client = client_for(territory_a)
+    box = "bbox=25.0,54.5,25.6,54.9"
+
+    # Few activities in view: places (venues) with their activities, even at low zoom.
+    body = client.get(f"/api/map/?{box}&zoom=10").json()
+    assert body["mode"] == "places" and body["total"] == 6
+    by_count = sorted(p["count"] for p in body["places"])
+    assert by_count == [2, 4]
+    titles = {t for p in body["places"] for _id, t in p["activities"]}
+    assert "Draft north" not in titles and "Online" not in titles
+
+    # Many activities in view: server-side clusters.
+    monkeypatch.setattr(maplayer, "MAX_PLACES", 3)
+    body = client.get(f"/api/map/?{box}&zoom=10").json()
+    assert body["mode"] == "clusters"
+    assert sorted(c[2] for c in body["clusters"]) == [2, 4]
+    assert body["total"] == 6
+    # Zoomed in to street level, places again.
+    assert client.get(f"/api/map/?{box}&zoom=16").json()["mode"] == "places"
+    # Filters apply to the map too.
+    body = client.get(f"/api/map/?{box}&zoom=10&q=South").json()
+    assert body["total"] == 2
+
+
+def test_cluster_cell_shrinks_with_zoom():
+    assert maplayer.cell_size(10) == pytest.approx(maplayer.cell_size(11) * 2)
+
+
+def test_cached_whole_city_clusters_follow_publishing(
+    territory_a, provider_a, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(maplayer, "MAX_PLACES", 0)  # always clusters below street zoom
+    venue = make_venue(territory_a, provider_a, "Hall", lat=54.70, lon=25.28)
+    make_activity(territory_a, provider_a, "One", venue=venue)
+    client = client_for(territory_a)
+    url = "/api/map/?bbox=25.0,54.5,25.6,54.9&zoom=11"
+    assert client.get(url).json()["total"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        make_activity(territory_a, provider_a, "Two", venue=venue)
+    assert client.get(url).json()["total"] == 2
+    # A filtered view is computed live, not from the cache.
+    assert client.get(url + "&q=Two").json()["total"] == 1

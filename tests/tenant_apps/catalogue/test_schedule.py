@@ -1,0 +1,135 @@
+import datetime
+
+import pytest
+from django.utils import translation
+
+from tenant_apps.catalogue import ics
+from tenant_apps.catalogue import schedule as sched
+from tenant_apps.catalogue.models import OPEN_END
+
+TZ = "Europe/Vilnius"
+
+
+def weekly(**kw):
+    values = {
+        "kind": sched.WEEKLY,
+        "timezone": TZ,
+        "starts_on": datetime.date(2026, 9, 1),
+        "ends_on": datetime.date(2026, 9, 30),
+        "weekdays": (1, 3),
+        "start_time": datetime.time(16, 0),
+        "end_time": datetime.time(17, 30),
+        **kw,
+    }
+    return sched.Schedule(**values)
+
+
+def test_weekly_recurrence_with_exceptions():
+    schedule = weekly(exceptions=(datetime.date(2026, 9, 10),))
+    days = sched.occurrence_days(schedule)
+    assert days is not None
+    assert days[0] == datetime.date(2026, 9, 1)  # a Tuesday
+    assert datetime.date(2026, 9, 10) not in days
+    assert len(days) == 8
+    assert all(d.weekday() in (1, 3) for d in days)
+    columns = sched.index_columns(schedule, datetime.date(2026, 9, 2), open_end=OPEN_END)
+    assert columns.days == days
+    assert (columns.first, columns.last) == (days[0], days[-1])
+    assert columns.next == datetime.date(2026, 9, 3)  # the Thursday after
+    first = sched.occurrences(schedule, limit=1)[0]
+    assert first.starts_at is not None
+    assert first.starts_at.utcoffset() == datetime.timedelta(hours=3)  # summer time in Vilnius
+
+
+def test_range_is_one_block_and_open_is_unbounded():
+    camp = sched.Schedule(
+        kind=sched.RANGE,
+        timezone=TZ,
+        starts_on=datetime.date(2026, 7, 1),
+        ends_on=datetime.date(2026, 7, 5),
+    )
+    during = sched.index_columns(camp, datetime.date(2026, 7, 3), open_end=OPEN_END)
+    assert (during.days, during.first, during.last) == (
+        [],
+        datetime.date(2026, 7, 1),
+        datetime.date(2026, 7, 5),
+    )
+    assert during.next == datetime.date(2026, 7, 3)
+    after = sched.index_columns(camp, datetime.date(2026, 7, 6), open_end=OPEN_END)
+    assert after.next is None
+    always = sched.index_columns(
+        sched.Schedule(kind=sched.OPEN, timezone=TZ), datetime.date(2026, 1, 1), open_end=OPEN_END
+    )
+    assert (always.last, always.next) == (OPEN_END, None)
+
+
+def test_sessions_use_the_local_day():
+    tz = sched.ZoneInfo(TZ)
+    late = datetime.datetime(2026, 9, 1, 23, 30, tzinfo=tz)  # 20:30 UTC, still 1 Sept here
+    schedule = sched.Schedule(kind=sched.SESSIONS, timezone=TZ, sessions=(sched.Session(late),))
+    assert sched.occurrence_days(schedule) == [datetime.date(2026, 9, 1)]
+
+
+@pytest.mark.parametrize(
+    ("schedule", "field"),
+    [
+        (sched.Schedule(kind=sched.WEEKLY, timezone=TZ), "starts_on"),
+        (weekly(weekdays=()), "weekdays"),
+        (
+            sched.Schedule(
+                kind=sched.WEEKLY,
+                timezone=TZ,
+                starts_on=datetime.date(2026, 1, 1),
+                ends_on=datetime.date(2027, 6, 1),
+                weekdays=(0,),
+                start_time=datetime.time(10),
+            ),
+            "ends_on",
+        ),
+        (weekly(end_time=datetime.time(15, 0)), "end_time"),
+        (sched.Schedule(kind=sched.SESSIONS, timezone=TZ), "sessions"),
+    ],
+)
+def test_invalid_schedules(schedule, field):
+    with pytest.raises(sched.ScheduleError) as error:
+        sched.validate(schedule)
+    assert error.value.field == field
+
+
+def test_drafts_may_be_incomplete_but_not_contradictory():
+    sched.validate(sched.Schedule(kind=sched.WEEKLY, timezone=TZ), complete=False)
+    with pytest.raises(sched.ScheduleError):
+        sched.validate(
+            sched.Schedule(
+                kind=sched.RANGE,
+                timezone=TZ,
+                starts_on=datetime.date(2026, 5, 2),
+                ends_on=datetime.date(2026, 5, 1),
+            ),
+            complete=False,
+        )
+
+
+def test_describe_in_the_active_language():
+    with translation.override("en"):
+        text = sched.describe(weekly(exceptions=(datetime.date(2026, 9, 10),)))
+    assert text.startswith("Every Tuesday, Thursday, 4 p.m.")
+    assert "except" in text
+
+
+def test_ics_folds_and_escapes():
+    occurrences = sched.occurrences(weekly())
+    body = ics.calendar(
+        uid_prefix="t-1",
+        host="aurora.localhost",
+        title="A, B; C " + "x" * 100,
+        description="Line\nbreak",
+        location="Hall",
+        url="http://aurora.localhost/activities/1/",
+        occurrences=occurrences,
+        stamp=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+    )
+    assert body.count("BEGIN:VEVENT") == 9
+    assert "DTSTART:20260901T130000Z" in body
+    assert "A\\, B\\; C" in body and "Line\\nbreak" in body
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
