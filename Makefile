@@ -80,7 +80,7 @@ test: setup system-deps-test lint typecheck infra-check pytest
 # 1EdTech's Open Badges 2.0 validator in its own virtualenv (its pins are old): the
 # conformance tests run it by subprocess against a live test server.
 BADGECHECK := .data/badgecheck
-$(BADGECHECK)/.installed: scripts/badgecheck-requirements.txt $(VENV)/.installed
+$(BADGECHECK)/.installed: scripts/badgecheck-requirements.txt | $(VENV)/.installed
 	@rm -rf $(BADGECHECK) && $(PYTHON) -m venv $(BADGECHECK)
 	@$(VENV)/bin/uv pip install -q --python $(BADGECHECK)/bin/python --no-deps \
 		-r scripts/badgecheck-requirements.txt
@@ -114,8 +114,9 @@ stop:
 CHECKOV_VERSION := 3.3.30
 CHECKOV := .data/tools/checkov-$(CHECKOV_VERSION)/bin/checkov
 
-$(CHECKOV): $(VENV)/.installed
-	@$(VENV)/bin/uv venv -q --python $(PYTHON) .data/tools/checkov-$(CHECKOV_VERSION)
+# Order-only: a project dependency change must not rebuild this separate environment.
+$(CHECKOV): | $(VENV)/.installed
+	@$(VENV)/bin/uv venv -q --clear --python $(PYTHON) .data/tools/checkov-$(CHECKOV_VERSION)
 	@$(VENV)/bin/uv pip install -q --python .data/tools/checkov-$(CHECKOV_VERSION)/bin/python \
 		checkov==$(CHECKOV_VERSION)
 
