@@ -1,0 +1,128 @@
+import json
+
+import h3
+import pytest
+from django.contrib.gis.geos import MultiPolygon, Polygon
+from django_tenants.utils import tenant_context
+
+from tenant_apps.deserts import selectors
+from tenant_apps.deserts.actions import compute_deserts
+from tenant_apps.deserts.compute import population_by_cell
+from tenant_apps.deserts.models import DesertCell, DesertRun, PopulationArea
+from tests.tenant_apps.deserts.factories import build_grid
+
+
+def cells_of(run):
+    return {c.cell: c for c in DesertCell.objects.filter(run=run)}
+
+
+def test_index_and_median_ratio_on_a_hand_made_grid(territory_a):
+    grid = build_grid(territory_a)
+    with tenant_context(territory_a):
+        run = compute_deserts(territory_a, distance_m=1000, k=10)
+        cells = cells_of(run)
+    assert set(cells) == {grid.centre, grid.neighbour, grid.far}
+    centre, neighbour, far = cells[grid.centre], cells[grid.neighbour], cells[grid.far]
+    assert (centre.supply, neighbour.supply, far.supply) == (2.0, 1.0, 1.0)
+    assert (centre.reachable_supply, far.reachable_supply) == (3.0, 1.0)
+    assert (centre.reachable_population, far.reachable_population) == (1500.0, 4000.0)
+    assert centre.index == pytest.approx(2.0)
+    assert neighbour.index == pytest.approx(2.0)
+    assert far.index == pytest.approx(0.25)
+    assert run.median_index == pytest.approx(2.0)
+    assert far.ratio == pytest.approx(0.125)
+    assert centre.ratio == pytest.approx(1.0)
+    assert (run.populated_cells, run.desert_cells) == (3, 1)
+    assert far.is_desert and not centre.is_desert
+    assert run.status == DesertRun.Status.DONE
+    # Online supply is counted apart: 3 sessions a week of robotics.
+    assert run.online_supply == 3.0
+    assert run.online_by_interest == {"robotics": 3.0}
+
+
+def test_supply_per_interest_is_reachable_sessions(territory_a):
+    grid = build_grid(territory_a)
+    with tenant_context(territory_a):
+        run = compute_deserts(territory_a, distance_m=1000, k=10)
+        cells = cells_of(run)
+        music = {row.cell: row for row in selectors.cell_rows(run, interest="music")}
+    assert cells[grid.centre].reachable_by_interest == {"robotics": 2.0, "music": 1.0}
+    assert cells[grid.far].reachable_by_interest == {"music": 1.0}
+    # Music only: 1 session for 1,500 at the centre, 1 for 4,000 far away.
+    assert music[grid.centre].index == pytest.approx(1000 / 1500)
+    assert music[grid.far].index == pytest.approx(0.25)
+    assert music[grid.far].ratio == pytest.approx(0.25 / (1000 / 1500))
+
+
+def test_demand_of_cells_under_k_searches_is_suppressed(territory_a):
+    grid = build_grid(territory_a)
+    with tenant_context(territory_a):
+        run = compute_deserts(territory_a, distance_m=1000, k=10)
+        cells = cells_of(run)
+    centre, neighbour, far = cells[grid.centre], cells[grid.neighbour], cells[grid.far]
+    assert not centre.suppressed
+    assert (centre.searches, centre.zero_result_searches, centre.interest_clicks) == (12, 3, 2)
+    assert centre.searches_by_interest == {"music": 12}
+    # Three searches, all without result: fewer than k, so nothing is shown.
+    assert neighbour.suppressed
+    assert neighbour.searches is None
+    assert neighbour.zero_result_searches is None
+    assert neighbour.interest_clicks is None
+    assert neighbour.searches_by_interest is None
+    # Old searches are outside the window.
+    assert far.suppressed and far.searches is None
+    # Territory totals count every search of the window.
+    assert (run.searches, run.zero_result_searches, run.interest_clicks) == (15, 6, 2)
+
+
+def test_a_lower_k_shows_the_small_cell(territory_a):
+    grid = build_grid(territory_a)
+    with tenant_context(territory_a):
+        run = compute_deserts(territory_a, distance_m=1000, k=3)
+        neighbour = cells_of(run)[grid.neighbour]
+    assert not neighbour.suppressed
+    assert neighbour.searches == 3
+
+
+def test_a_larger_distance_reaches_further(territory_a):
+    grid = build_grid(territory_a)
+    with tenant_context(territory_a):
+        run = compute_deserts(territory_a, distance_m=5000, k=10)
+        cells = cells_of(run)
+    # Everything within reach of everything: 4 sessions for 5,500 young people.
+    for cell in (grid.centre, grid.neighbour, grid.far):
+        assert cells[cell].index == pytest.approx(4000 / 5500)
+
+
+def test_only_the_latest_run_of_a_month_is_kept(territory_a):
+    build_grid(territory_a)
+    with tenant_context(territory_a):
+        first = compute_deserts(territory_a, distance_m=1000)
+        second = compute_deserts(territory_a, distance_m=1000)
+        assert list(DesertRun.objects.values_list("pk", flat=True)) == [second.pk]
+        assert not DesertCell.objects.filter(run_id=first.pk).exists()
+        assert selectors.monthly_runs() == [second]
+
+
+def test_runs_see_only_their_own_territory(territory_a, territory_b):
+    build_grid(territory_a)
+    with tenant_context(territory_b):
+        run = compute_deserts(territory_b, distance_m=1000)
+        assert run.searches == 0
+        assert not DesertCell.objects.exists()
+
+
+def test_compute_refuses_another_territorys_schema(territory_a, territory_b):
+    with tenant_context(territory_b), pytest.raises(RuntimeError):
+        compute_deserts(territory_a)
+
+
+def test_a_polygon_is_split_evenly_over_the_cells_it_covers(territory_a):
+    ring = ((25.27, 54.68), (25.30, 54.68), (25.30, 54.70), (25.27, 54.70), (25.27, 54.68))
+    polygon = MultiPolygon(Polygon(ring), srid=4326)
+    area = PopulationArea(code="X", name="X", young_people=600, polygon=polygon)
+    found = population_by_cell([area])
+    covered = h3.geo_to_cells(json.loads(polygon.json), 8)
+    assert set(found) == set(covered)
+    assert sum(found.values()) == pytest.approx(600)
+    assert len({round(v, 6) for v in found.values()}) == 1
