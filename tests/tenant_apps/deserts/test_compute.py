@@ -8,7 +8,9 @@ from django_tenants.utils import tenant_context
 from tenant_apps.deserts import selectors
 from tenant_apps.deserts.actions import compute_deserts
 from tenant_apps.deserts.compute import population_by_cell
+from tenant_apps.deserts.demo import demo_population, synthetic_districts
 from tenant_apps.deserts.models import DesertCell, DesertRun, PopulationArea
+from tenant_apps.deserts.tasks import compute_deserts_task
 from tests.tenant_apps.deserts.factories import build_grid
 
 
@@ -126,3 +128,30 @@ def test_a_polygon_is_split_evenly_over_the_cells_it_covers(territory_a):
     assert set(found) == set(covered)
     assert sum(found.values()) == pytest.approx(600)
     assert len({round(v, 6) for v in found.values()}) == 1
+
+
+def test_demo_population_is_deterministic_and_sums_to_the_total():
+    first = synthetic_districts("vilnius", 54.6872, 25.2797, 95000)
+    again = synthetic_districts("vilnius", 54.6872, 25.2797, 95000)
+    assert [(c, n, y) for c, n, y, _ in first] == [(c, n, y) for c, n, y, _ in again]
+    assert len(first) == 49
+    assert abs(sum(y for _, _, y, _ in first) - 95000) <= 49
+    assert all(polygon.valid for *_, polygon in first)
+
+
+def test_demo_step_loads_population_and_a_run_once(territory_a):
+    with tenant_context(territory_a):
+        demo_population(territory_a, {})
+        demo_population(territory_a, {})
+        assert PopulationArea.objects.count() == 49
+        run = selectors.latest_run()
+        assert run is not None and run.populated_cells > 0
+
+
+def test_nightly_task_computes_and_a_done_run_is_left_alone(territory_a):
+    build_grid(territory_a)
+    with tenant_context(territory_a):
+        assert compute_deserts_task.delay().get() == "done"
+        run = DesertRun.objects.get()
+        assert run.status == DesertRun.Status.DONE
+        assert compute_deserts_task.delay(run.pk).get() == "already-done"
