@@ -47,7 +47,8 @@ class CellRow:
     lat: float
     lon: float
     population: float
-    supply: float
+    # None when filtered by an interest (venues are not split by interest).
+    supply: float | None
     reachable_supply: float
     index: float | None
     ratio: float | None
@@ -56,15 +57,34 @@ class CellRow:
     interest_clicks: int | None
     suppressed: bool
     colour_bin: int | None
+    # The index of the same cell in the previous month's run (the trend).
+    previous_index: float | None = None
 
     @property
     def colour(self) -> str:
         return PALETTE[self.colour_bin] if self.colour_bin is not None else ""
 
 
-def cell_rows(run: DesertRun, *, interest: str = "", order: str = "index") -> list[CellRow]:
-    """Cells of a run as table rows; with ``interest``, supply and index of that
-    interest only (its ratio to the median of that interest's index)."""
+def previous_run(run: DesertRun) -> DesertRun | None:
+    if run.month is None:
+        return None
+    return (
+        DesertRun.objects.filter(status=DesertRun.Status.DONE, month__lt=run.month)
+        .order_by("-month")
+        .first()
+    )
+
+
+def cell_rows(
+    run: DesertRun,
+    *,
+    interest: str = "",
+    order: str = "index",
+    previous: DesertRun | None = None,
+) -> list[CellRow]:
+    """Cells of a run as table rows; with ``interest``, supply, index and searches of
+    that interest only (ratio to the median of that interest's index). With
+    ``previous``, each row carries the cell's index in that run (one more query)."""
     cells: list[dict[str, Any]] = [
         dict(row)
         for row in DesertCell.objects.filter(run=run).values(
@@ -81,6 +101,7 @@ def cell_rows(run: DesertRun, *, interest: str = "", order: str = "index") -> li
             "searches",
             "zero_result_searches",
             "interest_clicks",
+            "searches_by_interest",
             "suppressed",
         )
     ]
@@ -89,6 +110,8 @@ def cell_rows(run: DesertRun, *, interest: str = "", order: str = "index") -> li
             reach = float((row["reachable_by_interest"] or {}).get(interest, 0))
             row["reachable_supply"] = reach
             row["supply"] = None
+            if not row["suppressed"]:
+                row["searches"] = int((row["searches_by_interest"] or {}).get(interest, 0))
             row["index"] = (
                 1000.0 * reach / row["reachable_population"]
                 if row["reachable_population"]
@@ -98,13 +121,23 @@ def cell_rows(run: DesertRun, *, interest: str = "", order: str = "index") -> li
         median = _median(values)
         for row in cells:
             row["ratio"] = row["index"] / median if median and row["index"] is not None else None
+    before: dict[str, float | None] = {}
+    if previous is not None and not interest:
+        before = dict(DesertCell.objects.filter(run=previous).values_list("cell", "index"))
+    elif previous is not None:
+        before = {
+            cell: (1000.0 * float(by.get(interest, 0)) / reach if reach else None)
+            for cell, by, reach in DesertCell.objects.filter(run=previous).values_list(
+                "cell", "reachable_by_interest", "reachable_population"
+            )
+        }
     rows = [
         CellRow(
             cell=row["cell"],
             lat=row["lat"],
             lon=row["lon"],
             population=row["population"],
-            supply=row["supply"] if row["supply"] is not None else row["reachable_supply"],
+            supply=row["supply"],
             reachable_supply=row["reachable_supply"],
             index=row["index"],
             ratio=row["ratio"],
@@ -113,6 +146,7 @@ def cell_rows(run: DesertRun, *, interest: str = "", order: str = "index") -> li
             interest_clicks=row["interest_clicks"],
             suppressed=row["suppressed"],
             colour_bin=bin_of(row["ratio"]) if row["population"] > 0 else None,
+            previous_index=before.get(row["cell"]),
         )
         for row in cells
     ]
@@ -123,6 +157,19 @@ def cell_rows(run: DesertRun, *, interest: str = "", order: str = "index") -> li
     else:
         rows.sort(key=lambda r: (r.index is None, r.index or 0, r.cell))
     return rows
+
+
+def bin_counts(rows: list[CellRow]) -> list[dict[str, Any]]:
+    """Populated cells per colour bin: the bar chart above the table."""
+    counts = [0] * len(PALETTE)
+    for row in rows:
+        if row.colour_bin is not None:
+            counts[row.colour_bin] += 1
+    largest = max(counts) or 1
+    return [
+        {"colour": colour, "count": count, "percent": round(100 * count / largest)}
+        for colour, count in zip(PALETTE, counts, strict=True)
+    ]
 
 
 def _median(values: list[float]) -> float | None:

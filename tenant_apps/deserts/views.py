@@ -58,7 +58,10 @@ def _table_params(request: HttpRequest) -> tuple[str, str, list[Any]]:
 def overview(request: StaffRequest) -> HttpResponse:
     run = selectors.latest_run()
     interest, order, interests = _table_params(request)
-    rows = selectors.cell_rows(run, interest=interest, order=order) if run else []
+    previous = selectors.previous_run(run) if run else None
+    rows = (
+        selectors.cell_rows(run, interest=interest, order=order, previous=previous) if run else []
+    )
     legend = [
         (selectors.PALETTE[0], _("desert: below half the median")),
         (selectors.PALETTE[1], "50-80 %"),
@@ -77,6 +80,13 @@ def overview(request: StaffRequest) -> HttpResponse:
             "interests": interests,
             "order": order,
             "legend": legend,
+            "bins": [
+                {**counted, "label": label}
+                for counted, (_colour, label) in zip(
+                    selectors.bin_counts(rows), legend, strict=True
+                )
+            ],
+            "previous": previous,
             "trend": selectors.monthly_runs(),
             "population": selectors.population_summary(),
             "map": map_settings(request.territory),

@@ -9,7 +9,7 @@ from django_tenants.utils import tenant_context
 
 from shared_apps.audit.models import AuditEntry
 from tenant_apps.deserts.actions import compute_deserts
-from tenant_apps.deserts.models import DesertRun, PopulationArea
+from tenant_apps.deserts.models import DesertCell, DesertRun, PopulationArea
 from tests.tenant_apps.deserts.factories import build_grid
 
 
@@ -236,3 +236,30 @@ def test_the_network_page_does_not_exist_on_a_territory_host(territory_a, client
     client = client_for(territory_a)
     client.sign_in(user("anna"))
     assert client.get("/deserts/").status_code == 404
+
+
+def test_interest_filter_shows_that_interests_searches_and_last_months_index(
+    territory_a, client_for, user
+):
+    grid = build_grid(territory_a)
+    with tenant_context(territory_a):
+        earlier = compute_deserts(territory_a, distance_m=1000)
+        # Pretend it was last month's run, then compute this month's.
+        assert earlier.month is not None
+        month = earlier.month.replace(year=earlier.month.year - 1)
+        DesertRun.objects.filter(pk=earlier.pk).update(month=month)
+        DesertCell.objects.filter(run=earlier, cell=grid.far).update(index=9.5)
+        compute_deserts(territory_a, distance_m=1000)
+        assert DesertRun.objects.count() == 2
+    client = admin_client(client_for, territory_a, user, "anna")
+    html = client.get("/manage/deserts/").content.decode()
+    assert "Previous month" in html
+    assert "9.50" in html
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/manage/deserts/export.csv?interest=arts").content.decode())
+        )
+    )
+    centre = next(row for row in rows if row["cell"] == grid.centre)
+    # Twelve searches, all for music: none for arts; no arts supply either.
+    assert (centre["searches"], centre["reachable_supply"], centre["supply"]) == ("0", "0.0", "")
