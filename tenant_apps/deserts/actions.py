@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from shared_apps.audit.actions import record
 from tenant_apps.catalogue.search import territory_today
-from tenant_apps.deserts import compute
+from tenant_apps.deserts import compute, selectors
 from tenant_apps.deserts.models import (
     DEFAULT_DISTANCE_M,
     DEFAULT_K,
@@ -85,7 +85,7 @@ def request_run(territory: Territory, *, acting_user: Any) -> DesertRun:
 
     _assert_schema(territory)
     with transaction.atomic():
-        pending = DesertRun.objects.filter(status=DesertRun.Status.PENDING).first()
+        pending = selectors.pending_run()
         if pending is not None:
             return pending
         run = DesertRun.objects.create()

@@ -243,6 +243,15 @@ def run_sql(
             """,
             params,
         )
+        # A cell known only from a few searches would tell that someone searched
+        # there: only cells with young people, supply or k searches are kept.
+        cursor.execute(
+            """
+            DELETE FROM deserts_desertcell
+            WHERE run_id = %(run)s AND suppressed AND population = 0 AND supply = 0
+            """,
+            params,
+        )
         # The median over the cells where young people live; ratio and summary.
         cursor.execute(
             """

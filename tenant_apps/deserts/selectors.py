@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from tenant_apps.catalogue.models import Interest
 from tenant_apps.deserts.models import DesertCell, DesertRun, PopulationArea
 from tenants.models import Territory
 
+PENDING_TIMEOUT_SECONDS = 3600
 # Viridis, five bins (colour-blind safe, readable in grey): low index = dark purple.
 PALETTE = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
 # Upper bounds of the bins, as ratios to the territory median.
@@ -23,7 +26,9 @@ def latest_run() -> DesertRun | None:
 
 
 def pending_run() -> DesertRun | None:
-    return DesertRun.objects.filter(status=DesertRun.Status.PENDING).first()
+    """A run queued in the last hour (an older one was lost: a new one may be asked)."""
+    since = timezone.now() - datetime.timedelta(seconds=PENDING_TIMEOUT_SECONDS)
+    return DesertRun.objects.filter(status=DesertRun.Status.PENDING, created_at__gte=since).first()
 
 
 def monthly_runs(limit: int = 12) -> list[DesertRun]:

@@ -31,13 +31,15 @@ class Grid:
     centre: str
     neighbour: str
     far: str
+    lonely: str
 
 
 def grid_for(territory: Territory) -> Grid:
     centre = h3.latlng_to_cell(territory.map_center.y, territory.map_center.x, 8)
     neighbour = sorted(h3.grid_ring(centre, 1))[0]
     far = sorted(h3.grid_ring(centre, 4))[0]
-    return Grid(centre, neighbour, far)
+    lonely = sorted(h3.grid_ring(centre, 8))[0]
+    return Grid(centre, neighbour, far, lonely)
 
 
 def point_of(cell: str) -> tuple[float, float]:
@@ -116,6 +118,8 @@ def build_grid(territory: Territory) -> Grid:
             )
         search_from(grid.centre, count=12, zero=3, interests=("music",))
         search_from(grid.neighbour, count=3, zero=3)
+        # Two searches from an empty cell: the cell must not appear at all.
+        search_from(grid.lonely, count=2)
         log_interest(
             activity_id=1,
             interest_slugs=["music"],

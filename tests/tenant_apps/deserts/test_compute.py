@@ -74,7 +74,8 @@ def test_demand_of_cells_under_k_searches_is_suppressed(territory_a):
     # Old searches are outside the window.
     assert far.suppressed and far.searches is None
     # Territory totals count every search of the window.
-    assert (run.searches, run.zero_result_searches, run.interest_clicks) == (15, 6, 2)
+    assert (run.searches, run.zero_result_searches, run.interest_clicks) == (17, 6, 2)
+    assert grid.lonely not in cells
 
 
 def test_a_lower_k_shows_the_small_cell(territory_a):
@@ -92,6 +93,7 @@ def test_a_larger_distance_reaches_further(territory_a):
         run = compute_deserts(territory_a, distance_m=5000, k=10)
         cells = cells_of(run)
     # Everything within reach of everything: 4 sessions for 5,500 young people.
+    assert set(cells) == {grid.centre, grid.neighbour, grid.far}
     for cell in (grid.centre, grid.neighbour, grid.far):
         assert cells[cell].index == pytest.approx(4000 / 5500)
 

@@ -1,10 +1,12 @@
 import csv
+import datetime
 import io
 import json
 
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared_apps.audit.models import AuditEntry
@@ -120,6 +122,24 @@ def test_compute_now_queues_and_runs_the_task(
         assert run.status == DesertRun.Status.DONE
         assert run.median_index is not None
     assert AuditEntry.objects.filter(action="deserts.run_requested", territory=territory_a).exists()
+
+
+def test_a_lost_request_does_not_block_the_button_forever(territory_a, client_for, user):
+    client = admin_client(client_for, territory_a, user, "anna")
+    with tenant_context(territory_a):
+        stale = DesertRun.objects.create()
+        DesertRun.objects.filter(pk=stale.pk).update(
+            created_at=timezone.now() - datetime.timedelta(hours=2)
+        )
+    assert "Compute now" in client.get("/manage/deserts/").content.decode()
+    client.post("/manage/deserts/run/")
+    with tenant_context(territory_a):
+        assert DesertRun.objects.filter(status=DesertRun.Status.PENDING).count() == 2
+    # A fresh request is not duplicated.
+    client.post("/manage/deserts/run/")
+    assert "Computation queued" in client.get("/manage/deserts/").content.decode()
+    with tenant_context(territory_a):
+        assert DesertRun.objects.filter(status=DesertRun.Status.PENDING).count() == 2
 
 
 def upload(client, name, content, replace=False):
