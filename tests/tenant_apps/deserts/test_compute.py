@@ -1,17 +1,22 @@
+import datetime
 import json
+from zoneinfo import ZoneInfo
 
 import h3
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django_tenants.utils import tenant_context
 
+from tenant_apps.catalogue import schedule as sched
+from tenant_apps.catalogue.search import territory_today
 from tenant_apps.deserts import selectors
 from tenant_apps.deserts.actions import compute_deserts
 from tenant_apps.deserts.compute import population_by_cell
 from tenant_apps.deserts.demo import demo_population, synthetic_districts
 from tenant_apps.deserts.models import DesertCell, DesertRun, PopulationArea
 from tenant_apps.deserts.tasks import compute_deserts_task
-from tests.tenant_apps.deserts.factories import build_grid
+from tests.tenant_apps.catalogue.factories import make_activity, make_provider, make_venue
+from tests.tenant_apps.deserts.factories import build_grid, grid_for, point_of
 
 
 def cells_of(run):
@@ -157,3 +162,51 @@ def test_nightly_task_computes_and_a_done_run_is_left_alone(territory_a):
         run = DesertRun.objects.get()
         assert run.status == DesertRun.Status.DONE
         assert compute_deserts_task.delay(run.pk).get() == "already-done"
+
+
+def test_sessions_per_week_follow_the_schedule_kind(territory_a):
+    grid = grid_for(territory_a)
+    lat, lon = point_of(grid.centre)
+    provider = make_provider(territory_a, "Schedules")
+    venue = make_venue(territory_a, provider, "Hall", lat=lat, lon=lon)
+    today = territory_today(territory_a.timezone)
+    tz = ZoneInfo(territory_a.timezone)
+
+    def at(days: int) -> sched.Session:
+        day = today + datetime.timedelta(days=days)
+        return sched.Session(datetime.datetime(day.year, day.month, day.day, 16, tzinfo=tz))
+
+    # Three dated sessions over fifteen days: 3 x 7 / 15 = 1.4 a week.
+    make_activity(
+        territory_a,
+        provider,
+        "Workshops",
+        venue=venue,
+        schedule_kind="sessions",
+        sessions=[at(1), at(8), at(15)],
+    )
+    # Every day for a month: 7 a week. Always open: counted as 5.
+    make_activity(
+        territory_a,
+        provider,
+        "Camp",
+        venue=venue,
+        schedule_kind="range",
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=30),
+    )
+    make_activity(territory_a, provider, "Open lab", venue=venue, schedule_kind="open")
+    # Ended yesterday: no longer supply.
+    make_activity(
+        territory_a,
+        provider,
+        "Last season",
+        venue=venue,
+        schedule_kind="range",
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today - datetime.timedelta(days=1),
+    )
+    with tenant_context(territory_a):
+        run = compute_deserts(territory_a, distance_m=1000)
+        centre = DesertCell.objects.get(run=run, cell=grid.centre)
+    assert centre.supply == pytest.approx(1.4 + 7 + 5)

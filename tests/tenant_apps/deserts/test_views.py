@@ -283,3 +283,40 @@ def test_interest_filter_shows_that_interests_searches_and_last_months_index(
     centre = next(row for row in rows if row["cell"] == grid.centre)
     # Twelve searches, all for music: none for arts; no arts supply either.
     assert (centre["searches"], centre["reachable_supply"], centre["supply"]) == ("0", "0.0", "")
+
+
+def test_the_comparison_reads_all_territories_in_one_query(
+    grid_run, territory_a, territory_b, network_client, user, django_assert_max_num_queries
+):
+    from shared_apps.accounts.models import Coordinator
+
+    coordinator = Coordinator.objects.get(user=user("cora"))
+    coordinator.all_territories = True
+    coordinator.save()
+    network_client.cookies["django_language"] = "en"
+    network_client.sign_in(user("cora"))
+    # Session, user, coordinator, territories, the one UNION over the schemas, and a
+    # few the base layout needs; not one per territory.
+    with django_assert_max_num_queries(10) as captured:
+        html = network_client.get("/deserts/").content.decode()
+    assert "Aurora" in html and "Borealis" in html
+    assert sum("deserts_desertrun" in q["sql"] for q in captured.captured_queries) == 1
+
+
+def test_duplicate_codes_are_row_errors_and_uploads_are_audited(territory_a, client_for, user):
+    client = admin_client(client_for, territory_a, user, "anna")
+    response = upload(
+        client, "p.csv", "code,name,young_people,lat,lon\n01,A,1,54.6,25.2\n01,B,2,54.6,25.2\n"
+    )
+    assert "Row 3: the code appears twice" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="deserts.population_uploaded").exists()
+    upload(client, "p.csv", "code,name,young_people,lat,lon\n01,A,1,54.6,25.2\n")
+    entry = AuditEntry.objects.get(action="deserts.population_uploaded")
+    assert entry.territory == territory_a
+    assert entry.details == {"areas": 1, "replace": False}
+
+
+def test_a_csv_without_the_columns_is_refused(territory_a, client_for, user):
+    client = admin_client(client_for, territory_a, user, "anna")
+    response = upload(client, "p.csv", "district;people\n01;5\n")
+    assert "A CSV needs the columns code, name, young_people" in response.content.decode()
