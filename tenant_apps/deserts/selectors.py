@@ -86,13 +86,14 @@ def cell_rows(
     interest: str = "",
     order: str = "index",
     previous: DesertRun | None = None,
+    resolution: int = 8,
 ) -> list[CellRow]:
     """Cells of a run as table rows; with ``interest``, supply, index and searches of
     that interest only (ratio to the median of that interest's index). With
     ``previous``, each row carries the cell's index in that run (one more query)."""
     cells: list[dict[str, Any]] = [
         dict(row)
-        for row in DesertCell.objects.filter(run=run).values(
+        for row in DesertCell.objects.filter(run=run, resolution=resolution).values(
             "cell",
             "lat",
             "lon",
@@ -128,13 +129,17 @@ def cell_rows(
             row["ratio"] = row["index"] / median if median and row["index"] is not None else None
     before: dict[str, float | None] = {}
     if previous is not None and not interest:
-        before = dict(DesertCell.objects.filter(run=previous).values_list("cell", "index"))
+        before = dict(
+            DesertCell.objects.filter(run=previous, resolution=resolution).values_list(
+                "cell", "index"
+            )
+        )
     elif previous is not None:
         before = {
             cell: (1000.0 * float(by.get(interest, 0)) / reach if reach else None)
-            for cell, by, reach in DesertCell.objects.filter(run=previous).values_list(
-                "cell", "reachable_by_interest", "reachable_population"
-            )
+            for cell, by, reach in DesertCell.objects.filter(
+                run=previous, resolution=resolution
+            ).values_list("cell", "reachable_by_interest", "reachable_population")
         }
     rows = [
         CellRow(

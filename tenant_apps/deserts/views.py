@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from typing import Any
+from urllib.parse import urlencode
 
 import h3
 from django.contrib import messages
@@ -27,6 +28,7 @@ from tenant_apps.deserts.models import DESERT_RATIO, PopulationArea
 from tenants.models import Territory
 
 SORTS = ("index", "-index", "searches")
+MAX_TABLE_ROWS = 600
 CSV_COLUMNS = (
     "cell",
     "lat",
@@ -41,6 +43,10 @@ CSV_COLUMNS = (
     "interest_clicks",
     "suppressed",
 )
+
+
+def _resolution(request: HttpRequest) -> int:
+    return 9 if request.GET.get("res") == "9" else 8
 
 
 def _table_params(request: HttpRequest) -> tuple[str, str, list[Any]]:
@@ -59,9 +65,15 @@ def overview(request: StaffRequest) -> HttpResponse:
     run = selectors.latest_run()
     interest, order, interests = _table_params(request)
     previous = selectors.previous_run(run) if run else None
+    resolution = _resolution(request)
     rows = (
-        selectors.cell_rows(run, interest=interest, order=order, previous=previous) if run else []
+        selectors.cell_rows(
+            run, interest=interest, order=order, previous=previous, resolution=resolution
+        )
+        if run
+        else []
     )
+    query = urlencode({"interest": interest, "res": resolution})
     legend = [
         (selectors.PALETTE[0], _("desert: below half the median")),
         (selectors.PALETTE[1], "50-80 %"),
@@ -75,7 +87,11 @@ def overview(request: StaffRequest) -> HttpResponse:
         {
             "run": run,
             "pending": selectors.pending_run(),
-            "rows": rows,
+            # The whole list is in the downloads; the page stays light.
+            "rows": rows[:MAX_TABLE_ROWS],
+            "total_rows": len(rows),
+            "resolution": resolution,
+            "query": query,
             "interest": interest,
             "interests": interests,
             "order": order,
@@ -123,8 +139,11 @@ def export(request: StaffRequest, fmt: str) -> HttpResponse:
     if run is None or fmt not in ("csv", "geojson"):
         raise Http404
     interest, order, _interests = _table_params(request)
-    rows = selectors.cell_rows(run, interest=interest, order=order)
-    name = f"deserts-{request.territory.slug}-{run.month:%Y-%m}{'-' + interest if interest else ''}"
+    resolution = _resolution(request)
+    rows = selectors.cell_rows(run, interest=interest, order=order, resolution=resolution)
+    name = f"deserts-{request.territory.slug}-{run.month:%Y-%m}-r{resolution}"
+    if interest:
+        name += f"-{interest}"
     if fmt == "geojson":
         geojson = JsonResponse(
             {"type": "FeatureCollection", "features": [_feature(row) for row in rows]}

@@ -20,7 +20,7 @@ from tests.tenant_apps.deserts.factories import build_grid, grid_for, point_of
 
 
 def cells_of(run):
-    return {c.cell: c for c in DesertCell.objects.filter(run=run)}
+    return {c.cell: c for c in DesertCell.objects.filter(run=run, resolution=8)}
 
 
 def test_index_and_median_ratio_on_a_hand_made_grid(territory_a):
@@ -208,5 +208,21 @@ def test_sessions_per_week_follow_the_schedule_kind(territory_a):
     )
     with tenant_context(territory_a):
         run = compute_deserts(territory_a, distance_m=1000)
-        centre = DesertCell.objects.get(run=run, cell=grid.centre)
+        centre = DesertCell.objects.get(run=run, cell=grid.centre, resolution=8)
     assert centre.supply == pytest.approx(1.4 + 7 + 5)
+
+
+def test_the_district_view_has_finer_cells_without_demand(territory_a):
+    grid = build_grid(territory_a)
+    with tenant_context(territory_a):
+        run = compute_deserts(territory_a, distance_m=1000)
+        fine = {c.cell: c for c in DesertCell.objects.filter(run=run, resolution=9)}
+    # Each venue and each population point lies in one resolution-9 child of its cell.
+    assert len(fine) == 3
+    assert {h3.cell_to_parent(cell, 8) for cell in fine} == {grid.centre, grid.neighbour, grid.far}
+    assert sum(c.population for c in fine.values()) == 5500
+    assert sum(c.supply for c in fine.values()) == 4.0
+    # Searches are logged at resolution 8 only: nothing to show at 9.
+    assert all(c.suppressed and c.searches is None for c in fine.values())
+    # The run's summary stays the city view's.
+    assert (run.populated_cells, run.median_index) == (3, pytest.approx(2.0))

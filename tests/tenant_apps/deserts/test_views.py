@@ -320,3 +320,16 @@ def test_a_csv_without_the_columns_is_refused(territory_a, client_for, user):
     client = admin_client(client_for, territory_a, user, "anna")
     response = upload(client, "p.csv", "district;people\n01;5\n")
     assert "A CSV needs the columns code, name, young_people" in response.content.decode()
+
+
+def test_the_district_view_on_the_page_and_in_the_exports(grid_run, territory_a, client_for, user):
+    grid, _run = grid_run
+    client = admin_client(client_for, territory_a, user, "anna")
+    html = client.get("/manage/deserts/?res=9").content.decode()
+    assert "Searches are counted in the city view only." in html
+    assert grid.centre not in html
+    data = json.loads(client.get("/manage/deserts/export.geojson?res=9").content)
+    cells = {f["properties"]["cell"] for f in data["features"]}
+    assert len(cells) == 3
+    assert all(len(cell) == 15 and cell[1] == "9" for cell in cells)
+    assert all(f["properties"]["searches"] is None for f in data["features"])
