@@ -89,6 +89,7 @@ TENANT_APPS = [
     "tenant_apps.badges",
     "tenant_apps.catalogue",
     "tenant_apps.demand",
+    "tenant_apps.deserts",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -378,6 +379,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=0),
         "tenant_schemas": ["public"],
     },
+    # Learning-desert analytics of every live territory (tenant_apps.deserts).
+    "deserts-nightly": {"task": "deserts.compute", "schedule": crontab(hour=2, minute=40)},
     "purge-task-records": {
         "task": "ops.purge_task_records",
         "schedule": crontab(hour=4, minute=20),
