@@ -18,7 +18,7 @@ from shared_apps.guardians.selectors import is_restricted_recipient
 from tenant_apps.badges import baking, documents, identity
 from tenant_apps.badges.images import svg_embedding_png
 from tenant_apps.badges.models import Award, Issuer, IssuerKey, StatusList
-from tenant_apps.badges.selectors import badge_by_uuid
+from tenant_apps.badges.selectors import award_by_uuid, badge_by_uuid
 
 # Even sanitised, an SVG opened directly must not run or fetch anything.
 SVG_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -33,7 +33,7 @@ def _territory(request: TerritoryRequest) -> Any:
 def _published_award(award_uuid: str) -> Award:
     """The hosted assertion, credential and baked files are how a badge is shown to
     others: none of them exist while the recipient is a minor without consent."""
-    award = _published_award(award_uuid)
+    award = award_by_uuid(award_uuid)
     if is_restricted_recipient(award.recipient_user_id, award.recipient_email):
         raise Http404
     return award
