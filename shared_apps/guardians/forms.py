@@ -70,3 +70,36 @@ class DeleteAccountForm(forms.Form):
         if value.upper() != "DELETE" and value != str(_("DELETE")):
             raise forms.ValidationError(_("Type the word exactly as shown."))
         return value
+
+
+class CardBatchForm(forms.Form):
+    count = forms.IntegerField(label=_("Number of cards"), min_value=1, max_value=60, initial=10)
+    label = forms.CharField(label=_("Event"), max_length=120, required=False)
+
+
+class RedeemCardForm(BirthMonthForm):
+    code = forms.CharField(label=_("Code on your card"), max_length=20)
+    passphrase1 = forms.CharField(
+        label=_("Choose a passphrase"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    passphrase2 = forms.CharField(
+        label=_("Passphrase again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    field_order = ["code", "birth_year", "birth_month", "passphrase1", "passphrase2"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        one, two = cleaned.get("passphrase1"), cleaned.get("passphrase2")
+        if one and two and one != two:
+            self.add_error("passphrase2", _("The two passphrases differ."))
+        return cleaned
+
+
+class CardSignInForm(forms.Form):
+    code = forms.CharField(label=_("Code on your card"), max_length=20)
+    passphrase = forms.CharField(
+        label=_("Passphrase"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

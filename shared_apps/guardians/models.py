@@ -85,3 +85,34 @@ class GuardianConsent(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED
+
+
+class CodeCard(models.Model):
+    """A printed card that makes an account without an email, for a learner met at an
+    event by a youth worker. The code signs the account in for the first time (the
+    learner then sets a passphrase), and afterwards names the account at sign-in."""
+
+    territory = models.ForeignKey("tenants.Territory", on_delete=models.CASCADE, related_name="+")
+    batch = models.UUIDField(db_index=True)
+    label = models.CharField(max_length=120, blank=True)
+    code = models.CharField(max_length=16, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="code_card"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("code card")
+        verbose_name_plural = _("code cards")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"code card {self.pk}"

@@ -8,14 +8,15 @@ delete the account.
 from __future__ import annotations
 
 import json
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -23,9 +24,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from shared_apps.accounts import data_rights
-from shared_apps.core.types import TerritoryRequest
-from shared_apps.guardians import actions
-from shared_apps.guardians.forms import DeleteAccountForm, GuardianEmailForm
+from shared_apps.accounts.access import territory_staff_required
+from shared_apps.accounts.actions import ensure_learner_membership
+from shared_apps.core.types import StaffRequest, TerritoryRequest
+from shared_apps.guardians import actions, cards
+from shared_apps.guardians.forms import (
+    CardBatchForm,
+    CardSignInForm,
+    DeleteAccountForm,
+    GuardianEmailForm,
+    RedeemCardForm,
+)
+from shared_apps.guardians.models import CodeCard
 from shared_apps.guardians.selectors import (
     age_record_of,
     consent_of,
@@ -33,6 +43,7 @@ from shared_apps.guardians.selectors import (
     needs_consent,
 )
 from shared_apps.guardians.tokens import InvalidLink, consent_from_token
+from tenants.models import Territory
 
 
 def _download(user: object) -> HttpResponse:
@@ -92,6 +103,9 @@ def account(request: TerritoryRequest) -> HttpResponse:
             "needs_consent": needs_consent(record),
             "restricted": is_restricted(request.user),
             "consent": consent_of(request.user),
+            "card": getattr(request.user, "code_card", None)
+            if cards.is_card_account(request.user)
+            else None,
             "guardian_form": guardian_form,
             "delete_form": delete_form,
         },
@@ -139,4 +153,102 @@ def guardian(request: TerritoryRequest, token: str) -> HttpResponse:
         "guardians/guardian.html",
         {"consent": consent, "learner": consent.user, "delete_form": delete_form},
         status=200 if request.method == "GET" or delete_form.is_bound is False else 400,
+    )
+
+
+# ---- code cards ----------------------------------------------------------------------
+
+
+@territory_staff_required
+@require_http_methods(["GET", "POST"])
+def cards_new(request: StaffRequest) -> HttpResponse:
+    form = CardBatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = cards.create_cards(
+                territory=request.territory,
+                count=form.cleaned_data["count"],
+                label=form.cleaned_data["label"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("guardians:cards_print", batch=batch)
+    return render(
+        request, "guardians/cards_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@territory_staff_required
+def cards_print(request: StaffRequest, batch: uuid.UUID) -> HttpResponse:
+    batch_cards = list(
+        CodeCard.objects.filter(territory=request.territory, batch=batch).order_by("pk")
+    )
+    if not batch_cards:
+        raise Http404
+    for card in batch_cards:
+        card.display = cards.display_code(card.code)  # type: ignore[attr-defined]
+    response = render(
+        request,
+        "guardians/cards_print.html",
+        {
+            "cards": batch_cards,
+            "label": batch_cards[0].label,
+            "redeem_url": request.build_absolute_uri(reverse("guardians:card_redeem")),
+        },
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _territory_only(request: TerritoryRequest) -> Territory:
+    if request.territory is None:
+        raise Http404
+    return request.territory
+
+
+@require_http_methods(["GET", "POST"])
+def card_redeem(request: TerritoryRequest) -> HttpResponse:
+    territory = _territory_only(request)
+    form = RedeemCardForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        card = cards.unredeemed_card(territory=territory, code=form.cleaned_data["code"])
+        if card is None:
+            form.add_error("code", _("This code is not valid here, or was already used."))
+        else:
+            try:
+                user = cards.redeem_card(
+                    card=card,
+                    passphrase=form.cleaned_data["passphrase1"],
+                    birth_year=form.cleaned_data["birth_year"],
+                    birth_month=form.cleaned_data["birth_month"],
+                    territory=territory,
+                )
+            except ValidationError as error:
+                form.add_error("passphrase1", error)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return redirect("guardians:account")
+    return render(
+        request, "guardians/card_redeem.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def card_sign_in(request: TerritoryRequest) -> HttpResponse:
+    territory = _territory_only(request)
+    form = CardSignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = cards.authenticate_card(
+            request, code=form.cleaned_data["code"], passphrase=form.cleaned_data["passphrase"]
+        )
+        if user is None:
+            form.add_error(None, _("The code or the passphrase is wrong."))
+        else:
+            login(request, user)
+            ensure_learner_membership(user=user, territory=territory)
+            return redirect("/")
+    return render(
+        request, "guardians/card_sign_in.html", {"form": form}, status=400 if form.errors else 200
     )
