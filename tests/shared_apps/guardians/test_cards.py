@@ -130,3 +130,49 @@ def test_badges_for_card_accounts_use_a_url_identity(
             source=Award.Source.MANUAL,
         )
         assert documents.ob2_assertion(territory_a, email_award)["recipient"]["type"] == "email"
+
+
+def test_card_holder_attaches_an_email_later(
+    territory_a: Territory, client_for: ClientFor, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    batch = cards.create_cards(territory=territory_a, count=1, label="", acting_user=None)
+    card = CodeCard.objects.get(batch=batch)
+    client = client_for(territory_a)
+    client.cookies["django_language"] = "en"
+    assert _redeem(client, card.code, just_turned(20)).status_code == 302
+    page = client.get("/account/").content.decode()
+    assert "cards.invalid" not in page and "Add an email address" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/email/", {"action_add": "", "email": "found.me@example.org"}
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    link = re.search(
+        r"http://aurora\.localhost(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body
+    )
+    assert link is not None
+    assert client.post(link.group(1)).status_code == 302
+    holder = User.objects.get(pk=card.user_id)
+    assert holder.email == "found.me@example.org"
+    assert not cards.is_card_account(holder)
+
+
+def test_print_page_and_account_page_pin_their_queries(
+    territory_a: Territory,
+    client_for: ClientFor,
+    user: Callable[[str], User],
+    django_assert_max_num_queries: Any,
+) -> None:
+    staff = _staff_client(territory_a, client_for, user("alan"))
+    small = cards.create_cards(territory=territory_a, count=2, label="", acting_user=None)
+    large = cards.create_cards(territory=territory_a, count=20, label="", acting_user=None)
+    staff.get(f"/account/cards/{small}/")
+    with django_assert_max_num_queries(12) as few:
+        staff.get(f"/account/cards/{small}/")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = staff.get(f"/account/cards/{large}/").content.decode()
+    assert page.count('class="code-card"') == 20
+    with django_assert_max_num_queries(14):
+        assert staff.get("/account/").status_code == 200
