@@ -150,7 +150,7 @@ def test_card_holder_attaches_an_email_later(
         )
     assert response.status_code == 302, response.content.decode()[:2000]
     link = re.search(
-        r"http://aurora\.localhost(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body
+        r"http://aurora\.localhost(/accounts/confirm-email/[^\s]+/)", str(mail.outbox[-1].body)
     )
     assert link is not None
     assert client.post(link.group(1)).status_code == 302

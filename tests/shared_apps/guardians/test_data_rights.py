@@ -52,6 +52,7 @@ def scan_every_schema(email: str, user_id: int) -> list[str]:
         for schema, table, column, data_type in columns:
             schemas.add(schema)
             where = None
+            value: str | int = ""
             if data_type in TEXT_TYPES:
                 where, value = f'"{column}"::text ILIKE %s', f"%{email}%"
             elif data_type in INT_TYPES and (
