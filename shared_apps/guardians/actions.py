@@ -101,6 +101,19 @@ def confirm_consent(*, consent: GuardianConsent) -> GuardianConsent:
     return consent
 
 
+def _stop_sharing_contact(user_id: int) -> None:
+    """Providers no longer see the address the learner shared with "I'm interested"."""
+    from django_tenants.utils import tenant_context
+
+    from tenant_apps.catalogue.models import InterestedLearner
+
+    for territory in Territory.objects.all():
+        with tenant_context(territory):
+            InterestedLearner.objects.filter(user_id=user_id, share_contact=True).update(
+                share_contact=False
+            )
+
+
 @transaction.atomic
 def withdraw_consent(*, consent: GuardianConsent) -> GuardianConsent:
     """The account is restricted again: whatever it had made public is private now."""
@@ -116,5 +129,6 @@ def withdraw_consent(*, consent: GuardianConsent) -> GuardianConsent:
             entry.is_public = False
             entry.share_token = new_share_token()
             entry.save(update_fields=["is_public", "share_token", "updated_at"])
+        _stop_sharing_contact(consent.user_id)
         record(actor=None, action="guardians.consent_withdrawn", target=consent)
     return consent

@@ -102,3 +102,28 @@ def test_restriction_is_per_account_not_per_territory(
     other = client_for(territory_b)
     assert other.get(f"/badges/awards/{adult_award.uuid}/").status_code == 200
     assert other.get(f"/badges/awards/{made.uuid}/").status_code == 404
+
+
+def test_restricted_minor_never_shares_their_address_with_a_provider(
+    territory_a: Territory,
+) -> None:
+    from django_tenants.utils import tenant_context
+
+    from tenant_apps.catalogue.actions import mark_interested
+    from tenant_apps.catalogue.models import InterestedLearner
+    from tests.tenant_apps.catalogue.factories import make_activity, make_provider
+
+    minor = make_learner("teen@example.org", just_turned(13), territory_a)
+    activity = make_activity(territory_a, make_provider(territory_a, "Club"), "Chess")
+    consent = GuardianConsent.objects.create(user=minor, guardian_email="parent@example.org")
+    with tenant_context(territory_a):
+        mark_interested(user=minor, activity=activity, share_contact=True, point=None)
+        assert not InterestedLearner.objects.get(user_id=minor.pk).share_contact
+    confirm_consent(consent=consent)
+    minor = type(minor).objects.get(pk=minor.pk)
+    with tenant_context(territory_a):
+        mark_interested(user=minor, activity=activity, share_contact=True, point=None)
+        assert InterestedLearner.objects.get(user_id=minor.pk).share_contact
+    withdraw_consent(consent=consent)
+    with tenant_context(territory_a):
+        assert not InterestedLearner.objects.get(user_id=minor.pk).share_contact
