@@ -89,6 +89,39 @@ def request_consent(
     record(actor=user, action="guardians.consent_requested", target=consent)
 
 
+def send_fresh_links(
+    *, guardian_email: str, build_link: Callable[[str], str], language: str
+) -> int:
+    """A guardian whose link expired asks for a new one by typing their address: every
+    account that named this address gets a fresh link, sent to that address only (so
+    typing someone else's address reveals and achieves nothing). Rate-limited per
+    consent like a resend. Returns the number of links sent (never shown)."""
+    from shared_apps.ops.email import queue_email
+
+    now = timezone.now()
+    sent = 0
+    digest = email_digest(guardian_email.strip().lower())
+    with transaction.atomic():
+        consents = GuardianConsent.objects.select_for_update().filter(guardian_digest=digest)
+        for consent in consents.select_related("user"):
+            if consent.last_sent_at and now - consent.last_sent_at < RESEND_INTERVAL:
+                continue
+            consent.last_sent_at = now
+            consent.save(update_fields=["last_sent_at"])
+            queue_email(
+                to=[consent.guardian_email],
+                template_prefix="guardians/email/consent",
+                context={
+                    "link": build_link(make_token(consent)),
+                    "learner_email": consent.user.email,
+                    "days": settings.GUARDIAN_LINK_MAX_AGE_DAYS,
+                },
+                language=language,
+            )
+            sent += 1
+    return sent
+
+
 @transaction.atomic
 def confirm_consent(*, consent: GuardianConsent) -> GuardianConsent:
     consent = GuardianConsent.objects.select_for_update().get(pk=consent.pk)

@@ -120,6 +120,23 @@ def my_data(request: TerritoryRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def guardian_new_link(request: TerritoryRequest) -> HttpResponse:
+    form = GuardianEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.send_fresh_links(
+            guardian_email=form.cleaned_data["guardian_email"],
+            build_link=lambda token: request.build_absolute_uri(
+                reverse("guardians:guardian", args=[token])
+            ),
+            language=translation.get_language() or "en",
+        )
+        # The same answer whether or not the address is known.
+        messages.success(request, _("If a young person named this address, we sent it a new link."))
+        return redirect("guardians:guardian_new_link")
+    return render(request, "guardians/new_link.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
 def guardian(request: TerritoryRequest, token: str) -> HttpResponse:
     try:
         consent = consent_from_token(token)

@@ -215,3 +215,30 @@ def test_adults_are_not_asked_for_a_guardian(
     assert not GuardianConsent.objects.exists()
     # Accounts from before ages were asked are not restricted.
     assert not is_restricted(user("ada"))
+
+
+def test_guardian_gets_a_fresh_link_by_typing_their_address(
+    territory_a: Territory,
+    client_for: ClientFor,
+    ask_guardian: Callable[..., str],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    minor, client = _minor_client(territory_a, client_for)
+    old = ask_guardian(client)
+    real_time = time.time
+    monkeypatch.setattr("django.core.signing.time.time", lambda: real_time() + 30 * 86400)
+    guardian = client_for(territory_a)
+    guardian.cookies["django_language"] = "en"
+    assert "new link" in guardian.get(old).content.decode()
+    GuardianConsent.objects.filter(user=minor).update(last_sent_at=None)
+    sent_before = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = guardian.post("/account/guardian/", {"guardian_email": "nobody@example.org"})
+    assert unknown.status_code == 302 and len(mail.outbox) == sent_before
+    with django_capture_on_commit_callbacks(execute=True):
+        known = guardian.post("/account/guardian/", {"guardian_email": "Parent@Example.org"})
+    assert known.status_code == 302 and len(mail.outbox) == sent_before + 1
+    fresh = _link_to("parent@example.org")
+    assert guardian.post(fresh, {"action": "confirm"}).status_code == 302
+    assert not is_restricted(User.objects.get(pk=minor.pk))
