@@ -127,3 +127,14 @@ def test_restricted_minor_never_shares_their_address_with_a_provider(
     withdraw_consent(consent=consent)
     with tenant_context(territory_a):
         assert not InterestedLearner.objects.get(user_id=minor.pk).share_contact
+
+
+def test_the_verifier_does_not_reveal_a_restricted_award(
+    territory_a: Territory, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tenant_apps.badges import identity
+    from tenant_apps.badges.verification import fetch
+
+    _minor, made, _entry = _minor_with_badge(territory_a, django_capture_on_commit_callbacks)
+    assert fetch(identity.ob2_assertion_url(territory_a, made)).status == 404
+    assert fetch(identity.ob3_credential_url(territory_a, made)).status == 404
