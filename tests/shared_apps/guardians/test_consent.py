@@ -242,3 +242,20 @@ def test_guardian_gets_a_fresh_link_by_typing_their_address(
     fresh = _link_to("parent@example.org")
     assert guardian.post(fresh, {"action": "confirm"}).status_code == 302
     assert not is_restricted(User.objects.get(pk=minor.pk))
+
+
+def test_signup_and_account_pages_have_labels_on_both_kinds_of_site(
+    territory_a: Territory, client_for: ClientFor, network_client: HostClient
+) -> None:
+    for client in (client_for(territory_a), network_client):
+        client.cookies["django_language"] = "en"
+        page = client.get("/accounts/signup/").content.decode()
+        assert '<label for="id_birth_year"' in page
+        assert '<label for="id_birth_month"' in page
+        assert client.get("/account/").status_code == 302  # signed-out: to sign-in
+    minor = make_learner("teen@example.org", just_turned(13))
+    network_client.sign_in(minor)
+    page = network_client.get("/account/").content.decode()
+    assert '<label for="id_guardian_email"' in page and '<label for="id_confirm"' in page
+    assert page.index("<h1") < page.index("<h2")
+    assert 'href="/account/my-data.json"' in page
