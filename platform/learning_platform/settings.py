@@ -77,6 +77,7 @@ SHARED_APPS = [
     "shared_apps.billing",
     "shared_apps.onboarding",
     "shared_apps.ops",
+    "shared_apps.guardians",
 ]
 
 TENANT_APPS = [
@@ -196,6 +197,26 @@ AUTH_PASSWORD_VALIDATORS = [
 ACCOUNT_ADAPTER = "shared_apps.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Year and month of birth at sign-up (shared_apps.guardians): below the digital consent
+# age of the territory's country (GDPR art. 8, as each country set it) the account is
+# restricted until a guardian confirms by email.
+ACCOUNT_SIGNUP_FORM_CLASS = "shared_apps.guardians.forms.BirthMonthForm"
+DIGITAL_CONSENT_AGE = {
+    "LT": 14,
+    "SI": 15,
+    "IT": 14,
+    "FI": 13,
+    "DE": 16,
+    "FR": 15,
+    "ES": 14,
+    "NL": 16,
+}
+DIGITAL_CONSENT_AGE_DEFAULT = 16
+GUARDIAN_LINK_MAX_AGE_DAYS = env.int("GUARDIAN_LINK_MAX_AGE_DAYS", default=14)
+# Minors' accounts unused this long are flagged for deletion (guardian and learner are
+# told); still unused MINOR_DELETION_GRACE_DAYS later, they are deleted.
+MINOR_INACTIVE_DAYS = env.int("MINOR_INACTIVE_DAYS", default=365)
+MINOR_DELETION_GRACE_DAYS = env.int("MINOR_DELETION_GRACE_DAYS", default=30)
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
@@ -384,6 +405,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Learning-desert analytics of every live territory (tenant_apps.deserts).
     "deserts-nightly": {"task": "deserts.compute", "schedule": crontab(hour=2, minute=40)},
+    "flag-inactive-minors": {
+        "task": "guardians.flag_inactive_minors",
+        "schedule": crontab(hour=4, minute=40),
+        "tenant_schemas": ["public"],
+    },
     "purge-task-records": {
         "task": "ops.purge_task_records",
         "schedule": crontab(hour=4, minute=20),

@@ -8,6 +8,7 @@ from shared_apps.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("allauth.urls")),
+    path("account/", include("shared_apps.guardians.urls")),
     path("i18n/language/", core_views.set_language, name="set_language"),
 ]
 

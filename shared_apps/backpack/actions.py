@@ -95,6 +95,10 @@ def index_awards(*, territory_id: int, award_ids: Sequence[int]) -> int:
 def set_sharing(*, user: User, entry_id: int, public: bool) -> BackpackEntry:
     """The owner turns the public share page of one badge on or off. Turning it off
     and on again gives a new address, so an old link stops working for good."""
+    from shared_apps.guardians.selectors import SharingRestricted, is_restricted
+
+    if public and is_restricted(user):
+        raise SharingRestricted
     entry = owned_entry(user, entry_id, for_update=True)
     if entry.is_public and not public:
         from shared_apps.backpack.models import new_share_token

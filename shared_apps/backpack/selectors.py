@@ -9,6 +9,7 @@ from django.http import Http404
 
 from shared_apps.accounts.models import User
 from shared_apps.backpack.models import BackpackEntry, email_digest
+from shared_apps.guardians.selectors import is_restricted
 
 
 def _owner_filter(user: User) -> Q:
@@ -48,6 +49,7 @@ def shared_entry(token: str) -> BackpackEntry:
         .select_related("territory")
         .first()
     )
-    if entry is None:
+    # Shared while allowed, hidden once the owner is restricted (consent withdrawn).
+    if entry is None or is_restricted(entry.user_id):
         raise Http404
     return entry

@@ -13,6 +13,7 @@ from shared_apps.backpack.actions import set_sharing
 from shared_apps.backpack.linkedin import add_to_profile_url
 from shared_apps.backpack.selectors import entries_for, shared_entry
 from shared_apps.core.types import TerritoryRequest
+from shared_apps.guardians.selectors import RESTRICTED_MESSAGE, SharingRestricted, is_restricted
 
 
 def _network_only(request: TerritoryRequest) -> None:
@@ -27,7 +28,11 @@ def index(request: TerritoryRequest) -> HttpResponse:
     entries = list(entries_for(request.user))
     for entry in entries:
         entry.linkedin_url = add_to_profile_url(entry)  # type: ignore[attr-defined]
-    return render(request, "backpack/index.html", {"entries": entries})
+    return render(
+        request,
+        "backpack/index.html",
+        {"entries": entries, "restricted": is_restricted(request.user)},
+    )
 
 
 @require_POST
@@ -36,7 +41,11 @@ def sharing(request: TerritoryRequest, entry_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login("/backpack/")
     public = request.POST.get("public") == "1"
-    set_sharing(user=request.user, entry_id=entry_id, public=public)
+    try:
+        set_sharing(user=request.user, entry_id=entry_id, public=public)
+    except SharingRestricted:
+        messages.error(request, str(RESTRICTED_MESSAGE))
+        return redirect("backpack:index")
     messages.success(
         request,
         _("The badge now has a public page.") if public else _("The badge is private again."),

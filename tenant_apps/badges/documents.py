@@ -86,13 +86,16 @@ def ob2_badge_class(territory: Territory, badge: BadgeClass) -> dict[str, Any]:
     return document
 
 
+OB3_IDENTITY_TYPES = {"email": "emailAddress", "url": "url"}
+
+
 def ob2_assertion(territory: Territory, award: Award) -> dict[str, Any]:
     document: dict[str, Any] = {
         "@context": OB2_CONTEXT,
         "type": "Assertion",
         "id": identity.ob2_assertion_url(territory, award),
         "recipient": {
-            "type": "email",
+            "type": identity.recipient_identity(award.recipient_email)[0],
             "hashed": True,
             "salt": award.recipient_salt,
             "identity": award.recipient_hash,
@@ -185,7 +188,9 @@ def ob3_credential(
                 {
                     "type": "IdentityObject",
                     "identityHash": award.recipient_hash,
-                    "identityType": "emailAddress",
+                    "identityType": OB3_IDENTITY_TYPES[
+                        identity.recipient_identity(award.recipient_email)[0]
+                    ],
                     "hashed": True,
                     "salt": award.recipient_salt,
                 }

@@ -109,7 +109,26 @@ def new_salt() -> str:
     return secrets.token_hex(16)
 
 
+# Accounts made from a printed code card (shared_apps.guardians.cards) have no email:
+# their address is a placeholder in this reserved domain, which can never receive mail.
+CARD_EMAIL_DOMAIN = "cards.invalid"
+
+
+def recipient_identity(email: str) -> tuple[str, str]:
+    """The Open Badges identity of a recipient: ("email", address), or for a code-card
+    account ("url", a URL naming the account on the network), which OB 2.0 (IdentityObject
+    type "url") and OB 3.0 (identityType "url") accept when there is no email."""
+    address = normalise_email(email)
+    local, _at, domain = address.partition("@")
+    if domain == CARD_EMAIL_DOMAIN:
+        port = f":{settings.PLATFORM_PORT}" if settings.PLATFORM_PORT else ""
+        base = f"{settings.PLATFORM_SCHEME}://{settings.PLATFORM_DOMAIN}{port}"
+        return "url", f"{base}/learners/{local}"
+    return "email", address
+
+
 def hash_identity(email: str, salt: str) -> str:
-    """Open Badges' salted identity hash: "sha256$" + hex(sha256(email + salt))."""
-    digest = hashlib.sha256((normalise_email(email) + salt).encode("utf-8")).hexdigest()
+    """Open Badges' salted identity hash: "sha256$" + hex(sha256(identity + salt))."""
+    value = recipient_identity(email)[1]
+    digest = hashlib.sha256((value + salt).encode("utf-8")).hexdigest()
     return f"sha256${digest}"

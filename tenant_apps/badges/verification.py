@@ -116,6 +116,7 @@ def _territory_of(url: str) -> tuple[Territory, str]:
 
 def fetch(url: str) -> Fetched:
     """The document a URL of this network serves, as the network serves it."""
+    from shared_apps.guardians.selectors import is_restricted_recipient
     from tenant_apps.badges.models import Award, BadgeClass, Issuer, StatusList
 
     territory, path = _territory_of(url)
@@ -134,7 +135,10 @@ def fetch(url: str) -> Fetched:
                 award = (
                     Award.objects.select_related("badge_class__issuer").filter(uuid=parsed).first()
                 )
-                if award is None:
+                if award is None or is_restricted_recipient(
+                    award.recipient_user_id, award.recipient_email
+                ):
+                    # As the hosted URLs answer (views_ob._published_award).
                     return Fetched(404, None)
                 if kind == "credential":
                     return Fetched(200, award.credential)

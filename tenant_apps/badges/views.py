@@ -17,6 +17,7 @@ from shared_apps.accounts.access import territory_member_required
 from shared_apps.core.hosts import network_url
 from shared_apps.core.storage import serve_private_file
 from shared_apps.core.types import StaffRequest, TerritoryRequest
+from shared_apps.guardians.selectors import is_restricted_recipient
 from tenant_apps.badges import actions, identity, verification
 from tenant_apps.badges.forms import ApplicationForm, ClaimForm, VerifyForm
 from tenant_apps.badges.models import Application, BadgeClass, Evidence
@@ -71,6 +72,9 @@ def award_page(request: TerritoryRequest, award_uuid: str) -> HttpResponse:
         award.recipient_user_id == request.user.pk
         or award.recipient_email == request.user.email.lower()
     )
+    if not is_recipient and is_restricted_recipient(award.recipient_user_id, award.recipient_email):
+        # Until a guardian consents, a minor's badges have no public page.
+        raise Http404
     return render(
         request,
         "badges/award.html",

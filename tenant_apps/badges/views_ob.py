@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from shared_apps.core.types import TerritoryRequest
+from shared_apps.guardians.selectors import is_restricted_recipient
 from tenant_apps.badges import baking, documents, identity
 from tenant_apps.badges.images import svg_embedding_png
-from tenant_apps.badges.models import Issuer, IssuerKey, StatusList
+from tenant_apps.badges.models import Award, Issuer, IssuerKey, StatusList
 from tenant_apps.badges.selectors import award_by_uuid, badge_by_uuid
 
 # Even sanitised, an SVG opened directly must not run or fetch anything.
@@ -27,6 +28,15 @@ def _territory(request: TerritoryRequest) -> Any:
     if request.territory is None:
         raise Http404
     return request.territory
+
+
+def _published_award(award_uuid: str) -> Award:
+    """The hosted assertion, credential and baked files are how a badge is shown to
+    others: none of them exist while the recipient is a minor without consent."""
+    award = award_by_uuid(award_uuid)
+    if is_restricted_recipient(award.recipient_user_id, award.recipient_email):
+        raise Http404
+    return award
 
 
 def json_response(
@@ -114,7 +124,7 @@ def badge_image(request: TerritoryRequest, badge_uuid: str, extension: str) -> H
 @require_GET
 def ob2_assertion(request: TerritoryRequest, award_uuid: str) -> HttpResponse:
     territory = _territory(request)
-    award = award_by_uuid(award_uuid)
+    award = _published_award(award_uuid)
     if _wants_html(request):
         return HttpResponseRedirect(identity.award_page_url(territory, award))
     if award.is_revoked:
@@ -126,7 +136,7 @@ def ob2_assertion(request: TerritoryRequest, award_uuid: str) -> HttpResponse:
 @require_GET
 def ob3_credential(request: TerritoryRequest, award_uuid: str) -> HttpResponse:
     territory = _territory(request)
-    award = award_by_uuid(award_uuid)
+    award = _published_award(award_uuid)
     if _wants_html(request):
         return HttpResponseRedirect(identity.award_page_url(territory, award))
     # Served even when revoked: the credential stays what was signed; its status list
@@ -155,7 +165,7 @@ def download(request: TerritoryRequest, award_uuid: str, kind: str) -> HttpRespo
     territory = _territory(request)
     if kind not in DOWNLOADS:
         raise Http404
-    award = award_by_uuid(award_uuid)
+    award = _published_award(award_uuid)
     if award.is_revoked:
         return HttpResponse(status=410)
     badge = award.badge_class

@@ -737,6 +737,10 @@ def mark_interested(
 ) -> InterestedLearner:
     """The learner tells the provider they want to join. The demand log gets an
     anonymous line (interests and coarse cells only)."""
+    from shared_apps.guardians.selectors import is_restricted
+
+    # A minor without a guardian's consent never hands their address to a provider.
+    share_contact = share_contact and not is_restricted(user)
     interested, created = InterestedLearner.objects.get_or_create(
         user=user, activity=activity, defaults={"share_contact": share_contact}
     )

@@ -9,6 +9,8 @@ from tenants.models import Territory
 from tests.conftest import ClientFor
 
 NEW_PASSWORD = "a long new pass phrase 2026"
+# Sign-up asks for the year and month of birth (shared_apps.guardians).
+ADULT = {"birth_year": "1990", "birth_month": "5"}
 
 
 def test_signup_verifies_email_on_the_territory_host(
@@ -17,7 +19,12 @@ def test_signup_verifies_email_on_the_territory_host(
     client = client_for(territory_a)
     response = client.post(
         "/accounts/signup/",
-        {"email": "Newcomer@Example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "email": "Newcomer@Example.org",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            **ADULT,
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="newcomer@example.org")
@@ -60,7 +67,12 @@ def test_verification_email_in_the_territory_language(
 ) -> None:
     client_for(territory_a).post(
         "/accounts/signup/",
-        {"email": "jonas@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "email": "jonas@example.org",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            **ADULT,
+        },
     )
     # aurora's default language is Lithuanian.
     assert "patvirtin" in mail.outbox[0].body.lower()

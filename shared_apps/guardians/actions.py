@@ -1,0 +1,167 @@
+"""Every change to ages and guardian consent: atomic, audited without personal data."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shared_apps.audit.actions import record
+from shared_apps.backpack.models import email_digest
+from shared_apps.guardians.ages import consent_age
+from shared_apps.guardians.models import AgeRecord, GuardianConsent, new_nonce
+from shared_apps.guardians.selectors import forget_cached
+from shared_apps.guardians.tokens import make_token
+from tenants.models import Territory
+
+# A guardian's inbox is not a megaphone: one mail a minute, a few in all.
+RESEND_INTERVAL = datetime.timedelta(seconds=60)
+MAX_SENDS = 10
+
+
+def record_birth_month(
+    *, user: Any, birth_year: int, birth_month: int, territory: Territory | None
+) -> AgeRecord:
+    """Store the year and month of birth with the consent age of the country where
+    the account is made (the network site has no country: the default applies)."""
+    country = territory.country.code if territory is not None and territory.country else ""
+    return AgeRecord.objects.create(
+        user=user,
+        birth_year=birth_year,
+        birth_month=birth_month,
+        country=country,
+        consent_age=consent_age(country),
+    )
+
+
+@transaction.atomic
+def request_consent(
+    *, user: Any, guardian_email: str, build_link: Callable[[str], str], language: str
+) -> None:
+    """Ask (or ask again) a guardian to confirm; sends the link by email.
+
+    ``build_link(token)`` makes the absolute URL of the guardian's page (the view
+    builds it on the host the learner is on)."""
+    from shared_apps.ops.email import queue_email
+
+    address = guardian_email.strip().lower()
+    if address == (user.email or "").lower():
+        raise ValidationError(
+            {"guardian_email": _("Use the address of a parent or guardian, not your own.")}
+        )
+    now = timezone.now()
+    consent = GuardianConsent.objects.select_for_update().filter(user=user).first()
+    if consent is None:
+        consent = GuardianConsent(user=user, guardian_email=address)
+    elif consent.guardian_email != address:
+        # Another guardian: links sent to the previous address stop working.
+        consent.guardian_email = address
+        consent.nonce = new_nonce()
+        consent.sent_count = 0
+        if consent.status == GuardianConsent.Status.CONFIRMED:
+            consent.status = GuardianConsent.Status.PENDING
+            consent.confirmed_at = None
+    if consent.last_sent_at and now - consent.last_sent_at < RESEND_INTERVAL:
+        raise ValidationError({"guardian_email": _("Wait a minute before sending again.")})
+    if consent.sent_count >= MAX_SENDS:
+        raise ValidationError({"guardian_email": _("Too many messages were sent already.")})
+    consent.guardian_digest = email_digest(address)
+    consent.sent_count += 1
+    consent.last_sent_at = now
+    consent.save()
+    forget_cached(user)
+    queue_email(
+        to=[address],
+        template_prefix="guardians/email/consent",
+        context={
+            "link": build_link(make_token(consent)),
+            "learner_email": user.email,
+            "days": settings.GUARDIAN_LINK_MAX_AGE_DAYS,
+        },
+        language=language,
+    )
+    record(actor=user, action="guardians.consent_requested", target=consent)
+
+
+def send_fresh_links(
+    *, guardian_email: str, build_link: Callable[[str], str], language: str
+) -> int:
+    """A guardian whose link expired asks for a new one by typing their address: every
+    account that named this address gets a fresh link, sent to that address only (so
+    typing someone else's address reveals and achieves nothing). Rate-limited per
+    consent like a resend. Returns the number of links sent (never shown)."""
+    from shared_apps.ops.email import queue_email
+
+    now = timezone.now()
+    sent = 0
+    digest = email_digest(guardian_email.strip().lower())
+    with transaction.atomic():
+        consents = GuardianConsent.objects.select_for_update().filter(guardian_digest=digest)
+        for consent in consents.select_related("user"):
+            if consent.last_sent_at and now - consent.last_sent_at < RESEND_INTERVAL:
+                continue
+            consent.last_sent_at = now
+            consent.save(update_fields=["last_sent_at"])
+            queue_email(
+                to=[consent.guardian_email],
+                template_prefix="guardians/email/consent",
+                context={
+                    "link": build_link(make_token(consent)),
+                    "learner_email": consent.user.email,
+                    "days": settings.GUARDIAN_LINK_MAX_AGE_DAYS,
+                },
+                language=language,
+            )
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def confirm_consent(*, consent: GuardianConsent) -> GuardianConsent:
+    consent = GuardianConsent.objects.select_for_update().get(pk=consent.pk)
+    if consent.status != GuardianConsent.Status.CONFIRMED:
+        consent.status = GuardianConsent.Status.CONFIRMED
+        consent.confirmed_at = timezone.now()
+        consent.withdrawn_at = None
+        consent.save(update_fields=["status", "confirmed_at", "withdrawn_at"])
+        record(actor=None, action="guardians.consent_confirmed", target=consent)
+    return consent
+
+
+def _stop_sharing_contact(user_id: int) -> None:
+    """Providers no longer see the address the learner shared with "I'm interested"."""
+    from django_tenants.utils import tenant_context
+
+    from tenant_apps.catalogue.models import InterestedLearner
+
+    for territory in Territory.objects.all():
+        with tenant_context(territory):
+            InterestedLearner.objects.filter(user_id=user_id, share_contact=True).update(
+                share_contact=False
+            )
+
+
+@transaction.atomic
+def withdraw_consent(*, consent: GuardianConsent) -> GuardianConsent:
+    """The account is restricted again: whatever it had made public is private now."""
+    from shared_apps.backpack.models import BackpackEntry, new_share_token
+
+    consent = GuardianConsent.objects.select_for_update().get(pk=consent.pk)
+    if consent.status == GuardianConsent.Status.CONFIRMED:
+        consent.status = GuardianConsent.Status.WITHDRAWN
+        consent.withdrawn_at = timezone.now()
+        consent.save(update_fields=["status", "withdrawn_at"])
+        for entry in BackpackEntry.objects.filter(user_id=consent.user_id, is_public=True):
+            # A new token too: links given out while it was public never work again.
+            entry.is_public = False
+            entry.share_token = new_share_token()
+            entry.save(update_fields=["is_public", "share_token", "updated_at"])
+        _stop_sharing_contact(consent.user_id)
+        record(actor=None, action="guardians.consent_withdrawn", target=consent)
+    return consent
