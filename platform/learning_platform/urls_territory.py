@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from learning_platform.urls_common import urlpatterns as common_urlpatterns
+from shared_apps.console import views as console_views
 from shared_apps.core import api as core_api
 from tenant_apps.catalogue.api import api_urlpatterns as catalogue_api
 
@@ -13,7 +14,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("manage/billing/", include("shared_apps.billing.urls")),
     path("manage/domains/", include("tenants.urls_manage")),
     path("manage/review/", include("tenant_apps.catalogue.urls_review")),
+    path("manage/audit/", include("shared_apps.console.urls_territory")),
     path("manage/", include("tenant_apps.manage.urls")),
+    path("console-entry/<str:token>/", console_views.use_entry, name="console-entry"),
     path("welcome/", include("shared_apps.onboarding.urls_territory")),
     path("badges/", include("tenant_apps.badges.urls")),
     path("", include("tenant_apps.badges.urls_ob")),
