@@ -78,6 +78,7 @@ SHARED_APPS = [
     "shared_apps.onboarding",
     "shared_apps.ops",
     "shared_apps.console",
+    "shared_apps.netsearch",
 ]
 
 TENANT_APPS = [

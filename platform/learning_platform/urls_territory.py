@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("manage/audit/", include("shared_apps.console.urls_territory")),
     path("manage/", include("tenant_apps.manage.urls")),
     path("console-entry/<str:token>/", console_views.use_entry, name="console-entry"),
+    path("network/", include("shared_apps.netsearch.urls")),
     path("welcome/", include("shared_apps.onboarding.urls_territory")),
     path("badges/", include("tenant_apps.badges.urls")),
     path("", include("tenant_apps.badges.urls_ob")),
