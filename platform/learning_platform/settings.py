@@ -79,6 +79,7 @@ SHARED_APPS = [
     "shared_apps.ops",
     "shared_apps.console",
     "shared_apps.netsearch",
+    "shared_apps.sharedtemplates",
 ]
 
 TENANT_APPS = [

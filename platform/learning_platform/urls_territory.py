@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("manage/domains/", include("tenants.urls_manage")),
     path("manage/review/", include("tenant_apps.catalogue.urls_review")),
     path("manage/audit/", include("shared_apps.console.urls_territory")),
+    path("manage/templates/", include("shared_apps.sharedtemplates.urls_territory")),
     path("manage/", include("tenant_apps.manage.urls")),
     path("console-entry/<str:token>/", console_views.use_entry, name="console-entry"),
     path("network/", include("shared_apps.netsearch.urls")),
