@@ -40,13 +40,21 @@ UPDATE_FIELDS = [
     "fingerprint",
     "updated_at",
 ]
-VECTOR_SQL = f"""
-UPDATE netsearch_networkactivity SET search_vector =
+# Words weigh A (title) and B (summary, interests). Place tokens (D) let the GIN index
+# itself keep only what may be shown where the search comes from: "zzonline" on
+# online activities, "zzlocal<territory id>" on activities at a venue.
+VECTOR_EXPRESSION = f"""
     setweight(to_tsvector('{SEARCH_CONFIG}', title), 'A')
     || setweight(to_tsvector('{SEARCH_CONFIG}',
            summary || ' ' || array_to_string(interests, ' ')), 'B')
+    || setweight(to_tsvector('{SEARCH_CONFIG}',
+           CASE WHEN is_online THEN 'zzonline ' ELSE '' END
+           || CASE WHEN is_local THEN 'zzlocal' || territory_id ELSE '' END), 'D')
+"""
+VECTOR_SQL = f"""
+UPDATE netsearch_networkactivity SET search_vector = {VECTOR_EXPRESSION}
 WHERE territory_id = %s AND activity_id = ANY(%s)
-"""  # noqa: S608 (a constant, no user input)
+"""  # noqa: S608 (constants, no user input)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.gis.db import models as gis_models
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
@@ -28,7 +28,9 @@ class NetworkActivity(models.Model):
     format = models.CharField(max_length=10)
     is_online = models.BooleanField(default=False)
     is_local = models.BooleanField(default=False)
-    point = gis_models.PointField(geography=True, null=True, blank=True)
+    # No spatial index on purpose: a search filters the few rows its words match (GIN)
+    # by distance; an index would make PostgreSQL AND two large bitmaps instead.
+    point = gis_models.PointField(geography=True, null=True, blank=True, spatial_index=False)
     languages = ArrayField(models.CharField(max_length=10), default=list, blank=True)
     # Path on the territory's own host; the absolute URL is built from the territory
     # when shown, so a change of domain or port never leaves stale links.
@@ -46,7 +48,6 @@ class NetworkActivity(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="netsearch_vector_gin"),
-            GistIndex(fields=["point"], name="netsearch_point_gist"),
             models.Index(fields=["is_online", "territory"], name="netsearch_online_idx"),
         ]
 

@@ -30,12 +30,10 @@ def search(request: HttpRequest) -> HttpResponse:
     form = NetworkSearchForm(request.GET or None)
     results = None
     if form.is_valid():
-        results = list(
-            network_search(
-                text=form.cleaned_data["q"],
-                near=here.map_center,
-                km=form.cleaned_data["km"] or 50,
-                exclude=here,
-            )
+        results = network_search(
+            text=form.cleaned_data["q"],
+            near=here.map_center,
+            km=form.cleaned_data["km"] or 50,
+            exclude=here,
         )
     return render(request, "netsearch/search.html", {"form": form, "results": results})

@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 (
                     "point",
                     django.contrib.gis.db.models.fields.PointField(
-                        blank=True, geography=True, null=True, srid=4326
+                        blank=True, geography=True, null=True, spatial_index=False, srid=4326
                     ),
                 ),
                 (
@@ -87,9 +87,6 @@ class Migration(migrations.Migration):
                 "indexes": [
                     django.contrib.postgres.indexes.GinIndex(
                         fields=["search_vector"], name="netsearch_vector_gin"
-                    ),
-                    django.contrib.postgres.indexes.GistIndex(
-                        fields=["point"], name="netsearch_point_gist"
                     ),
                     models.Index(fields=["is_online", "territory"], name="netsearch_online_idx"),
                 ],

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from io import StringIO
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +15,7 @@ from shared_apps.accounts.models import User
 from shared_apps.netsearch.models import NetworkActivity
 from tenant_apps.catalogue import actions, publishing
 from tenant_apps.catalogue.models import Activity
-from tenants.actions import change_territory_status
+from tenants.actions import change_territory_status, provision_territory
 from tenants.models import Territory
 from tests.conftest import HostClient
 from tests.tenant_apps.catalogue.factories import make_activity, make_provider, make_venue
@@ -70,13 +71,26 @@ def test_publish_edit_unpublish_delete_are_reflected(
 def test_search_widens_to_network_and_hides_suspended_territory(
     territory_a: Territory, territory_b: Territory, commit
 ) -> None:
+    # A neighbour ~18 km from aurora's centre; borealis is ~900 km away.
+    neighbour = provision_territory(
+        name="Cirrus",
+        slug="cirrus",
+        country="LT",
+        default_language="lt",
+        timezone_name="Europe/Vilnius",
+        map_center=Point(25.30, 54.85, srid=4326),
+        status=Territory.Status.ACTIVE,
+    )
+    near_provider = make_provider(neighbour)
     provider = make_provider(territory_b)
-    near_aurora = make_venue(territory_b, provider, "Near", lat=54.70, lon=25.30)
-    far = make_venue(territory_b, provider, "Far")
     with commit():
         make_activity(territory_b, provider, "Online robotics", format="online")
-        make_activity(territory_b, provider, "Robotics nearby", venue=near_aurora)
-        make_activity(territory_b, provider, "Robotics far away", venue=far)
+        make_activity(
+            neighbour, near_provider, "Robotics nearby", venue=make_venue(neighbour, near_provider)
+        )
+        make_activity(
+            territory_b, provider, "Robotics far away", venue=make_venue(territory_b, provider)
+        )
         mine = make_activity(territory_a, make_provider(territory_a), "Robotics at home")
     page = search_from(territory_a, "q=robot&km=25")
     assert "Online robotics" in page and "Robotics nearby" in page
@@ -85,9 +99,11 @@ def test_search_widens_to_network_and_hides_suspended_territory(
     assert f'href="{territory_b.url}activities/' in page
     # Accent-free, prefix matching.
     assert "Online robotics" in search_from(territory_a, "q=rob%C3%B3t")
+    assert "Robotics nearby" not in search_from(territory_a, "q=robot&km=0")
     change_territory_status(
         territory=territory_b, status=Territory.Status.SUSPENDED, acting_user=None
     )
+    change_territory_status(territory=neighbour, status=Territory.Status.ARCHIVED, acting_user=None)
     page = search_from(territory_a, "q=robot&km=25")
     assert "Online robotics" not in page and "Robotics nearby" not in page
     # Hidden, not lost: reactivating shows them again without a repair.
@@ -111,7 +127,8 @@ def test_search_page_queries_do_not_grow(
     with CaptureQueriesContext(connection) as many:
         page = search_from(territory_a, "q=online")
     assert "Online 9" in page
-    assert len(many) == len(few) == 2  # search_path, the one search query
+    # search_path, savepoint, SET LOCAL, nearby territories, the search, release.
+    assert len(many) == len(few) == 6, [q["sql"][:60] for q in many.captured_queries]
 
 
 def test_reconcile_repairs_a_tampered_index(territory_b: Territory, commit) -> None:
