@@ -17,6 +17,7 @@ from tenants.models import Territory
 # A suspended or archived territory's activities disappear from the network at once.
 SEARCHABLE_STATUSES = (Territory.Status.TRIAL, Territory.Status.ACTIVE)
 LIMIT = 50
+CANDIDATES = 500
 
 
 def network_search(
@@ -67,8 +68,12 @@ def _search_queryset(
         place = " | ".join(["zzonline", *(f"zzlocal{pk}" for pk in nearby)])
         matches = SearchQuery(f"({words}) & ({place})", search_type="raw", config=SEARCH_CONFIG)
         query = SearchQuery(words, search_type="raw", config=SEARCH_CONFIG)
+        # Very common words match thousands of activities: rank the first CANDIDATES
+        # found (reading and ranking every match is what costs), as the catalogue
+        # caps its counts.
+        candidates = found.filter(search_vector=matches).values("pk")[:CANDIDATES]
         return (
-            found.filter(search_vector=matches)
+            NetworkActivity.objects.filter(pk__in=candidates)
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "title", "pk")
             .select_related("territory")
