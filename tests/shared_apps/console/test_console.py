@@ -159,3 +159,17 @@ def test_lifecycle_transitions(
     assert response.status_code == 302
     territory_a.refresh_from_db()
     assert territory_a.status == end
+
+
+def test_figures_refresh_by_command_and_task(territory_a: Territory) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from shared_apps.console.tasks import refresh_territory_figures as task
+
+    out = StringIO()
+    call_command("refresh_territory_figures", stdout=out)
+    assert "refreshed figures of" in out.getvalue()
+    assert TerritoryFigures.objects.filter(territory=territory_a).exists()
+    assert task() >= 2
