@@ -173,3 +173,19 @@ def test_figures_refresh_by_command_and_task(territory_a: Territory) -> None:
     assert "refreshed figures of" in out.getvalue()
     assert TerritoryFigures.objects.filter(territory=territory_a).exists()
     assert task() >= 2
+
+
+def test_api_is_scoped_like_the_pages(
+    territory_a: Territory, territory_b: Territory, user: Callable[[str], User]
+) -> None:
+    refresh_territory_figures([territory_a, territory_b])
+    cora = network_as(user("cora"))
+    rows = cora.get("/console/api/territories/").json()
+    assert [row["slug"] for row in rows] == ["aurora"]
+    assert rows[0]["figures"]["learners"] == 1
+    assert cora.get("/console/api/territories/aurora/").status_code == 200
+    assert cora.get("/console/api/territories/borealis/").status_code == 404
+    assert network_as(user("anna")).get("/console/api/territories/").status_code == 403
+    assert HostClient("localhost").get("/console/api/territories/").status_code == 403
+    staff = network_as(user("pat")).get("/console/api/territories/").json()
+    assert {row["slug"] for row in staff} >= {"aurora", "borealis"}
