@@ -261,7 +261,7 @@ def search_figures() -> dict[str, object]:
         cursor.execute(f"UPDATE netsearch_networkactivity SET search_vector = {VECTOR_EXPRESSION}")  # noqa: S608
         cursor.execute("VACUUM ANALYZE netsearch_networkactivity")
         cursor.execute("SELECT count(*) FROM netsearch_networkactivity")
-        rows = cursor.fetchone()[0]  # type: ignore[index]
+        rows = cursor.fetchone()[0]
     setup_seconds = time.perf_counter() - started
 
     origins = list(Territory.objects.filter(slug__in=["town-0", "town-44", "town-55", "town-99"]))
@@ -282,7 +282,9 @@ def search_figures() -> dict[str, object]:
                 query_ms.append((time.perf_counter() - t0) * 1000)
                 results.append(len(found))
                 t0 = time.perf_counter()
-                response = client.get("/network/", {"q": text, "km": km}, HTTP_HOST=origin.host)
+                response = client.get(
+                    "/network/", {"q": text, "km": str(km)}, HTTP_HOST=origin.host
+                )
                 page_ms.append((time.perf_counter() - t0) * 1000)
                 if response.status_code != 200:
                     raise RuntimeError(f"search page answered {response.status_code}")
@@ -394,7 +396,9 @@ def consistency_figures() -> dict[str, object]:
                 refresh(territory, pk, content=False)
             elif op == "delete":
                 actions.delete_activity(
-                    activity=Activity.objects.get(pk=pk), territory=territory, acting_user=None
+                    activity=Activity.objects.get(pk=pk),
+                    territory=territory,
+                    acting_user=None,  # type: ignore[arg-type]  # the system, as from the CLI
                 )
             elif op == "provider":
                 provider = Provider.objects.get(pk=rng.choice(providers))
