@@ -78,6 +78,9 @@ SHARED_APPS = [
     "shared_apps.onboarding",
     "shared_apps.ops",
     "shared_apps.guardians",
+    "shared_apps.console",
+    "shared_apps.netsearch",
+    "shared_apps.sharedtemplates",
 ]
 
 TENANT_APPS = [
@@ -415,6 +418,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=20),
         "tenant_schemas": ["public"],
     },
+}
+CELERY_BEAT_SCHEDULE["console-figures"] = {
+    "task": "console.refresh_territory_figures",
+    "schedule": 3600.0,
+    "tenant_schemas": ["public"],
 }
 # pg_dump and psql for backup_territory / restore_territory ("" = from PATH).
 PG_BIN_DIR = env.str("PG_BIN_DIR", default="")

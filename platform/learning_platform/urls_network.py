@@ -9,6 +9,8 @@ from shared_apps.billing import views as billing_views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("shared_apps.network.urls")),
     path("backpack/", include("shared_apps.backpack.urls")),
+    path("console/", include("shared_apps.console.urls")),
+    path("network-templates/", include("shared_apps.sharedtemplates.urls")),
     path("join/", include("shared_apps.onboarding.urls")),
     path("deserts/", include("tenant_apps.deserts.urls_network")),
     path("billing/stripe/webhook/", billing_views.stripe_webhook, name="stripe-webhook"),

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from learning_platform.urls_common import urlpatterns as common_urlpatterns
+from shared_apps.console import views as console_views
 from shared_apps.core import api as core_api
 from tenant_apps.catalogue.api import api_urlpatterns as catalogue_api
 
@@ -14,7 +15,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("manage/domains/", include("tenants.urls_manage")),
     path("manage/review/", include("tenant_apps.catalogue.urls_review")),
     path("manage/deserts/", include("tenant_apps.deserts.urls")),
+    path("manage/audit/", include("shared_apps.console.urls_territory")),
+    path("manage/templates/", include("shared_apps.sharedtemplates.urls_territory")),
     path("manage/", include("tenant_apps.manage.urls")),
+    path("console-entry/<str:token>/", console_views.use_entry, name="console-entry"),
+    path("network/", include("shared_apps.netsearch.urls")),
     path("welcome/", include("shared_apps.onboarding.urls_territory")),
     path("badges/", include("tenant_apps.badges.urls")),
     path("", include("tenant_apps.badges.urls_ob")),

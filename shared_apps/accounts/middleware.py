@@ -25,6 +25,11 @@ class MembershipMiddleware:
         territory = getattr(request, "territory", None)
         if territory is not None and request.user.is_authenticated:
             membership = membership_for(request.user, territory)
+            if membership is None or not membership.is_admin:
+                # A coordinator's time-limited entry (shared_apps.console), if any.
+                from shared_apps.console.entry import entry_membership
+
+                membership = entry_membership(request, territory) or membership
             if membership is None:
                 logout(request)
             request.membership = membership  # type: ignore[attr-defined]

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetsearchConfig(AppConfig):
+    """The network-wide search index (public schema), kept in step with publishing."""
+
+    name = "shared_apps.netsearch"
+    label = "netsearch"
+    verbose_name = _("Network search")
+
+    def ready(self) -> None:
+        from shared_apps.core.navigation import register_nav
+        from shared_apps.netsearch.actions import on_change
+        from tenant_apps.catalogue.publishing import on_activity_change
+
+        on_activity_change(on_change)
+        register_nav(
+            "territory",
+            key="network_search",
+            label=_("Across the network"),
+            url_name="netsearch:search",
+            order=80,
+        )

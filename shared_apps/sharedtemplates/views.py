@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from shared_apps.accounts.access import territory_admin_required
+from shared_apps.console.views import console_required
+from shared_apps.sharedtemplates import actions
+from shared_apps.sharedtemplates.models import NetworkTemplate, TemplateAdoption
+from tenants.models import Territory
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    payload = forms.CharField(
+        label=gettext_lazy("Interests (JSON)"), widget=forms.Textarea(attrs={"rows": 12})
+    )
+
+
+@console_required
+def network_list(request: HttpRequest) -> HttpResponse:
+    """Coordinators publish templates (new ones here; a new version from the edit page)."""
+    form = TemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.publish_template(
+                name=form.cleaned_data["name"],
+                payload_text=form.cleaned_data["payload"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The template was published."))
+            return redirect("network_templates:list")
+    return render(
+        request,
+        "sharedtemplates/network_list.html",
+        {"templates": NetworkTemplate.objects.all(), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@console_required
+def network_edit(request: HttpRequest, template_id: int) -> HttpResponse:
+    template = get_object_or_404(NetworkTemplate, pk=template_id)
+    if not (request.user.is_staff or template.created_by_id == request.user.pk):
+        raise PermissionDenied
+    initial = {"name": template.name, "payload": json.dumps(template.payload, indent=2)}
+    form = TemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.publish_template(
+                name=form.cleaned_data["name"],
+                payload_text=form.cleaned_data["payload"],
+                acting_user=request.user,
+                template=template,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The template was published."))
+            return redirect("network_templates:list")
+    return render(
+        request,
+        "sharedtemplates/network_edit.html",
+        {"template": template, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@territory_admin_required
+def territory_list(request: HttpRequest) -> HttpResponse:
+    here: Territory = request.territory  # type: ignore[attr-defined]
+    adopted = dict(
+        TemplateAdoption.objects.filter(territory=here).values_list("template_id", "version")
+    )
+    rows = [(t, adopted.get(t.pk)) for t in NetworkTemplate.objects.all()]
+    return render(request, "sharedtemplates/territory_list.html", {"rows": rows})
+
+
+@require_POST
+@territory_admin_required
+def territory_adopt(request: HttpRequest, template_id: int) -> HttpResponse:
+    here: Territory = request.territory  # type: ignore[attr-defined]
+    template = get_object_or_404(NetworkTemplate, pk=template_id)
+    actions.adopt_template(template=template, territory=here, acting_user=request.user)
+    messages.success(request, _("The template was copied into your interests."))
+    return redirect("territory_templates:list")
