@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("manage/", include("tenant_apps.manage.urls")),
     path("welcome/", include("shared_apps.onboarding.urls_territory")),
     path("badges/", include("tenant_apps.badges.urls")),
+    path("playlists/", include("tenant_apps.playlists.urls")),
     path("", include("tenant_apps.badges.urls_ob")),
     path("", include("tenant_apps.catalogue.urls")),
     path("api/territory/", core_api.TerritoryView.as_view(), name="api-territory"),
