@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from learning_platform.urls_common import urlpatterns as common_urlpatterns
 from shared_apps.core import api as core_api
 from tenant_apps.catalogue.api import api_urlpatterns as catalogue_api
+from tenant_apps.playlists.api import api_urlpatterns as playlists_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.home.urls")),
@@ -22,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/territory/", core_api.TerritoryView.as_view(), name="api-territory"),
     path("api/me/", core_api.MeView.as_view(), name="api-me"),
     path("api/", include(catalogue_api)),
+    path("api/", include(playlists_api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *common_urlpatterns,

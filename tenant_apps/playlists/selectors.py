@@ -76,14 +76,12 @@ def progress_view(
     if enrolment is not None:
         progress = {
             p.step_id: p
-            for p in StepProgress.objects.filter(enrolment=enrolment).defer(
-                "evidence_text", "reviewer_comment"
-            )
+            for p in StepProgress.objects.filter(enrolment=enrolment).defer("evidence_text")
         }
     states = rules.step_states(
         steps, {k: p.state for k, p in progress.items()}, is_ordered=playlist.is_ordered
     )
-    return [StepView(step, states[s.pk], progress.get(s.pk)) for s in steps]
+    return [StepView(s, states[s.pk], progress.get(s.pk)) for s in steps]
 
 
 def my_playlists(user: User) -> list[Enrolment]:

@@ -120,7 +120,7 @@ def progress(request: StaffRequest, pk: int) -> HttpResponse:
     enrolment = selectors.enrolment_of(playlist, request.user)
     if enrolment is None or not enrolment.is_active:
         return redirect(playlist.get_absolute_url())
-    steps = selectors.progress_view(playlist, list(playlist.steps.order_by("position")), enrolment)
+    steps = selectors.progress_view(playlist, selectors.steps_of(playlist), enrolment)
     done = sum(1 for s in steps if s.state == "done")
     return render(
         request,
@@ -139,7 +139,7 @@ def evidence(request: StaffRequest, pk: int, step_id: int) -> HttpResponse:
     current = next(
         v
         for v in selectors.progress_view(
-            playlist, list(playlist.steps.order_by("position")), enrolment
+            playlist, selectors.steps_of(playlist), enrolment
         )
         if v.step.pk == step.pk
     )
