@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
@@ -495,5 +494,3 @@ def _check_completion(enrolment: Enrolment, playlist: Playlist, territory: Terri
             award_for_playlist_completion(territory=territory, event=event)
 
     transaction.on_commit(award)
-
-

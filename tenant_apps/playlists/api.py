@@ -62,7 +62,11 @@ class StepSerializer(serializers.ModelSerializer[Step]):
             "format": activity.format,
             "venue": None
             if venue is None
-            else {"name": venue.name, "lat": round(venue.point.y, 6), "lon": round(venue.point.x, 6)},
+            else {
+                "name": venue.name,
+                "lat": round(venue.point.y, 6),
+                "lon": round(venue.point.x, 6),
+            },
         }
 
 
@@ -115,7 +119,7 @@ class PlaylistListView(generics.ListAPIView[Playlist]):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        _territory(cast(Request, self.request))
+        _territory(self.request)
         return (
             selectors.public_playlists(self.request.query_params.get("interest", ""))
             .select_related("provider")
@@ -128,7 +132,7 @@ class PlaylistDetailView(generics.RetrieveAPIView[Playlist]):
     serializer_class = PlaylistDetailSerializer
 
     def get_object(self) -> Playlist:
-        _territory(cast(Request, self.request))
+        _territory(self.request)
         playlist = selectors.playlist_for_viewer(int(self.kwargs["pk"]), self.request.user)
         if playlist is None:
             raise Http404

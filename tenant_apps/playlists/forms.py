@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_IMAGE_RULES = ImageRules(max_bytes=EVIDENCE_MAX_BYTES)
 
 
-class PlaylistForm(forms.ModelForm):  # type: ignore[type-arg]
+class PlaylistForm(forms.ModelForm):
     cover = forms.ImageField(label=_("Cover image"), required=False)
     remove_cover = forms.BooleanField(label=_("Remove the cover image"), required=False)
 
@@ -47,14 +47,12 @@ class PlaylistForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, personal: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        interests = self.fields["interests"]
-        assert isinstance(interests, forms.ModelMultipleChoiceField)
+        interests = cast(forms.ModelMultipleChoiceField, self.fields["interests"])
         interests.queryset = Interest.objects.filter(is_active=True).order_by("position", "slug")
         if personal:
             del self.fields["badge_class"]
         else:
-            badge = self.fields["badge_class"]
-            assert isinstance(badge, forms.ModelChoiceField)
+            badge = cast(forms.ModelChoiceField, self.fields["badge_class"])
             badge.queryset = BadgeClass.objects.filter(is_archived=False).order_by("name")
 
     def clean_cover(self) -> File[bytes] | None:
@@ -89,8 +87,7 @@ class StepForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        activity = self.fields["activity"]
-        assert isinstance(activity, forms.ModelChoiceField)
+        activity = cast(forms.ModelChoiceField, self.fields["activity"])
         activity.queryset = Activity.objects.filter(is_public=True).order_by("title", "id")
 
     def clean(self) -> dict[str, Any]:

@@ -237,9 +237,7 @@ class StepProgress(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["enrolment", "step"], name="playlists_progress_unique"
-            )
+            models.UniqueConstraint(fields=["enrolment", "step"], name="playlists_progress_unique")
         ]
         indexes = [
             # The review queue: submitted evidence, oldest first.

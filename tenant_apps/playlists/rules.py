@@ -9,7 +9,7 @@ progress, shared by the actions (which enforce them) and the pages (which show t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 DONE = "done"
 WAITING = "waiting"
@@ -28,8 +28,11 @@ _PROGRESS_TO_DISPLAY = {
 
 
 class StepLike(Protocol):
-    pk: int | None
-    is_required: bool
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_required(self) -> bool: ...
 
 
 def step_states(
@@ -40,11 +43,11 @@ def step_states(
     states: dict[int, str] = {}
     blocked = False
     for step in steps:
-        assert step.pk is not None
-        state = _PROGRESS_TO_DISPLAY.get(progress.get(step.pk, "open"), OPEN)
+        pk = int(step.pk or 0)
+        state = _PROGRESS_TO_DISPLAY.get(progress.get(pk, "open"), OPEN)
         if blocked and state != DONE:
             state = LOCKED
-        states[step.pk] = state
+        states[pk] = state
         if is_ordered and step.is_required and state != DONE:
             blocked = True
     return states

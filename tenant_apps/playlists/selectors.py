@@ -27,9 +27,7 @@ def public_playlists(interest: str = "") -> QuerySet[Playlist]:
 
 def playlist_for_viewer(pk: int, user: Any) -> Playlist | None:
     """A published playlist, or a personal one to its owner; None for anyone else."""
-    playlist = (
-        Playlist.objects.filter(pk=pk).select_related("provider", "badge_class").first()
-    )
+    playlist = Playlist.objects.filter(pk=pk).select_related("provider", "badge_class").first()
     if playlist is None:
         return None
     if playlist.is_personal:
@@ -42,16 +40,12 @@ def playlist_for_viewer(pk: int, user: Any) -> Playlist | None:
 def shared_playlist(token: str) -> Playlist | None:
     if not token:
         return None
-    return Playlist.objects.filter(
-        share_token=token, curator=Playlist.Curator.LEARNER
-    ).first()
+    return Playlist.objects.filter(share_token=token, curator=Playlist.Curator.LEARNER).first()
 
 
 def steps_of(playlist: Playlist) -> list[Step]:
     return list(
-        playlist.steps.select_related("activity__venue", "activity__provider").order_by(
-            "position"
-        )
+        playlist.steps.select_related("activity__venue", "activity__provider").order_by("position")
     )
 
 
@@ -135,9 +129,7 @@ def review_queue(
     )
 
 
-def reviewable_progress(
-    pk: int, user: User, membership: Membership | None
-) -> StepProgress | None:
+def reviewable_progress(pk: int, user: User, membership: Membership | None) -> StepProgress | None:
     return (
         StepProgress.objects.filter(
             pk=pk, enrolment__playlist__in=managed_playlists(user, membership).values("pk")
@@ -187,9 +179,7 @@ def figures(playlist: Playlist) -> Figures:
         left=Count("id", filter=Q(left_at__isnull=False, completed_at__isnull=True)),
     )
     done = dict(
-        StepProgress.objects.filter(
-            step__playlist=playlist, state=StepProgress.State.APPROVED
-        )
+        StepProgress.objects.filter(step__playlist=playlist, state=StepProgress.State.APPROVED)
         .values_list("step_id")
         .annotate(n=Count("id"))
         .values_list("step_id", "n")
@@ -209,9 +199,7 @@ def figures(playlist: Playlist) -> Figures:
     )
 
 
-def evidence_for_viewer(
-    pk: int, user: User, membership: Membership | None
-) -> StepProgress | None:
+def evidence_for_viewer(pk: int, user: User, membership: Membership | None) -> StepProgress | None:
     """Evidence of one step: to its learner, or to a reviewer of its playlist."""
     progress = StepProgress.objects.filter(pk=pk).select_related("enrolment").first()
     if progress is None:

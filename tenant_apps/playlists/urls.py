@@ -18,9 +18,7 @@ urlpatterns = [
     path("studio/", views_studio.studio, name="studio"),
     path("studio/new/", views_studio.new_playlist, name="new"),
     path("studio/review/", views_studio.review_queue, name="review"),
-    path(
-        "studio/review/<int:progress_id>/", views_studio.review_decision, name="review_decision"
-    ),
+    path("studio/review/<int:progress_id>/", views_studio.review_decision, name="review_decision"),
     path("studio/<int:pk>/", views_studio.edit_playlist, name="edit"),
     path("studio/<int:pk>/steps/", views_studio.add_step, name="add_step"),
     path(

@@ -138,9 +138,7 @@ def evidence(request: StaffRequest, pk: int, step_id: int) -> HttpResponse:
         raise Http404
     current = next(
         v
-        for v in selectors.progress_view(
-            playlist, selectors.steps_of(playlist), enrolment
-        )
+        for v in selectors.progress_view(playlist, selectors.steps_of(playlist), enrolment)
         if v.step.pk == step.pk
     )
     form = EvidenceForm(request.POST or None, request.FILES or None)

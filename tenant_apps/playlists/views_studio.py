@@ -96,9 +96,7 @@ def new_playlist(request: StaffRequest) -> HttpResponse:
         raise Http404
     form = PlaylistForm(request.POST or None, request.FILES or None, personal=personal)
     if request.method == "POST" and form.is_valid():
-        provider = next(
-            (p for p in providers if str(p.pk) == request.POST.get("provider")), None
-        )
+        provider = next((p for p in providers if str(p.pk) == request.POST.get("provider")), None)
         if not personal and provider is None and not request.membership.is_admin:
             provider = providers[0]
         try:
@@ -308,7 +306,11 @@ def review_decision(request: StaffRequest, progress_id: int) -> HttpResponse:
             messages.success(request, _("Saved."))
     else:
         messages.error(request, _("Choose a decision."))
-    return redirect(request.POST.get("back") or "playlists:review")
+    back = request.POST.get("back", "")
+    # Back to the same page and filters of the queue; never anywhere else.
+    if not back.startswith("/playlists/studio/review/"):
+        back = "/playlists/studio/review/"
+    return redirect(back)
 
 
 @playlist_view
@@ -321,15 +323,15 @@ def check_in(request: StaffRequest, playlist: Playlist, step_id: int) -> HttpRes
         count = actions.check_in(
             step=step, territory=request.territory, acting_user=request.user, user_ids=ids
         )
-        messages.success(
-            request, _("%(count)d learners checked in.") % {"count": count}
-        )
+        messages.success(request, _("%(count)d learners checked in.") % {"count": count})
         return redirect("playlists:check_in", pk=playlist.pk, step_id=step.pk)
     page = Paginator(selectors.attendees(step), ATTENDEES_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
-        request, "playlists/studio/check_in.html", {"playlist": playlist, "step": step, "page": page}
+        request,
+        "playlists/studio/check_in.html",
+        {"playlist": playlist, "step": step, "page": page},
     )
 
 

@@ -3,139 +3,390 @@
 import django.core.validators
 import django.db.models.constraints
 import django.db.models.deletion
-import shared_apps.core.uploads
-import tenant_apps.playlists.models
 from django.conf import settings
 from django.db import migrations, models
 
+import shared_apps.core.uploads
+import tenant_apps.playlists.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('badges', '0001_initial'),
-        ('catalogue', '0002_search_configurations_and_interests'),
+        ("badges", "0001_initial"),
+        ("catalogue", "0002_search_configurations_and_interests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Playlist',
+            name="Playlist",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=160, verbose_name='Title')),
-                ('description', models.TextField(blank=True, verbose_name='Description')),
-                ('cover', models.ImageField(blank=True, max_length=255, upload_to=shared_apps.core.uploads.territory_upload_to('playlists'), verbose_name='Cover image')),
-                ('curator', models.CharField(choices=[('provider', 'Provider'), ('territory', 'Territory'), ('learner', 'Learner')], max_length=10)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Waiting for review'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=10)),
-                ('return_reason', models.TextField(blank=True)),
-                ('is_ordered', models.BooleanField(default=False, verbose_name='Steps in order')),
-                ('min_optional', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(50)], verbose_name='Optional steps needed')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='Start date')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='End date')),
-                ('estimated_hours', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='Estimated hours')),
-                ('share_token', models.CharField(blank=True, max_length=43, null=True, unique=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('badge_class', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='badges.badgeclass', verbose_name='Completion badge')),
-                ('interests', models.ManyToManyField(blank=True, related_name='playlists', to='catalogue.interest', verbose_name='Interests')),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='playlists', to='catalogue.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=160, verbose_name="Title")),
+                ("description", models.TextField(blank=True, verbose_name="Description")),
+                (
+                    "cover",
+                    models.ImageField(
+                        blank=True,
+                        max_length=255,
+                        upload_to=shared_apps.core.uploads.territory_upload_to("playlists"),
+                        verbose_name="Cover image",
+                    ),
+                ),
+                (
+                    "curator",
+                    models.CharField(
+                        choices=[
+                            ("provider", "Provider"),
+                            ("territory", "Territory"),
+                            ("learner", "Learner"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Waiting for review"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("return_reason", models.TextField(blank=True)),
+                ("is_ordered", models.BooleanField(default=False, verbose_name="Steps in order")),
+                (
+                    "min_optional",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(50)],
+                        verbose_name="Optional steps needed",
+                    ),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="Start date")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="End date")),
+                (
+                    "estimated_hours",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000)],
+                        verbose_name="Estimated hours",
+                    ),
+                ),
+                (
+                    "share_token",
+                    models.CharField(blank=True, max_length=43, null=True, unique=True),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "badge_class",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="badges.badgeclass",
+                        verbose_name="Completion badge",
+                    ),
+                ),
+                (
+                    "interests",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="playlists",
+                        to="catalogue.interest",
+                        verbose_name="Interests",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="playlists",
+                        to="catalogue.provider",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_at', models.DateTimeField()),
-                ('left_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('playlist', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='playlists.playlist')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("joined_at", models.DateTimeField()),
+                ("left_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "playlist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="playlists.playlist",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Step',
+            name="Step",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('activity', 'Activity'), ('remote_activity', 'Online activity in another city'), ('challenge', 'Challenge')], max_length=16)),
-                ('remote_territory', models.SlugField(blank=True, max_length=40)),
-                ('remote_activity_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('title', models.CharField(blank=True, max_length=160)),
-                ('instructions', models.TextField(blank=True)),
-                ('is_required', models.BooleanField(default=True)),
-                ('completion', models.CharField(choices=[('evidence', 'Evidence'), ('check_in', 'Check-in by the organiser')], default='evidence', max_length=10)),
-                ('activity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='playlist_steps', to='catalogue.activity')),
-                ('playlist', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='playlists.playlist')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("activity", "Activity"),
+                            ("remote_activity", "Online activity in another city"),
+                            ("challenge", "Challenge"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("remote_territory", models.SlugField(blank=True, max_length=40)),
+                ("remote_activity_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("title", models.CharField(blank=True, max_length=160)),
+                ("instructions", models.TextField(blank=True)),
+                ("is_required", models.BooleanField(default=True)),
+                (
+                    "completion",
+                    models.CharField(
+                        choices=[
+                            ("evidence", "Evidence"),
+                            ("check_in", "Check-in by the organiser"),
+                        ],
+                        default="evidence",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="playlist_steps",
+                        to="catalogue.activity",
+                    ),
+                ),
+                (
+                    "playlist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="playlists.playlist",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['playlist', 'position'],
+                "ordering": ["playlist", "position"],
             },
         ),
         migrations.CreateModel(
-            name='StepProgress',
+            name="StepProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('submitted', 'Waiting for review'), ('approved', 'Done'), ('needs_improvement', 'Needs improvement'), ('rejected', 'Rejected')], default='open', max_length=20)),
-                ('evidence_text', models.TextField(blank=True)),
-                ('evidence_url', models.URLField(blank=True, max_length=500)),
-                ('evidence_file', models.FileField(blank=True, max_length=255, storage=tenant_apps.playlists.models._evidence_storage, upload_to=shared_apps.core.uploads.territory_upload_to('playlist-evidence'))),
-                ('evidence_content_type', models.CharField(blank=True, max_length=80)),
-                ('reviewer_comment', models.TextField(blank=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('checked_in_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='playlists.enrolment')),
-                ('reviewed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='playlists.step')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("submitted", "Waiting for review"),
+                            ("approved", "Done"),
+                            ("needs_improvement", "Needs improvement"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("evidence_text", models.TextField(blank=True)),
+                ("evidence_url", models.URLField(blank=True, max_length=500)),
+                (
+                    "evidence_file",
+                    models.FileField(
+                        blank=True,
+                        max_length=255,
+                        storage=tenant_apps.playlists.models._evidence_storage,
+                        upload_to=shared_apps.core.uploads.territory_upload_to("playlist-evidence"),
+                    ),
+                ),
+                ("evidence_content_type", models.CharField(blank=True, max_length=80)),
+                ("reviewer_comment", models.TextField(blank=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "checked_in_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress",
+                        to="playlists.enrolment",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress",
+                        to="playlists.step",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='playlist',
-            index=models.Index(fields=['status', '-published_at'], name='playlists_p_status_f36471_idx'),
+            model_name="playlist",
+            index=models.Index(
+                fields=["status", "-published_at"], name="playlists_p_status_f36471_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='playlist',
-            index=models.Index(fields=['owner'], name='playlists_p_owner_i_4101e1_idx'),
+            model_name="playlist",
+            index=models.Index(fields=["owner"], name="playlists_p_owner_i_4101e1_idx"),
         ),
         migrations.AddConstraint(
-            model_name='playlist',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('curator', 'provider'), ('owner__isnull', True), ('provider__isnull', False)), models.Q(('curator', 'territory'), ('owner__isnull', True), ('provider__isnull', True)), models.Q(('curator', 'learner'), ('owner__isnull', False), ('provider__isnull', True)), _connector='OR'), name='playlists_curator_consistent'),
+            model_name="playlist",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("curator", "provider"),
+                        ("owner__isnull", True),
+                        ("provider__isnull", False),
+                    ),
+                    models.Q(
+                        ("curator", "territory"),
+                        ("owner__isnull", True),
+                        ("provider__isnull", True),
+                    ),
+                    models.Q(
+                        ("curator", "learner"), ("owner__isnull", False), ("provider__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="playlists_curator_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='playlist',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_on__isnull', True), ('ends_on__isnull', True), ('starts_on__lte', models.F('ends_on')), _connector='OR'), name='playlists_dates_order'),
+            model_name="playlist",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("starts_on__isnull", True),
+                    ("ends_on__isnull", True),
+                    ("starts_on__lte", models.F("ends_on")),
+                    _connector="OR",
+                ),
+                name="playlists_dates_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrolment',
-            index=models.Index(fields=['user'], name='playlists_e_user_id_175330_idx'),
+            model_name="enrolment",
+            index=models.Index(fields=["user"], name="playlists_e_user_id_175330_idx"),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(fields=('playlist', 'user'), name='playlists_enrolment_unique'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(
+                fields=("playlist", "user"), name="playlists_enrolment_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='step',
-            constraint=models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('playlist', 'position'), name='playlists_step_position_unique'),
+            model_name="step",
+            constraint=models.UniqueConstraint(
+                deferrable=django.db.models.constraints.Deferrable["DEFERRED"],
+                fields=("playlist", "position"),
+                name="playlists_step_position_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='stepprogress',
-            index=models.Index(condition=models.Q(('state', 'submitted')), fields=['submitted_at', 'id'], name='playlists_progress_queue'),
+            model_name="stepprogress",
+            index=models.Index(
+                condition=models.Q(("state", "submitted")),
+                fields=["submitted_at", "id"],
+                name="playlists_progress_queue",
+            ),
         ),
         migrations.AddIndex(
-            model_name='stepprogress',
-            index=models.Index(fields=['step', 'state'], name='playlists_s_step_id_714645_idx'),
+            model_name="stepprogress",
+            index=models.Index(fields=["step", "state"], name="playlists_s_step_id_714645_idx"),
         ),
         migrations.AddConstraint(
-            model_name='stepprogress',
-            constraint=models.UniqueConstraint(fields=('enrolment', 'step'), name='playlists_progress_unique'),
+            model_name="stepprogress",
+            constraint=models.UniqueConstraint(
+                fields=("enrolment", "step"), name="playlists_progress_unique"
+            ),
         ),
     ]

@@ -173,7 +173,7 @@ def test_drafts_cannot_be_joined_and_published_steps_are_frozen(territory_a, use
 
 def test_move_step_swaps_positions(territory_a, user):
     playlist = make_playlist(territory_a, user("anna"), publish=False)
-    first, second = steps_of(territory_a, playlist)
+    _first, second = steps_of(territory_a, playlist)
     with tenant_context(territory_a):
         actions.move_step(step=second, up=True)
     assert [s.title for s in steps_of(territory_a, playlist)] == [

@@ -50,7 +50,7 @@ def test_progress_and_evidence(territory_a, user, english):
 
 def test_visitors_cannot_write(territory_a, user, english):
     playlist = make_playlist(territory_a, user("anna"))
-    first, _ = steps_of(territory_a, playlist)
+    _first, _ = steps_of(territory_a, playlist)
     client = english(territory_a)
     assert client.post(f"/api/playlists/{playlist.pk}/join/").status_code == 403
     assert client.get(f"/api/playlists/{playlist.pk}/progress/").status_code == 403

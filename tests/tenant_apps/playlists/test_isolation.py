@@ -69,7 +69,10 @@ def test_another_learner_sees_no_progress_or_evidence(territory_a, user, english
     assert alan.get(f"/playlists/evidence/{progress.pk}/file/").status_code == 404
     response = alan.get(f"/api/playlists/{playlist.pk}/progress/")
     assert response.status_code == 404
-    assert alan.post(f"/playlists/studio/review/{progress.pk}/", {"decision": "approve"}).status_code == 404
+    assert (
+        alan.post(f"/playlists/studio/review/{progress.pk}/", {"decision": "approve"}).status_code
+        == 404
+    )
     with tenant_context(territory_a):
         assert StepProgress.objects.get(pk=progress.pk).state == "submitted"
 
@@ -90,7 +93,10 @@ def test_borealis_cannot_see_or_act_on_aurora_playlists(territory_a, territory_b
         assert "Aurora only path" not in response.content.decode(), path
     bruno = english(territory_b, user("bruno"))
     assert "Secret evidence" not in bruno.get("/playlists/studio/review/").content.decode()
-    assert bruno.post(f"/playlists/studio/review/{progress.pk}/", {"decision": "approve"}).status_code == 404
+    assert (
+        bruno.post(f"/playlists/studio/review/{progress.pk}/", {"decision": "approve"}).status_code
+        == 404
+    )
     # A borealis account signed in on aurora's host has no membership there.
     bea_on_a = english(territory_a)
     bea_on_a.sign_in(user("bea"))
@@ -118,7 +124,9 @@ def test_personal_playlist_private_until_shared(territory_a, user, english):
     assert alan.get(f"/api/playlists/{mine.pk}/").status_code == 404
     assert alan.post(f"/playlists/{mine.pk}/join/").status_code == 404
     assert alan.get(f"/playlists/studio/{mine.pk}/").status_code == 404
-    assert english(territory_a, user("anna")).get(f"/playlists/studio/{mine.pk}/").status_code == 404
+    assert (
+        english(territory_a, user("anna")).get(f"/playlists/studio/{mine.pk}/").status_code == 404
+    )
     assert "Ada own path" not in english(territory_a).get("/playlists/").content.decode()
     ada = english(territory_a, user("ada"))
     assert ada.get(mine.get_absolute_url()).status_code == 200
@@ -134,9 +142,12 @@ def test_personal_playlist_private_until_shared(territory_a, user, english):
     ada.post(f"/playlists/{mine.pk}/share/", {"share": "0"})
     assert english(territory_a).get(f"/playlists/shared/{token}/").status_code == 404
     # The link is not valid on another territory's host either.
-    assert english(territory_a.__class__.objects.get(slug="borealis")).get(
-        f"/playlists/shared/{token}/"
-    ).status_code == 404
+    assert (
+        english(territory_a.__class__.objects.get(slug="borealis"))
+        .get(f"/playlists/shared/{token}/")
+        .status_code
+        == 404
+    )
 
 
 def test_personal_playlist_is_completed_on_the_learners_word(territory_a, user):

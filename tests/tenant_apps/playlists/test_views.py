@@ -103,7 +103,7 @@ def test_review_queue_decisions_filters_and_pagination(territory_a, user, englis
         progress = actions.submit_evidence(
             playlist=playlist, step=first, territory=territory_a, user=user("ada"), text="Done!"
         )
-        other_step = other.steps.first()
+        other_step = other.steps.get(position=1)
         actions.submit_evidence(
             playlist=other, step=other_step, territory=territory_a, user=user("ada"), text="Hm"
         )
@@ -133,7 +133,7 @@ def test_provider_staff_review_only_their_providers_playlists(
         with tenant_context(territory_a):
             actions.submit_evidence(
                 playlist=playlist,
-                step=playlist.steps.first(),
+                step=playlist.steps.get(position=1),
                 territory=territory_a,
                 user=user("ada"),
                 text=f"Evidence for {playlist.title}",
@@ -149,7 +149,9 @@ def test_provider_staff_review_only_their_providers_playlists(
 def test_review_queue_query_count_does_not_grow(
     territory_a, user, english, django_assert_num_queries
 ):
-    playlist = make_playlist(territory_a, user("anna"), steps=[challenge(f"S{i}") for i in range(8)])
+    playlist = make_playlist(
+        territory_a, user("anna"), steps=[challenge(f"S{i}") for i in range(8)]
+    )
     join(territory_a, playlist, user("ada"))
     with tenant_context(territory_a):
         for step in playlist.steps.all():
@@ -208,7 +210,7 @@ def test_builder_adds_moves_and_publishes(territory_a, user, english, provider_a
             f"{base}steps/",
             {"kind": "challenge", "title": title, "completion": "evidence", "is_required": "on"},
         )
-    first, second = steps_of(territory_a, playlist)
+    _first, second = steps_of(territory_a, playlist)
     alan.post(f"{base}steps/{second.pk}/up/")
     assert [s.title for s in steps_of(territory_a, playlist)] == ["Write", "Interview"]
     alan.post(f"{base}submit/")
