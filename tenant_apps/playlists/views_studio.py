@@ -279,7 +279,9 @@ def review_queue(request: StaffRequest) -> HttpResponse:
                 .only("id", "title")
                 .order_by("title")
             ),
-            "form": ReviewForm(),
+            # Built once, not per item: the page renders many forms.
+            "decision_prefix": "/playlists/studio/review/",
+            "file_prefix": "/playlists/evidence/",
         },
     )
 
