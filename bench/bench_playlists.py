@@ -20,6 +20,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -133,9 +134,12 @@ def main() -> None:
                 raise RuntimeError(url)
         # The test client resets Django's query log per request: count with a wrapper.
         queries: list[str] = []
-        with connection.execute_wrapper(
-            lambda execute, sql, *args: (queries.append(sql), execute(sql, *args))[1]
-        ):
+
+        def count(execute: Any, sql: str, *args: Any) -> Any:
+            queries.append(sql)
+            return execute(sql, *args)
+
+        with connection.execute_wrapper(count):
             client.get(url)
         times = []
         for _ in range(ROUNDS):
