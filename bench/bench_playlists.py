@@ -99,6 +99,7 @@ def main() -> None:
                 rows.append(
                     StepProgress(
                         enrolment=enrolment,
+                        playlist=playlist,
                         step=steps[n],
                         state="approved",
                         evidence_text="Done.",
@@ -110,6 +111,7 @@ def main() -> None:
                 rows.append(
                     StepProgress(
                         enrolment=enrolment,
+                        playlist=playlist,
                         step=steps[reached],
                         state="submitted",
                         evidence_text="Here is what I did this week.",

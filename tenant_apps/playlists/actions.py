@@ -366,7 +366,9 @@ def submit_evidence(
         raise ValidationError(_("This step opens when the steps before it are done."))
     if not rules.can_submit(state):
         raise ValidationError(_("This step cannot take new evidence."))
-    progress, _created = StepProgress.objects.get_or_create(enrolment=enrolment, step=step)
+    progress, _created = StepProgress.objects.get_or_create(
+        enrolment=enrolment, step=step, defaults={"playlist": playlist}
+    )
     if progress.evidence_file:
         progress.evidence_file.delete(save=False)
     progress.evidence_text = text.strip()
@@ -446,7 +448,9 @@ def check_in(
     now = timezone.now()
     count = 0
     for enrolment in enrolments:
-        progress, _created = StepProgress.objects.get_or_create(enrolment=enrolment, step=step)
+        progress, _created = StepProgress.objects.get_or_create(
+            enrolment=enrolment, step=step, defaults={"playlist": playlist}
+        )
         if progress.state == State.APPROVED:
             continue
         progress.state = State.APPROVED

@@ -218,6 +218,9 @@ class StepProgress(models.Model):
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="progress")
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="progress")
+    # The enrolment's playlist, copied (it never changes): the review queue filters,
+    # counts and pages by playlist on this table's indexes alone, without joins.
+    playlist = models.ForeignKey(Playlist, on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
     evidence_text = models.TextField(blank=True)
     evidence_url = models.URLField(max_length=500, blank=True)
@@ -240,11 +243,15 @@ class StepProgress(models.Model):
             models.UniqueConstraint(fields=["enrolment", "step"], name="playlists_progress_unique")
         ]
         indexes = [
-            # The review queue: submitted evidence, oldest first.
+            # The review queue: submitted evidence, oldest first (all playlists, or one).
             models.Index(
                 fields=["submitted_at", "id"],
                 name="playlists_progress_queue",
                 condition=Q(state="submitted"),
+            ),
+            models.Index(
+                fields=["playlist", "state", "submitted_at", "id"],
+                name="playlists_progress_by_state",
             ),
             models.Index(fields=["step", "state"]),
         ]

@@ -117,24 +117,34 @@ def managed_playlist(pk: int, user: User, membership: Membership | None) -> Play
 def review_queue(
     user: User, membership: Membership | None, *, playlist_id: int | None, state: str
 ) -> QuerySet[StepProgress]:
-    """Evidence of the playlists this account reviews, oldest waiting first."""
+    """Ids of the evidence of the playlists this account reviews, oldest waiting
+    first: counted and paged on this table's indexes alone (see ``queue_items``)."""
     queryset = StepProgress.objects.filter(
-        enrolment__playlist__in=managed_playlists(user, membership).values("pk")
-    ).exclude(submitted_at__isnull=True)
-    if playlist_id:
-        queryset = queryset.filter(enrolment__playlist_id=playlist_id)
-    queryset = queryset.filter(state=state or StepProgress.State.SUBMITTED)
-    return queryset.select_related("step", "enrolment__playlist", "enrolment__user").order_by(
-        "submitted_at", "id"
+        playlist__in=managed_playlists(user, membership).values("pk"),
+        state=state or StepProgress.State.SUBMITTED,
+        submitted_at__isnull=False,
     )
+    if playlist_id:
+        queryset = queryset.filter(playlist_id=playlist_id)
+    return queryset.order_by("submitted_at", "id")
+
+
+def queue_items(ids: list[int]) -> list[StepProgress]:
+    """One page of the review queue, with what the page shows, in queue order."""
+    rows = (
+        StepProgress.objects.filter(pk__in=ids)
+        .select_related("step", "playlist", "enrolment__user")
+        .order_by("submitted_at", "id")
+    )
+    return list(rows)
 
 
 def reviewable_progress(pk: int, user: User, membership: Membership | None) -> StepProgress | None:
     return (
         StepProgress.objects.filter(
-            pk=pk, enrolment__playlist__in=managed_playlists(user, membership).values("pk")
+            pk=pk, playlist__in=managed_playlists(user, membership).values("pk")
         )
-        .select_related("step", "enrolment__playlist", "enrolment__user")
+        .select_related("step", "playlist", "enrolment__user")
         .first()
     )
 
@@ -206,6 +216,6 @@ def evidence_for_viewer(pk: int, user: User, membership: Membership | None) -> S
         return None
     if progress.enrolment.user_id == user.pk:
         return progress
-    if managed_playlists(user, membership).filter(pk=progress.enrolment.playlist_id).exists():
+    if managed_playlists(user, membership).filter(pk=progress.playlist_id).exists():
         return progress
     return None

@@ -264,7 +264,10 @@ def review_queue(request: StaffRequest) -> HttpResponse:
     queryset = selectors.review_queue(
         request.user, request.membership, playlist_id=playlist_id or None, state=state
     )
-    page = Paginator(queryset, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queryset.values_list("id", flat=True), REVIEW_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.queue_items(list(page.object_list))
     return render(
         request,
         "playlists/studio/review.html",

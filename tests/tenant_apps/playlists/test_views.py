@@ -160,9 +160,9 @@ def test_review_queue_query_count_does_not_grow(
             )
     anna = english(territory_a, user("anna"))
     anna.get("/playlists/studio/review/")
-    # search_path, session, account, membership, count, page, playlists (the
-    # territory admin needs no provider check).
-    with django_assert_num_queries(7):
+    # search_path, session, account, membership, count, the page's ids, the page's
+    # rows, the playlists filter (the territory admin needs no provider check).
+    with django_assert_num_queries(8):
         assert anna.get("/playlists/studio/review/").status_code == 200
 
 
