@@ -14,12 +14,14 @@ from tenant_apps.catalogue.models import Provider
 from tenant_apps.playlists import rules
 from tenant_apps.playlists.models import Enrolment, Playlist, Step, StepProgress
 
+_PUBLIC = Q(status=Playlist.Status.PUBLISHED) & (
+    Q(curator=Playlist.Curator.TERRITORY)
+    | Q(curator=Playlist.Curator.PROVIDER, provider__status=Provider.Status.VERIFIED)
+)
+
 
 def public_playlists(interest: str = "") -> QuerySet[Playlist]:
-    queryset = Playlist.objects.filter(status=Playlist.Status.PUBLISHED).filter(
-        Q(curator=Playlist.Curator.TERRITORY)
-        | Q(curator=Playlist.Curator.PROVIDER, provider__status=Provider.Status.VERIFIED)
-    )
+    queryset = Playlist.objects.filter(_PUBLIC)
     if interest:
         queryset = queryset.filter(interests__slug=interest)
     return queryset.order_by("-published_at", "-id")
@@ -27,14 +29,10 @@ def public_playlists(interest: str = "") -> QuerySet[Playlist]:
 
 def playlist_for_viewer(pk: int, user: Any) -> Playlist | None:
     """A published playlist, or a personal one to its owner; None for anyone else."""
-    playlist = Playlist.objects.filter(pk=pk).select_related("provider", "badge_class").first()
-    if playlist is None:
-        return None
-    if playlist.is_personal:
-        return playlist if playlist.owner_id == getattr(user, "pk", None) else None
-    if public_playlists().filter(pk=pk).exists():
-        return playlist
-    return None
+    visible = _PUBLIC
+    if getattr(user, "is_authenticated", False):
+        visible = visible | Q(curator=Playlist.Curator.LEARNER, owner_id=user.pk)
+    return Playlist.objects.filter(visible, pk=pk).select_related("provider", "badge_class").first()
 
 
 def shared_playlist(token: str) -> Playlist | None:

@@ -267,12 +267,12 @@ def review_queue(request: StaffRequest) -> HttpResponse:
     page = Paginator(queryset.values_list("id", flat=True), REVIEW_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    page.object_list = selectors.queue_items(list(page.object_list))
     return render(
         request,
         "playlists/studio/review.html",
         {
             "page": page,
+            "items": selectors.queue_items(list(page.object_list)),
             "state": state,
             "states": StepProgress.State.choices,
             "playlist_id": playlist_id,

@@ -181,9 +181,8 @@ def test_progress_page_query_count_does_not_grow(
     ada = english(territory_a, user("ada"))
     url = f"/playlists/{playlist.pk}/progress/"
     ada.get(url)
-    # search_path, session, account, membership, playlist, public check, enrolment,
-    # steps, progress.
-    with django_assert_num_queries(9):
+    # search_path, session, account, membership, playlist, enrolment, steps, progress.
+    with django_assert_num_queries(8):
         assert ada.get(url).status_code == 200
 
 
