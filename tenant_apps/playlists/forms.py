@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +46,15 @@ class PlaylistForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args: Any, personal: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        personal: bool = False,
+        badges: QuerySet[BadgeClass] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``badges``: the completion badges this account may attach (the territory
+        admin: any; provider staff: their providers' own)."""
         super().__init__(*args, **kwargs)
         interests = cast(forms.ModelMultipleChoiceField, self.fields["interests"])
         interests.queryset = Interest.objects.filter(is_active=True).order_by("position", "slug")
@@ -53,7 +62,9 @@ class PlaylistForm(forms.ModelForm):
             del self.fields["badge_class"]
         else:
             badge = cast(forms.ModelChoiceField, self.fields["badge_class"])
-            badge.queryset = BadgeClass.objects.filter(is_archived=False).order_by("name")
+            badge.queryset = (badges if badges is not None else BadgeClass.objects.none()).filter(
+                is_archived=False
+            )
 
     def clean_cover(self) -> File[bytes] | None:
         upload = self.cleaned_data.get("cover")

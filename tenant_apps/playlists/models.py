@@ -180,7 +180,8 @@ class Step(models.Model):
             return self.activity.title
         if self.kind == self.Kind.REMOTE:
             return f"{self.remote_territory} #{self.remote_activity_id}"
-        return ""
+        # An activity that was deleted since: the step (and its progress) stays.
+        return str(self.get_kind_display())
 
 
 class Enrolment(models.Model):

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_member_required
 from shared_apps.core.types import StaffRequest
+from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Provider
 from tenant_apps.catalogue.selectors import providers_of
 from tenant_apps.playlists import actions, selectors
@@ -51,6 +53,15 @@ def playlist_view(view: PlaylistView) -> PlaylistView:
         return view(request, _editable_playlist(request, pk), **kwargs)
 
     return wrapped
+
+
+def _badges(request: StaffRequest) -> QuerySet[BadgeClass]:
+    """Completion badges this account may attach: a provider's staff only their
+    providers' own badges, never the territory's."""
+    if request.membership.is_admin:
+        return BadgeClass.objects.order_by("name")
+    ids = list(providers_of(request.user).values_list("pk", flat=True))
+    return BadgeClass.objects.filter(issuer__provider_id__in=ids).order_by("name")
 
 
 def _organiser(request: StaffRequest) -> bool:
@@ -94,7 +105,9 @@ def new_playlist(request: StaffRequest) -> HttpResponse:
     providers: list[Provider] = [] if personal else list(providers_of(request.user))
     if not personal and not providers and not request.membership.is_admin:
         raise Http404
-    form = PlaylistForm(request.POST or None, request.FILES or None, personal=personal)
+    form = PlaylistForm(
+        request.POST or None, request.FILES or None, personal=personal, badges=_badges(request)
+    )
     if request.method == "POST" and form.is_valid():
         provider = next((p for p in providers if str(p.pk) == request.POST.get("provider")), None)
         if not personal and provider is None and not request.membership.is_admin:
@@ -126,6 +139,7 @@ def edit_playlist(request: StaffRequest, playlist: Playlist) -> HttpResponse:
         request.FILES or None,
         instance=playlist,
         personal=playlist.is_personal,
+        badges=_badges(request),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -182,7 +196,9 @@ def add_step(request: StaffRequest, playlist: Playlist) -> HttpResponse:
             "playlists/studio/edit.html",
             {
                 "playlist": playlist,
-                "form": PlaylistForm(instance=playlist, personal=playlist.is_personal),
+                "form": PlaylistForm(
+                    instance=playlist, personal=playlist.is_personal, badges=_badges(request)
+                ),
                 "steps": selectors.steps_of(playlist),
                 "step_form": form,
                 "problems": actions.publication_problems(playlist),

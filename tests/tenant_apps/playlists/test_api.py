@@ -66,3 +66,32 @@ def test_schema_lists_the_playlist_endpoints(territory_a, english):
         "/api/playlists/{id}/steps/{step_id}/evidence/",
     ):
         assert path in schema["paths"], path
+
+
+def test_evidence_file_through_the_api_is_private(territory_a, user, english):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_tenants.utils import tenant_context
+
+    from tenant_apps.playlists.models import StepProgress
+    from tests.tenant_apps.badges.factories import png_bytes
+
+    playlist = make_playlist(territory_a, user("anna"))
+    first, _ = steps_of(territory_a, playlist)
+    join(territory_a, playlist, user("ada"))
+    ada = english(territory_a, user("ada"))
+    response = ada.post(
+        f"/api/playlists/{playlist.pk}/steps/{first.pk}/evidence/",
+        {"file": SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")},
+    )
+    assert response.status_code == 201
+    assert "evidence_file" not in response.content.decode()
+    with tenant_context(territory_a):
+        progress = StepProgress.objects.get(step=first)
+        assert progress.evidence_content_type == "image/png"
+    assert ada.get(f"/playlists/evidence/{progress.pk}/file/").status_code == 200
+    assert (
+        english(territory_a, user("alan"))
+        .get(f"/playlists/evidence/{progress.pk}/file/")
+        .status_code
+        == 404
+    )

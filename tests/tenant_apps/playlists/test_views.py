@@ -252,3 +252,18 @@ def test_home_section_lists_published_playlists(territory_a, user, english):
     make_playlist(territory_a, user("anna"), "Home path")
     page = english(territory_a).get("/").content.decode()
     assert "Home path" in page
+
+
+def test_provider_staff_cannot_attach_the_territorys_badge(territory_a, user, english, provider_a):
+    from tests.tenant_apps.badges.factories import make_badge
+
+    with tenant_context(territory_a):
+        badge = make_badge(territory_a, "Territory badge")
+    alan = english(territory_a, user("alan"))
+    response = alan.post(
+        "/playlists/studio/new/",
+        {"title": "Sneaky", "min_optional": 0, "provider": provider_a.pk, "badge_class": badge.pk},
+    )
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+    with tenant_context(territory_a):
+        assert not Playlist.objects.filter(title="Sneaky").exists()
