@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from shared_apps.accounts.models import Membership, User
 from tenant_apps.catalogue.models import Provider
@@ -153,9 +153,11 @@ def attendees(step: Step) -> QuerySet[Enrolment]:
         Enrolment.objects.filter(playlist_id=step.playlist_id, left_at__isnull=True)
         .select_related("user")
         .annotate(
-            done=Count(
-                "progress",
-                filter=Q(progress__step=step, progress__state=StepProgress.State.APPROVED),
+            # EXISTS, not a grouped count: the page's LIMIT applies before the lookup.
+            done=Exists(
+                StepProgress.objects.filter(
+                    enrolment=OuterRef("pk"), step=step, state=StepProgress.State.APPROVED
+                )
             )
         )
         .order_by("joined_at", "id")

@@ -238,6 +238,8 @@ def test_check_in_and_figures(territory_a, user, english):
     page = anna.get(url).content.decode()
     assert "ada@example.org" not in page
     anna.post(url, {"user": [user("ada").pk]})
+    page = anna.get(url).content.decode()
+    assert page.count("checked disabled") == 1  # ada is checked in, alan is not
     figures = anna.get(f"/playlists/studio/{playlist.pk}/figures/")
     with tenant_context(territory_a):
         from tenant_apps.playlists.selectors import figures as compute
