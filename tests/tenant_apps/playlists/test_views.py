@@ -269,3 +269,33 @@ def test_provider_staff_cannot_attach_the_territorys_badge(territory_a, user, en
     assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
     with tenant_context(territory_a):
         assert not Playlist.objects.filter(title="Sneaky").exists()
+
+
+def test_list_and_playlist_pages_do_not_grow_queries(
+    territory_a, user, english, provider_a, venue_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(path: str) -> int:
+        client = english(territory_a)
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    activity = make_activity(territory_a, provider_a, "Radio workshop", venue=venue_a)
+    first = make_playlist(territory_a, user("anna"), steps=[activity_step(activity)])
+    few = (count("/playlists/"), count(first.get_absolute_url()))
+    for i in range(5):
+        other = make_activity(territory_a, provider_a, f"Workshop {i}", venue=venue_a)
+        make_playlist(territory_a, user("anna"), f"Path {i}", steps=[activity_step(other)])
+    with tenant_context(territory_a):
+        first.status = "draft"
+        first.save()
+        for i in range(5):
+            other = make_activity(territory_a, provider_a, f"More {i}", venue=venue_a)
+            actions.add_step(playlist=first, kind="activity", activity=other)
+        first.status = "published"
+        first.save()
+    assert (count("/playlists/"), count(first.get_absolute_url())) == few
