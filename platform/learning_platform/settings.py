@@ -89,6 +89,7 @@ TENANT_APPS = [
     "tenant_apps.badges",
     "tenant_apps.catalogue",
     "tenant_apps.demand",
+    "tenant_apps.deserts",
     "tenant_apps.playlists",
 ]
 
@@ -336,15 +337,6 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE = {
-    # Grace periods, suspensions, end of pilots, archiving (shared_apps.billing).
-    "billing-housekeeping": {
-        "task": "shared_apps.billing.tasks.billing_housekeeping",
-        "schedule": 3600.0,
-    },
-    # Tops the standby pool up if a refill was lost (a worker restart, a broker outage).
-    "standby-pool-refill": {"task": "tenants.pool.refill_standby_pool", "schedule": 600.0},
-}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -365,6 +357,18 @@ TASK_RETRY_BACKOFF_SECONDS = env.int("TASK_RETRY_BACKOFF_SECONDS", default=5)
 # an entry with ["public"] once, network-wide (shared_apps/ops/beat.py).
 CELERY_BEAT_SCHEDULER = "shared_apps.ops.beat:PersistentTerritoryScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Grace periods, suspensions, end of pilots, archiving (shared_apps.billing).
+    "billing-housekeeping": {
+        "task": "shared_apps.billing.tasks.billing_housekeeping",
+        "schedule": 3600.0,
+        "tenant_schemas": ["public"],
+    },
+    # Tops the standby pool up if a refill was lost (a worker restart, a broker outage).
+    "standby-pool-refill": {
+        "task": "tenants.pool.refill_standby_pool",
+        "schedule": 600.0,
+        "tenant_schemas": ["public"],
+    },
     "clear-expired-sessions": {
         "task": "shared_apps.core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=10),
@@ -379,6 +383,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=0),
         "tenant_schemas": ["public"],
     },
+    # Learning-desert analytics of every live territory (tenant_apps.deserts).
+    "deserts-nightly": {"task": "deserts.compute", "schedule": crontab(hour=2, minute=40)},
     "purge-task-records": {
         "task": "ops.purge_task_records",
         "schedule": crontab(hour=4, minute=20),

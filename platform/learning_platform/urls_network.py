@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("shared_apps.network.urls")),
     path("backpack/", include("shared_apps.backpack.urls")),
     path("join/", include("shared_apps.onboarding.urls")),
+    path("deserts/", include("tenant_apps.deserts.urls_network")),
     path("billing/stripe/webhook/", billing_views.stripe_webhook, name="stripe-webhook"),
     # Django admin for platform staff only; it does not exist on territory hosts.
     path("admin/", admin.site.urls),

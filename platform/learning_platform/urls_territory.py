@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("manage/billing/", include("shared_apps.billing.urls")),
     path("manage/domains/", include("tenants.urls_manage")),
     path("manage/review/", include("tenant_apps.catalogue.urls_review")),
+    path("manage/deserts/", include("tenant_apps.deserts.urls")),
     path("manage/", include("tenant_apps.manage.urls")),
     path("welcome/", include("shared_apps.onboarding.urls_territory")),
     path("badges/", include("tenant_apps.badges.urls")),

@@ -6,15 +6,18 @@ AppConfig.ready():
     register_check("activity", order=30, title=_("Publish a first activity"),
                    url_name="catalogue:new", is_done=lambda territory: ...)
 
-Registering a key again replaces the item. Until an app registers a key below, the
-item says honestly that the feature is not available yet. ``is_done`` receives the
-territory and runs in its schema; it must be a single cheap query.
+Registering a key again replaces the item. The four built-in items keep their
+titles here (one catalogue of strings) and the owning app only says how to tell the
+item is done and where to do it, with ``provide_check(key, url_name=..., is_done=...)``.
+Until an app provides a key, the item says honestly that the feature is not available
+yet. ``is_done`` receives the territory and runs in its schema; it must be a single
+cheap query.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
@@ -60,8 +63,22 @@ def register_check(
     )
 
 
+_provided: dict[str, tuple[str, DoneFn]] = {}
+
+
+def provide_check(key: str, *, url_name: str, is_done: DoneFn) -> None:
+    """Let the app that owns a built-in item tick it (registration order does not matter)."""
+    _provided[key] = (url_name, is_done)
+
+
 def registered_checks() -> list[Check]:
-    return sorted(_checks.values(), key=lambda check: check.order)
+    checks = []
+    for check in _checks.values():
+        if check.key in _provided:
+            url_name, is_done = _provided[check.key]
+            check = replace(check, url_name=url_name, is_done=is_done)
+        checks.append(check)
+    return sorted(checks, key=lambda check: check.order)
 
 
 def checklist(territory: Territory, *, urlconf: str | None = None) -> list[dict[str, Any]]:
@@ -98,8 +115,8 @@ def providers_invited(territory: Territory) -> bool:
 
 
 def register_builtin_checks() -> None:
-    """The four first steps of a new territory. Only the first can be checked today;
-    the catalogue (interests, activities) and badges apps replace the others."""
+    """The four first steps of a new territory. The catalogue (interests, activities)
+    and badges apps provide how the last three are checked."""
     defaults = [
         (
             "providers",

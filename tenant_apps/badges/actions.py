@@ -66,6 +66,39 @@ def ensure_territory_issuer(territory: Territory) -> Issuer:
         return Issuer.objects.get(kind=Issuer.Kind.TERRITORY)
 
 
+def ensure_provider_issuers(*, territory: Territory, membership: Any) -> list[Issuer]:
+    """Issuer profiles for the verified providers this member works for, created on
+    first use from the provider's catalogue profile (each verified provider is an
+    issuer; its staff manage its badges). Returns the issuers created now."""
+    from tenant_apps.badges.selectors import providers_without_issuer
+
+    created = []
+    for provider in providers_without_issuer(membership):
+        base = slugify(provider.slug or provider.name)[:54] or "provider"
+        slug, n = base, 2
+        while Issuer.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        try:
+            created.append(
+                create_provider_issuer(
+                    territory=territory,
+                    name=provider.name,
+                    # Open Badges 2.0 requires an issuer email: the provider's public
+                    # one, else a platform address of the territory.
+                    email=provider.email or f"badges@{territory.host}",
+                    url=provider.website,
+                    description=provider.description[:2000],
+                    slug=slug,
+                    provider_id=provider.pk,
+                    acting_user=membership.user,
+                )
+            )
+        except (IntegrityError, ValidationError):
+            # Created meanwhile by a colleague's request: theirs is as good.
+            continue
+    return created
+
+
 @transaction.atomic
 def create_provider_issuer(
     *,
@@ -78,7 +111,7 @@ def create_provider_issuer(
     provider_id: int | None = None,
     acting_user: Any = None,
 ) -> Issuer:
-    """An issuer profile for a verified provider (linked to the catalogue by id later)."""
+    """An issuer profile for a verified provider, linked to the catalogue by id."""
     slug = slugify(slug or name)[:60]
     if not slug or Issuer.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _("This address is already used by another issuer.")})

@@ -11,9 +11,10 @@ class BadgesConfig(AppConfig):
 
     def ready(self) -> None:
         from shared_apps.core.navigation import register_nav
-        from tenant_apps.badges import home
+        from tenant_apps.badges import checklist, home
         from tenant_apps.home.sections import register_section
 
+        checklist.register()
         register_nav("territory", key="badges", label=_("Badges"), url_name="badges:list", order=40)
         register_nav(
             "territory", key="verify", label=_("Verify a badge"), url_name="badges:verify", order=45

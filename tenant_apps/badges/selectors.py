@@ -47,11 +47,34 @@ def public_badges() -> QuerySet[BadgeClass]:
 
 def manageable_issuers(membership: Any) -> QuerySet[Issuer]:
     """Issuers whose badges this member may manage: every issuer for a territory
-    admin. Provider staff will manage their own provider's issuer once providers
-    exist (issue #3 links Issuer.provider_id); until then, none."""
-    if membership is not None and membership.is_admin:
+    admin; for provider staff, the issuers of the verified providers they work for
+    (a provider that is suspended, or a staff member removed, loses access at once)."""
+    if membership is None:
+        return Issuer.objects.none()
+    if membership.is_admin:
         return Issuer.objects.all()
-    return Issuer.objects.none()
+    return Issuer.objects.filter(provider_id__in=_verified_provider_ids(membership.user_id))
+
+
+def _verified_provider_ids(user_id: int) -> QuerySet[Any]:
+    from tenant_apps.catalogue.models import Provider, ProviderStaff
+
+    return ProviderStaff.objects.filter(
+        user_id=user_id, provider__status=Provider.Status.VERIFIED
+    ).values("provider_id")
+
+
+def providers_without_issuer(membership: Any) -> list[Any]:
+    """Verified providers this member works for that have no issuer profile yet."""
+    from tenant_apps.catalogue.models import Provider
+
+    if membership is None:
+        return []
+    return list(
+        Provider.objects.filter(pk__in=_verified_provider_ids(membership.user_id)).exclude(
+            pk__in=Issuer.objects.filter(provider_id__isnull=False).values("provider_id")
+        )
+    )
 
 
 def manageable_badges(membership: Any) -> QuerySet[BadgeClass]:

@@ -53,6 +53,7 @@ def _badge(request: StaffRequest, slug: str) -> BadgeClass:
 @territory_staff_required
 def badge_list(request: StaffRequest) -> HttpResponse:
     actions.ensure_territory_issuer(request.territory)
+    actions.ensure_provider_issuers(territory=request.territory, membership=request.membership)
     badges = manageable_badges(request.membership).annotate(
         award_count=Count("awards", filter=Q(awards__revoked_at__isnull=True)),
         pending=Count("applications", filter=Q(applications__status="submitted")),
@@ -104,6 +105,7 @@ def _image(
 @territory_staff_required
 def badge_create(request: StaffRequest) -> HttpResponse:
     actions.ensure_territory_issuer(request.territory)
+    actions.ensure_provider_issuers(territory=request.territory, membership=request.membership)
     issuers = manageable_issuers(request.membership).filter(is_active=True)
     form = BadgeClassForm(
         request.POST or None,

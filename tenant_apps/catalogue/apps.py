@@ -10,6 +10,7 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Learning opportunities")
 
     def ready(self) -> None:
-        from tenant_apps.catalogue import home
+        from tenant_apps.catalogue import checklist, home
 
         home.register()
+        checklist.register()

@@ -277,3 +277,17 @@ def test_beat_sends_territory_entries_into_every_live_territory(
 
     scheduler.apply_entry(scheduler.schedule["clear-expired-sessions-network@public"])
     assert not Session.objects.filter(session_key=key_public).exists()
+
+
+def test_network_wide_housekeeping_is_scheduled_once_in_the_public_schema() -> None:
+    """Billing housekeeping and the standby-pool refill walk every territory themselves:
+    beat must send them once, network-wide, never once per territory."""
+    app.loader.import_default_modules()
+    scheduler = TerritoryScheduler(app=app, lazy=True)
+    scheduler.setup_schedule()
+    scheduler.merge_inplace(settings.CELERY_BEAT_SCHEDULE)
+    for name in ("billing-housekeeping", "standby-pool-refill"):
+        assert f"{name}@public" in scheduler.schedule
+        assert f"{name}@__all_tenants_only__" not in scheduler.schedule
+        assert scheduler.schedule[f"{name}@public"].task in app.tasks
+    assert "deserts-nightly@__all_tenants_only__" in scheduler.schedule

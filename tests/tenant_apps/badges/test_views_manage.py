@@ -210,3 +210,55 @@ def test_admin_adds_a_provider_issuer_and_rotates_its_key(
     assert "key-1" in keys_page and "key-2" in keys_page and "retired" in keys_page
     alan = signed_in(client_for, territory_a, user("alan"))
     assert alan.post("/manage/badges/issuers/library-lab/rotate-key/").status_code == 403
+
+
+def test_provider_staff_issue_badges_as_their_verified_provider_only(
+    territory_a: Territory,
+    territory_b: Territory,
+    client_for: ClientFor,
+    user: Callable[[str], User],
+) -> None:
+    from tenant_apps.catalogue.models import Provider, ProviderStaff
+    from tests.tenant_apps.catalogue.factories import make_provider
+
+    owner = [(user("alan"), ProviderStaff.Role.OWNER)]
+    centre = make_provider(territory_a, "Menų centras", staff=owner, email="menai@example.org")
+    pending = make_provider(territory_a, "Naujokai", staff=owner, status=Provider.Status.PENDING)
+    with in_territory(territory_a):
+        territory_badge = make_badge(territory_a, "City badge")
+    alan = signed_in(client_for, territory_a, user("alan"))
+    page = alan.get("/manage/badges/").content.decode()
+    assert territory_badge.name not in page
+    with in_territory(territory_a):
+        issuer = Issuer.objects.get(provider_id=centre.pk)
+        assert (issuer.kind, issuer.name, issuer.email) == (
+            "provider",
+            "Menų centras",
+            "menai@example.org",
+        )
+        # A provider not yet verified is no issuer.
+        assert not Issuer.objects.filter(provider_id=pending.pk).exists()
+        territory_issuer = Issuer.objects.get(kind="territory")
+    fields = {
+        "name": "Street art",
+        "description": "Painted a wall with the team",
+        "criteria_narrative": "Take part in the mural week",
+        "template_shape": "circle",
+    }
+    # He cannot issue in the territory's name...
+    refused = alan.post("/manage/badges/new/", {**fields, "issuer": territory_issuer.pk})
+    assert refused.status_code == 400
+    # ...but in his provider's.
+    assert alan.post("/manage/badges/new/", {**fields, "issuer": issuer.pk}).status_code == 302
+    with in_territory(territory_a):
+        badge = BadgeClass.objects.get(name="Street art")
+    assert badge.issuer_id == issuer.pk
+    assert alan.get(f"/manage/badges/{badge.slug}/").status_code == 200
+    assert AuditEntry.objects.filter(territory=territory_a, action="badges.issuer_created").exists()
+
+    # Staff of the other territory, and anyone once the provider is suspended: nothing.
+    boris = signed_in(client_for, territory_b, user("boris"))
+    assert boris.get(f"/manage/badges/{badge.slug}/").status_code == 404
+    with in_territory(territory_a):
+        Provider.objects.filter(pk=centre.pk).update(status=Provider.Status.SUSPENDED)
+    assert alan.get(f"/manage/badges/{badge.slug}/").status_code == 404

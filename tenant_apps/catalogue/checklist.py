@@ -1,0 +1,25 @@
+"""The catalogue's items of the welcome checklist (shared_apps/onboarding/checklist.py).
+
+Each runs in the territory's schema and is one cheap query."""
+
+from __future__ import annotations
+
+from shared_apps.audit.models import AuditEntry
+from shared_apps.onboarding.checklist import provide_check
+from tenant_apps.catalogue.models import Activity
+from tenants.models import Territory
+
+
+def interests_reviewed(territory: Territory) -> bool:
+    # The seeded taxonomy counts as reviewed once an admin saved an interest: adding,
+    # renaming or switching one off is how a city adapts it.
+    return AuditEntry.objects.filter(territory=territory, action="interest.saved").exists()
+
+
+def activity_published(territory: Territory) -> bool:
+    return Activity.objects.filter(status=Activity.Status.PUBLISHED).exists()
+
+
+def register() -> None:
+    provide_check("interests", url_name="catalogue_review:interests", is_done=interests_reviewed)
+    provide_check("activity", url_name="catalogue:studio_home", is_done=activity_published)
