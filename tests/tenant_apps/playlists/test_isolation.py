@@ -136,7 +136,7 @@ def test_personal_playlist_private_until_shared(territory_a, user, english):
     token = mine.share_token
     assert token and len(token) >= 40
     page = english(territory_a).get(f"/playlists/shared/{token}/").content.decode()
-    assert "Ada own path" in page and "Join" not in page
+    assert "Ada own path" in page and f"/playlists/{mine.pk}/join/" not in page
     # Someone else cannot toggle it; stopping sharing kills the link.
     alan.post(f"/playlists/{mine.pk}/share/", {"share": "0"})
     ada.post(f"/playlists/{mine.pk}/share/", {"share": "0"})
