@@ -38,6 +38,7 @@ def main() -> None:
     os.environ["DEBUG"] = "0"
     recreate_database(DB)
     setup_django(DB)
+    from django.conf import settings
     from django.contrib.gis.geos import Point
     from django.core.management import call_command
     from django.db import connection
@@ -53,6 +54,8 @@ def main() -> None:
     from tenants.models import Territory
 
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    # No standby pool refill in a background thread while we measure.
+    settings.STANDBY_REFILL_AFTER_PROVISIONING = False
     territory = provision_territory(
         name="Bench",
         slug="benchville",
