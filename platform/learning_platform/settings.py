@@ -94,6 +94,7 @@ TENANT_APPS = [
     "tenant_apps.catalogue",
     "tenant_apps.demand",
     "tenant_apps.deserts",
+    "tenant_apps.playlists",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

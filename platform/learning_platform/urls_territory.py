@@ -7,6 +7,7 @@ from learning_platform.urls_common import urlpatterns as common_urlpatterns
 from shared_apps.console import views as console_views
 from shared_apps.core import api as core_api
 from tenant_apps.catalogue.api import api_urlpatterns as catalogue_api
+from tenant_apps.playlists.api import api_urlpatterns as playlists_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.home.urls")),
@@ -22,11 +23,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("network/", include("shared_apps.netsearch.urls")),
     path("welcome/", include("shared_apps.onboarding.urls_territory")),
     path("badges/", include("tenant_apps.badges.urls")),
+    path("playlists/", include("tenant_apps.playlists.urls")),
     path("", include("tenant_apps.badges.urls_ob")),
     path("", include("tenant_apps.catalogue.urls")),
     path("api/territory/", core_api.TerritoryView.as_view(), name="api-territory"),
     path("api/me/", core_api.MeView.as_view(), name="api-me"),
     path("api/", include(catalogue_api)),
+    path("api/", include(playlists_api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *common_urlpatterns,

@@ -5,7 +5,7 @@ from django_tenants.utils import tenant_context
 
 from tenant_apps.catalogue import home
 from tests.tenant_apps.catalogue.factories import make_activity
-from tests.tenant_apps.home.test_views import BADGES_SECTION_QUERIES
+from tests.tenant_apps.home.test_views import BADGES_SECTION_QUERIES, PLAYLISTS_SECTION_QUERIES
 
 
 def test_home_sections_show_the_catalogue_and_stay_constant(
@@ -19,8 +19,8 @@ def test_home_sections_show_the_catalogue_and_stay_constant(
         with CaptureQueriesContext(connection) as queries:
             html = client.get("/").content.decode()
         assert "Robotikos" in html
-        # search_path, totals, newest, interests; + the badges section's one query
-        assert len(queries) == 4 + BADGES_SECTION_QUERIES
+        # search_path, totals, newest, interests; + the badges and playlists sections'
+        assert len(queries) == 4 + BADGES_SECTION_QUERIES + PLAYLISTS_SECTION_QUERIES
         return len(queries)
 
     make_activity(territory_a, provider_a, "Robotikos būrelis 0", venue=venue_a)

@@ -12,12 +12,14 @@ from tests.conftest import ClientFor
 # catalogue's sections come from the cache too; apps that register home sections raise
 # these pins, by a constant. Badges: search_path to the territory and one query.
 BADGES_SECTION_QUERIES = 1
-VISITOR_HOME_QUERIES = 1 + BADGES_SECTION_QUERIES
+# Playlists: one query.
+PLAYLISTS_SECTION_QUERIES = 1
+VISITOR_HOME_QUERIES = 1 + BADGES_SECTION_QUERIES + PLAYLISTS_SECTION_QUERIES
 # Filling the catalogue sections' cache: the activity totals, the newest activities,
 # the interests (the search_path is counted with the badges).
 CATALOGUE_SECTIONS_COLD_QUERIES = 3
 # search_path to the territory, the session, the account and the membership check.
-MEMBER_HOME_QUERIES = 4 + BADGES_SECTION_QUERIES
+MEMBER_HOME_QUERIES = 4 + BADGES_SECTION_QUERIES + PLAYLISTS_SECTION_QUERIES
 
 
 def test_home_is_branded_and_honest_about_empty_sections(
