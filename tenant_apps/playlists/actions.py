@@ -280,8 +280,12 @@ def archive_playlist(*, playlist: Playlist, territory: Territory, acting_user: U
 def set_sharing(*, playlist: Playlist, user: User, shared: bool) -> Playlist:
     """A personal playlist is private; sharing gives it an unguessable link, and
     stopping sharing makes that link dead for good."""
+    from shared_apps.guardians.selectors import RESTRICTED_MESSAGE, is_restricted
+
     if not playlist.is_personal or playlist.owner_id != user.pk:
         raise ValidationError(_("Only your own personal playlists can be shared."))
+    if shared and is_restricted(user):
+        raise ValidationError(RESTRICTED_MESSAGE)
     playlist.share_token = secrets.token_urlsafe(32) if shared else None
     playlist.save(update_fields=["share_token", "updated_at"])
     return playlist

@@ -10,6 +10,7 @@ class PlaylistsConfig(AppConfig):
     verbose_name = _("Learning playlists")
 
     def ready(self) -> None:
-        from tenant_apps.playlists import home
+        from tenant_apps.playlists import data_rights, home
 
         home.register()
+        data_rights.register()

@@ -36,9 +36,17 @@ def playlist_for_viewer(pk: int, user: Any) -> Playlist | None:
 
 
 def shared_playlist(token: str) -> Playlist | None:
+    """A personal playlist its owner shares by link; none while the owner's account is
+    restricted (a minor whose guardian has not consented, or has withdrawn consent:
+    links given out before stop working at once)."""
+    from shared_apps.guardians.selectors import is_restricted
+
     if not token:
         return None
-    return Playlist.objects.filter(share_token=token, curator=Playlist.Curator.LEARNER).first()
+    playlist = Playlist.objects.filter(share_token=token, curator=Playlist.Curator.LEARNER).first()
+    if playlist is None or is_restricted(playlist.owner_id):
+        return None
+    return playlist
 
 
 def steps_of(playlist: Playlist) -> list[Step]:

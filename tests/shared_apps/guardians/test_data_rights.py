@@ -20,11 +20,14 @@ from tenant_apps.badges import actions as badge_actions
 from tenant_apps.badges.models import Award
 from tenant_apps.catalogue.actions import mark_interested, save_for_later
 from tenant_apps.catalogue.models import ProviderStaff, SavedActivity
+from tenant_apps.playlists import actions as playlist_actions
+from tenant_apps.playlists.models import Enrolment, Playlist
 from tenants.models import Territory
 from tests.conftest import ClientFor, HostClient
 from tests.shared_apps.guardians.factories import just_turned, make_learner
 from tests.tenant_apps.badges.factories import award, in_territory, make_badge
 from tests.tenant_apps.catalogue.factories import make_activity, make_provider
+from tests.tenant_apps.playlists.factories import join, make_playlist, steps_of
 
 EMAIL = "leaver@example.org"
 INT_TYPES = ("integer", "bigint", "smallint")
@@ -101,6 +104,19 @@ def leaver(
                     statement=f"I, {EMAIL}, played chess.",
                     evidence=[badge_actions.EvidenceInput(note="Won twice")],
                 )
+            # Playlists: a followed one with evidence waiting, and a personal one.
+            path = make_playlist(territory, user("anna"), f"Chess path {territory.slug}")
+            join(territory, path, person)
+            join(territory, path, user("ada"))
+            with tenant_context(territory):
+                playlist_actions.submit_evidence(
+                    playlist=path,
+                    step=steps_of(territory, path)[0],
+                    territory=territory,
+                    user=person,
+                    text=f"Interviewed my neighbour; write to {EMAIL}",
+                )
+            make_playlist(territory, person, "My own chess plan", personal=True)
     return person
 
 
@@ -137,6 +153,12 @@ def test_download_holds_every_app_and_no_one_else(
         assert awards[0]["ob2_assertion"]["type"] == "Assertion"
         assert awards[0]["ob3_credential"]
         assert section["badges"]["applications"][0]["evidence"][0]["note"] == "Won twice"
+        followed = section["playlists"]
+        assert followed["followed"][0]["playlist"] == f"Chess path {slug}"
+        assert followed["steps"][0]["state"] == "submitted"
+        assert followed["personal_playlists"] == [
+            {"title": "My own chess plan", "shared_by_link": False}
+        ]
     assert "ada@example.org" not in response.content.decode()
     assert HostClient("localhost").get("/account/my-data.json").status_code == 302
 
@@ -180,6 +202,9 @@ def test_deletion_leaves_nothing_in_any_schema(
             # Someone else's data in the same schema is untouched.
             assert SavedActivity.objects.filter(user_id=user("ada").pk).exists()
             assert Award.objects.filter(recipient_email="ada@example.org").exists()
+            assert not Enrolment.objects.filter(user_id=user_id).exists()
+            assert not Playlist.objects.filter(owner_id=user_id).exists()
+            assert Enrolment.objects.filter(user_id=user("ada").pk).exists()
     entry = AuditEntry.objects.get(action="accounts.account_deleted")
     assert entry.actor is None and entry.details == {"via": "self"}
     assert client.get("/account/").status_code == 302  # signed out
