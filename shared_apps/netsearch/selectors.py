@@ -4,6 +4,8 @@ number of territories and activities."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.gis.geos import Point
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
@@ -87,3 +89,22 @@ def _search_queryset(
         .select_related("territory")
         .defer("search_vector")
     )
+
+
+def online_activities(
+    refs: Iterable[tuple[str, int]],
+) -> dict[tuple[str, int], NetworkActivity]:
+    """Online activities of live territories by (territory slug, activity id), for
+    references kept elsewhere (a playlist step pointing at another city's online
+    course): one query, and only what is public and searchable right now."""
+    wanted = {(slug, int(activity_id)) for slug, activity_id in refs}
+    if not wanted:
+        return {}
+    rows = NetworkActivity.objects.filter(
+        territory__status__in=SEARCHABLE_STATUSES,
+        territory__slug__in={slug for slug, _id in wanted},
+        activity_id__in={activity_id for _slug, activity_id in wanted},
+        is_online=True,
+    ).select_related("territory")
+    found = {(row.territory.slug, row.activity_id): row for row in rows}
+    return {ref: row for ref, row in found.items() if ref in wanted}

@@ -118,6 +118,27 @@ def _editable(playlist: Playlist) -> None:
         raise ValidationError(_("Steps can be changed only while the playlist is a draft."))
 
 
+def _remote_title(playlist: Playlist, slug: str, activity_id: int | None) -> str:
+    """A step in another city must point at an online activity published there now
+    (through the network index, never by reading another territory's schema); its
+    title is kept so the step still reads well if that activity goes away later."""
+    from django.db import connection
+
+    from shared_apps.netsearch.selectors import online_activities
+
+    own = getattr(getattr(connection, "tenant", None), "slug", "")
+    if slug == own:
+        raise ValidationError(
+            {"remote_territory": _("This is an activity of this city: add it as an activity.")}
+        )
+    found = online_activities([(slug, activity_id or 0)]).get((slug, activity_id or 0))
+    if found is None:
+        raise ValidationError(
+            {"remote_activity_id": _("No online activity with this number is published there.")}
+        )
+    return found.title
+
+
 @transaction.atomic
 def add_step(
     *,
@@ -137,6 +158,8 @@ def add_step(
         raise ValidationError({"activity": _("Choose an activity.")})
     if kind == Step.Kind.REMOTE and not (remote_territory and remote_activity_id):
         raise ValidationError({"remote_territory": _("Give the city and the activity number.")})
+    if kind == Step.Kind.REMOTE:
+        title = title or _remote_title(playlist, remote_territory, remote_activity_id)
     if kind == Step.Kind.CHALLENGE and not title.strip():
         raise ValidationError({"title": _("Give the challenge a title.")})
     if kind not in Step.Kind.values or completion not in Step.Completion.values:

@@ -35,6 +35,7 @@ def _territory(request: Request) -> Territory:
 class StepSerializer(serializers.ModelSerializer[Step]):
     title = serializers.CharField(source="display_title", read_only=True)
     activity = serializers.SerializerMethodField()
+    remote_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Step
@@ -49,7 +50,12 @@ class StepSerializer(serializers.ModelSerializer[Step]):
             "activity",
             "remote_territory",
             "remote_activity_id",
+            "remote_url",
         ]
+
+    def get_remote_url(self, step: Step) -> str | None:
+        """The other city's page of a step there, while that activity is public."""
+        return step.remote.url if step.remote is not None else None
 
     def get_activity(self, step: Step) -> dict[str, Any] | None:
         activity = step.activity

@@ -169,6 +169,10 @@ class Step(models.Model):
             ),
         ]
 
+    # Set by selectors.steps_of on steps in another city: their network index entry,
+    # None while that activity is not public.
+    remote: Any = None
+
     def __str__(self) -> str:
         return self.display_title
 

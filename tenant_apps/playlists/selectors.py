@@ -50,9 +50,19 @@ def shared_playlist(token: str) -> Playlist | None:
 
 
 def steps_of(playlist: Playlist) -> list[Step]:
-    return list(
+    """The steps in order; a step in another city carries ``remote`` (its entry in the
+    network index, None while that activity is not public) from one more query, made
+    only when the playlist has such steps."""
+    from shared_apps.netsearch.selectors import online_activities
+
+    steps = list(
         playlist.steps.select_related("activity__venue", "activity__provider").order_by("position")
     )
+    remote = [s for s in steps if s.kind == Step.Kind.REMOTE and s.remote_activity_id]
+    found = online_activities((s.remote_territory, s.remote_activity_id or 0) for s in remote)
+    for step in remote:
+        step.remote = found.get((step.remote_territory, step.remote_activity_id or 0))
+    return steps
 
 
 def enrolment_of(playlist: Playlist, user: Any) -> Enrolment | None:
