@@ -3,13 +3,18 @@ pages, by an opted-in public flag); nothing here lists another person's badges."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from allauth.account.models import EmailAddress
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django_tenants.utils import tenant_context
 
-from shared_apps.accounts.models import User
+from shared_apps.accounts.models import Membership, User
 from shared_apps.backpack.models import BackpackEntry, email_digest
 from shared_apps.guardians.selectors import is_restricted
+from tenant_apps.playlists.selectors import FollowedPlaylist, followed_by
+from tenants.models import Territory
 
 
 def _owner_filter(user: User) -> Q:
@@ -53,3 +58,37 @@ def shared_entry(token: str) -> BackpackEntry:
     if entry is None or is_restricted(entry.user_id):
         raise Http404
     return entry
+
+
+@dataclass(frozen=True)
+class Place:
+    """One territory of the account, with what they follow there."""
+
+    territory: Territory
+    role: str
+    playlists: list[FollowedPlaylist]
+
+
+def passport(user: User) -> list[Place]:
+    """The account's live territories and the playlists it follows in each: one query
+    for the memberships and one per territory the person belongs to (a handful), never
+    per territory of the network."""
+    memberships = (
+        Membership.objects.filter(
+            user=user, territory__status__in=(Territory.Status.TRIAL, Territory.Status.ACTIVE)
+        )
+        .select_related("territory")
+        .order_by("territory__name")
+    )
+    places = []
+    for membership in memberships:
+        with tenant_context(membership.territory):
+            followed = followed_by(user.pk)
+        places.append(
+            Place(
+                territory=membership.territory,
+                role=membership.get_role_display(),
+                playlists=followed,
+            )
+        )
+    return places

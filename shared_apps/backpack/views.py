@@ -1,4 +1,5 @@
-"""The backpack on the network site: the signed-in learner's badges from everywhere."""
+"""The backpack on the network site, the learner's passport: their cities and regions,
+the playlists they follow there and their badges from everywhere."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.backpack.actions import set_sharing
 from shared_apps.backpack.linkedin import add_to_profile_url
-from shared_apps.backpack.selectors import entries_for, shared_entry
+from shared_apps.backpack.selectors import entries_for, passport, shared_entry
 from shared_apps.core.types import TerritoryRequest
 from shared_apps.guardians.selectors import RESTRICTED_MESSAGE, SharingRestricted, is_restricted
 
@@ -31,7 +32,11 @@ def index(request: TerritoryRequest) -> HttpResponse:
     return render(
         request,
         "backpack/index.html",
-        {"entries": entries, "restricted": is_restricted(request.user)},
+        {
+            "entries": entries,
+            "restricted": is_restricted(request.user),
+            "places": passport(request.user),
+        },
     )
 
 

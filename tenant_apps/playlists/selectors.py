@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from shared_apps.accounts.models import Membership, User
 from tenant_apps.catalogue.models import Provider
@@ -237,3 +238,48 @@ def evidence_for_viewer(pk: int, user: User, membership: Membership | None) -> S
     if managed_playlists(user, membership).filter(pk=progress.playlist_id).exists():
         return progress
     return None
+
+
+@dataclass(frozen=True)
+class FollowedPlaylist:
+    title: str
+    path: str
+    steps_done: int
+    steps_total: int
+    completed: bool
+
+
+def followed_by(user_id: int) -> list[FollowedPlaylist]:
+    """The playlists an account follows in this territory, with how far it got: one
+    query (the learner passport on the network site asks each of their territories)."""
+    done = (
+        StepProgress.objects.filter(enrolment=OuterRef("pk"), state=StepProgress.State.APPROVED)
+        .values("enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    total = (
+        Step.objects.filter(playlist=OuterRef("playlist"))
+        .values("playlist")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        Enrolment.objects.filter(user_id=user_id, left_at__isnull=True)
+        .annotate(
+            steps_done=Coalesce(Subquery(done), 0),
+            steps_total=Coalesce(Subquery(total), 0),
+        )
+        .select_related("playlist")
+        .order_by("completed_at", "-joined_at")
+    )
+    return [
+        FollowedPlaylist(
+            title=row.playlist.title,
+            path=row.playlist.get_absolute_url(),
+            steps_done=row.steps_done,
+            steps_total=row.steps_total,
+            completed=row.completed_at is not None,
+        )
+        for row in rows
+    ]
