@@ -89,6 +89,7 @@ TENANT_APPS = [
     "tenant_apps.badges",
     "tenant_apps.catalogue",
     "tenant_apps.demand",
+    "tenant_apps.accessibility",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -9,6 +9,7 @@ from tenant_apps.catalogue.api import api_urlpatterns as catalogue_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.home.urls")),
+    path("", include("tenant_apps.accessibility.urls")),
     path("manage/badges/", include("tenant_apps.badges.urls_manage")),
     path("manage/billing/", include("shared_apps.billing.urls")),
     path("manage/domains/", include("tenants.urls_manage")),

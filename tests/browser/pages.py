@@ -86,6 +86,11 @@ AUDITED_PAGES: list[Page] = [
         "award", "anonymous", lambda s: on_territory("badges:award", str(learners_award(s).uuid))
     ),
     Page("verify a badge", "anonymous", lambda s: on_territory("badges:verify")),
+    Page(
+        "accessibility statement",
+        "anonymous",
+        lambda s: on_territory("accessibility:statement"),
+    ),
     Page("sign-in", "anonymous", lambda s: on_territory("account_login")),
     Page("sign-up", "anonymous", lambda s: on_territory("account_signup")),
     Page("my badges", "learner", lambda s: on_territory("badges:mine")),
@@ -98,6 +103,7 @@ AUDITED_PAGES: list[Page] = [
     Page("admin members", "admin", lambda s: on_territory("manage:members")),
     Page("admin badges", "admin", lambda s: on_territory("badges_manage:list")),
     Page("admin review", "admin", lambda s: on_territory("catalogue_review:overview")),
+    Page("admin accessibility", "admin", lambda s: on_territory("accessibility:edit")),
 ]
 
 # Main pages whose weight is measured (tests/browser/test_light_pages.py, bench).
