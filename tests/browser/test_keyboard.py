@@ -51,6 +51,10 @@ def wait_for_new_scale(page: Page, before: str) -> None:
         "b => document.querySelector('#finder-map .leaflet-proxy').style.transform !== b",
         arg=before,
     )
+    # Keys pressed while Leaflet animates a zoom are ignored: let it finish.
+    page.wait_for_function(
+        "() => !document.querySelector('#finder-map .leaflet-zoom-anim')"
+    )
 
 
 def walk_search(live: LiveSite, context_for: ContextFor) -> None:
@@ -73,14 +77,7 @@ def walk_search(live: LiveSite, context_for: ContextFor) -> None:
     page.close()
 
 
-def walk_map(live: LiveSite, context_for: ContextFor) -> None:
-    # A phone: list or map, chosen with the toggle buttons.
-    page = context_for("anonymous", "en", "phone").new_page()
-    page.goto(live.base + on_territory("catalogue:search"))
-    tab_to(page, ".view-toggle [data-view=map]")
-    page.keyboard.press("Enter")
-    expect(page.locator(".view-toggle [data-view=map]")).to_have_attribute("aria-pressed", "true")
-    tab_to(page, "#finder-map")
+def zoom_by_keyboard(page: Page) -> None:
     expect(page.locator("#finder-map .leaflet-proxy")).to_be_attached()
     before = map_scale(page)
     page.keyboard.press("+")
@@ -88,6 +85,28 @@ def walk_map(live: LiveSite, context_for: ContextFor) -> None:
     zoomed = map_scale(page)
     page.keyboard.press("-")
     wait_for_new_scale(page, zoomed)
+
+
+def walk_map(live: LiveSite, context_for: ContextFor) -> None:
+    # A desktop: the map is opened with its button, which hands the focus to the map.
+    page = context_for("anonymous", "en", "desktop").new_page()
+    page.goto(live.base + on_territory("catalogue:search"))
+    expect(page.locator("#finder-map")).to_be_hidden()
+    tab_to(page, "[data-action=show-map]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#finder-map")).to_be_focused()
+    zoom_by_keyboard(page)
+    page.close()
+
+    # A phone: list or map, chosen with the toggle buttons (a new context: the map,
+    # once opened, is remembered per device).
+    page = context_for("anonymous", "en", "phone").new_page()
+    page.goto(live.base + on_territory("catalogue:search"))
+    tab_to(page, ".view-toggle [data-view=map]")
+    page.keyboard.press("Enter")
+    expect(page.locator(".view-toggle [data-view=map]")).to_have_attribute("aria-pressed", "true")
+    tab_to(page, "#finder-map")
+    zoom_by_keyboard(page)
     # Back to the list, the map's alternative: its first activity is one Tab away.
     tab_to(page, ".view-toggle [data-view=list]", backwards=True)
     page.keyboard.press("Enter")

@@ -19,6 +19,7 @@ class Weight:
     js_raw: int = 0
     requests: int = 0
     scripts: list[str] = field(default_factory=list)
+    largest: list[tuple[int, str]] = field(default_factory=list)  # to see what to trim
 
 
 def measure(browser: Browser, url: str, *, viewport: dict[str, int], cookies: list) -> Weight:
@@ -46,6 +47,8 @@ def measure(browser: Browser, url: str, *, viewport: dict[str, int], cookies: li
             continue
         weight.transferred += int(size)
         weight.requests += 1
+        weight.largest.append((int(size), name.split("/", 3)[-1]))
+    weight.largest = sorted(weight.largest, reverse=True)[:4]
     for response in scripts:
         body = response.body()
         weight.js_raw += len(body)
