@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -72,7 +73,7 @@ def main() -> None:
             for page in AUDITED_PAGES:
                 if page.role not in contexts:
                     context = browser.new_context(viewport=VIEWPORTS["desktop"], bypass_csp=True)  # type: ignore[arg-type]
-                    cookies = []
+                    cookies: list[Any] = []
                     for url, kind in ((site.base, "territory"), (site.network, "network")):
                         cookies.append(
                             {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": url}

@@ -25,7 +25,7 @@ def audit(page: Page) -> list[dict[str, Any]]:
         page.add_script_tag(content=axe_source())
     result: dict[str, Any] = page.evaluate(
         """tags => axe.run(document, {
-            runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]
+            runOnly: {type: "tag", values: tags}, resultTypes: ["violations"], iframes: false
         })""",
         WCAG_TAGS,
     )
@@ -40,8 +40,6 @@ def describe(page_name: str, violations: list[dict[str, Any]]) -> list[str]:
         for node in violation["nodes"][:5]:
             lines.append(
                 f"{page_name}: {violation['id']} ({violation['impact']}) at "
-                f"{' '.join(map(str, node['target']))}: {node['failureSummary']}".replace(
-                    "\n", " "
-                )
+                f"{' '.join(map(str, node['target']))}: {node['failureSummary']}".replace("\n", " ")
             )
     return lines

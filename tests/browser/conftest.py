@@ -12,6 +12,7 @@ from django.conf import settings
 from django_tenants.utils import schema_context, tenant_context
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from tests.browser.axe import AXE
 from tests.browser.live import ROLES, LiveSite, live_site
 from tests.browser.pages import VIEWPORTS, Page
 
@@ -73,11 +74,15 @@ def context_for(live: LiveSite, chromium: Browser) -> Iterator[ContextFor]:
     switcher chooses it (its cookie)."""
     contexts: dict[tuple[str, str, str], BrowserContext] = {}
 
-    def get(role: str = "anonymous", language: str = "en", width: str = "desktop") -> BrowserContext:
+    def get(
+        role: str = "anonymous", language: str = "en", width: str = "desktop"
+    ) -> BrowserContext:
         key = (role, language, width)
         if key not in contexts:
             context = chromium.new_context(viewport=VIEWPORTS[width], bypass_csp=True)  # type: ignore[arg-type]
             context.set_default_timeout(15000)
+            # axe-core in every page from its start: cheaper than adding it after load.
+            context.add_init_script(path=str(AXE))
             cookies: list[Any] = []
             for url in (live.base, live.network):
                 cookies.append(

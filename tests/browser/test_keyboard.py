@@ -52,9 +52,7 @@ def wait_for_new_scale(page: Page, before: str) -> None:
         arg=before,
     )
     # Keys pressed while Leaflet animates a zoom are ignored: let it finish.
-    page.wait_for_function(
-        "() => !document.querySelector('#finder-map .leaflet-zoom-anim')"
-    )
+    page.wait_for_function("() => !document.querySelector('#finder-map .leaflet-zoom-anim')")
 
 
 def walk_search(live: LiveSite, context_for: ContextFor) -> None:
@@ -110,9 +108,7 @@ def walk_map(live: LiveSite, context_for: ContextFor) -> None:
     # Back to the list, the map's alternative: its first activity is one Tab away.
     tab_to(page, ".view-toggle [data-view=list]", backwards=True)
     page.keyboard.press("Enter")
-    expect(page.locator(".view-toggle [data-view=list]")).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    expect(page.locator(".view-toggle [data-view=list]")).to_have_attribute("aria-pressed", "true")
     tab_to(page, "#results a[href^='/activities/']")
     expect(page.locator("#results")).to_be_visible()
     page.close()

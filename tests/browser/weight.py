@@ -31,9 +31,9 @@ def measure(browser: Browser, url: str, *, viewport: dict[str, int], cookies: li
     scripts: list[Response] = []
     page.on(
         "response",
-        lambda response: scripts.append(response)
-        if response.request.resource_type == "script"
-        else None,
+        lambda response: (
+            scripts.append(response) if response.request.resource_type == "script" else None
+        ),
     )
     page.goto(url, wait_until="networkidle")
     entries = page.evaluate(

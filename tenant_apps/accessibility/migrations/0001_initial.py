@@ -4,25 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AccessibilityStatement',
+            name="AccessibilityStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact_email', models.EmailField(help_text='Visitors write here when something is not accessible to them.', max_length=254, verbose_name='contact email for accessibility feedback')),
-                ('known_issues', models.TextField(blank=True, help_text='What your team knows is not accessible, and the alternatives offered.', verbose_name='content that is not accessible yet')),
-                ('enforcement_body', models.TextField(blank=True, help_text='The national body that handles complaints about accessibility, with its address.', verbose_name='enforcement body')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(
+                        help_text="Visitors write here when something is not accessible to them.",
+                        max_length=254,
+                        verbose_name="contact email for accessibility feedback",
+                    ),
+                ),
+                (
+                    "known_issues",
+                    models.TextField(
+                        blank=True,
+                        help_text="What your team knows is not accessible, and the alternatives offered.",
+                        verbose_name="content that is not accessible yet",
+                    ),
+                ),
+                (
+                    "enforcement_body",
+                    models.TextField(
+                        blank=True,
+                        help_text="The national body that handles complaints about accessibility, with its address.",
+                        verbose_name="enforcement body",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'accessibility statement',
-                'verbose_name_plural': 'accessibility statements',
+                "verbose_name": "accessibility statement",
+                "verbose_name_plural": "accessibility statements",
             },
         ),
     ]
