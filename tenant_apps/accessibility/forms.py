@@ -3,7 +3,7 @@ from django import forms
 from tenant_apps.accessibility.models import AccessibilityStatement
 
 
-class StatementForm(forms.ModelForm[AccessibilityStatement]):
+class StatementForm(forms.ModelForm):
     class Meta:
         model = AccessibilityStatement
         fields = ["contact_email", "known_issues", "enforcement_body"]

@@ -80,7 +80,7 @@ def context_for(live: LiveSite, chromium: Browser) -> Iterator[ContextFor]:
         key = (role, language, width)
         if key not in contexts:
             context = chromium.new_context(viewport=VIEWPORTS[width], bypass_csp=True)  # type: ignore[arg-type]
-            context.set_default_timeout(15000)
+            context.set_default_timeout(30000)  # a loaded CI machine
             # axe-core in every page from its start: cheaper than adding it after load.
             context.add_init_script(path=str(AXE))
             cookies: list[Any] = []
