@@ -12,9 +12,11 @@ from django.conf import settings
 from django_tenants.utils import schema_context, tenant_context
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from tenants import pool
 from tests.browser.axe import AXE
 from tests.browser.live import ROLES, LiveSite, live_site
 from tests.browser.pages import VIEWPORTS, Page
+from tests.conftest import TEST_POOL_SIZE
 
 # Debian's Chromium (scripts/apt/test.txt); without these flags it calls home.
 CHROMIUM = "/usr/bin/chromium"
@@ -33,12 +35,15 @@ ContextFor = Callable[..., BrowserContext]
 
 @pytest.fixture(scope="package")
 def live(django_db_setup: None, django_db_blocker: Any) -> Iterator[LiveSite]:
-    with django_db_blocker.unblock(), live_site() as site:
-        # Sessions are made now, while the database may be used.
-        for role in ROLES[1:]:
-            site.session_cookie(role, "territory")
-            site.session_cookie(role, "network")
-        yield site
+    with django_db_blocker.unblock():
+        with live_site() as site:
+            # Sessions are made now, while the database may be used.
+            for role in ROLES[1:]:
+                site.session_cookie(role, "territory")
+                site.session_cookie(role, "network")
+            yield site
+        # The live territory took a standby schema: give the rest of the suite its pool.
+        pool.refill_pool(TEST_POOL_SIZE)
 
 
 @pytest.fixture(scope="package")

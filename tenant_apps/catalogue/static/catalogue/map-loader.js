@@ -60,7 +60,7 @@
     var facade = mapEl.previousElementSibling;
     var button = facade && facade.querySelector("[data-action=show-map]");
     if (!button) return;
-    button.hidden = false;
+    facade.hidden = false;
     button.addEventListener("click", function () { show(mapEl, init, true); });
   };
 })();
