@@ -11,6 +11,7 @@ from tenant_apps.playlists.api import api_urlpatterns as playlists_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.home.urls")),
+    path("", include("tenant_apps.accessibility.urls")),
     path("manage/badges/", include("tenant_apps.badges.urls_manage")),
     path("manage/billing/", include("shared_apps.billing.urls")),
     path("manage/domains/", include("tenants.urls_manage")),

@@ -40,6 +40,7 @@
         b.setAttribute("aria-pressed", String(b === button));
       });
       if (showMap && map) { map.invalidateSize(); load(); }
+      else if (showMap && mapEl && mapEl.showMap) mapEl.showMap(false);
     });
   }
 
@@ -60,7 +61,8 @@
 
   var map = null;
   var load = function () {};
-  if (mapEl && window.L) {
+  /* Leaflet arrives when the map is wanted (map-loader.js). */
+  window.whenMapWanted && window.whenMapWanted(mapEl, function () {
     L.Icon.Default.imagePath = mapEl.dataset.icons;
     map = L.map(mapEl, { keyboard: true, zoomControl: true })
       .setView([parseFloat(mapEl.dataset.lat), parseFloat(mapEl.dataset.lon)], parseInt(mapEl.dataset.zoom, 10));
@@ -195,7 +197,7 @@
     document.body.addEventListener("htmx:afterSettle", function (event) {
       if (event.target && event.target.id === "results") { showPoint(); load(); }
     });
-  }
+  });
 
   document.body.addEventListener("htmx:historyRestore", function () {
     syncForm();

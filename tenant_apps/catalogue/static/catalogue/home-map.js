@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   var el = document.getElementById("home-map");
-  if (!el || !window.L) return;
+  if (!el || !window.whenMapWanted) return;
+  window.whenMapWanted(el, function () {
   var map = L.map(el, { scrollWheelZoom: false, dragging: !L.Browser.mobile, keyboard: false, zoomControl: false })
     .setView([parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)], parseInt(el.dataset.zoom, 10) - 1);
   L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
@@ -17,4 +18,5 @@
         L.circleMarker([c[0], c[1]], { radius: Math.min(28, 6 + Math.sqrt(c[2]) * 2), weight: 2, fillOpacity: 0.5, interactive: false }).addTo(map);
       });
     }).catch(function () {});
+  });
 })();

@@ -3,8 +3,12 @@
    longitude inputs on click, moves with them when typed). */
 (function () {
   "use strict";
-  if (!window.L) return;
+  if (!window.whenMapWanted) return;
   document.querySelectorAll(".place-map").forEach(function (el) {
+    window.whenMapWanted(el, function () { draw(el); });
+  });
+
+  function draw(el) {
     L.Icon.Default.imagePath = el.dataset.icons;
     var points = JSON.parse(el.dataset.points || "[]");
     var map = L.map(el, { scrollWheelZoom: false, keyboard: true });
@@ -41,5 +45,5 @@
         if (!isNaN(a) && !isNaN(b)) { place([a, b]); map.setView([a, b]); }
       });
     });
-  });
+  }
 })();
