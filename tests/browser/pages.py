@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from tenant_apps.badges.models import Award, BadgeClass
 from tenant_apps.catalogue.models import Activity, Provider, ProviderStaff
+from tenant_apps.playlists.models import Enrolment, Playlist
 from tests.browser.live import LiveSite
 
 Site = Literal["territory", "network"]
@@ -65,6 +66,16 @@ def activity_editor(site: LiveSite) -> str:
     return on_territory("catalogue:edit_activity", provider.pk, activity.pk)
 
 
+def a_published_playlist(_site: LiveSite) -> Playlist:
+    return Playlist.objects.filter(status=Playlist.Status.PUBLISHED).order_by("pk").first()  # type: ignore[return-value]
+
+
+def learners_playlist(site: LiveSite) -> int:
+    enrolment = Enrolment.objects.filter(user_id=site.users["learner"].pk).first()
+    assert enrolment is not None, "the demo learner follows no playlist"
+    return enrolment.playlist_id
+
+
 # Every page audited by axe, at each width, in each language (tests/browser/test_axe.py).
 AUDITED_PAGES: list[Page] = [
     Page("network home", "anonymous", lambda s: on_network("network:home"), "network"),
@@ -102,11 +113,33 @@ AUDITED_PAGES: list[Page] = [
     Page("admin badges", "admin", lambda s: on_territory("badges_manage:list")),
     Page("admin review", "admin", lambda s: on_territory("catalogue_review:overview")),
     Page("admin accessibility", "admin", lambda s: on_territory("accessibility:edit")),
+    Page("playlists", "anonymous", lambda s: on_territory("playlists:list")),
+    Page(
+        "playlist",
+        "anonymous",
+        lambda s: on_territory("playlists:detail", a_published_playlist(s).pk),
+    ),
+    Page(
+        "playlist progress",
+        "learner",
+        lambda s: on_territory("playlists:progress", learners_playlist(s)),
+    ),
+    Page("my playlists", "learner", lambda s: on_territory("playlists:mine")),
+    Page("playlist studio", "provider", lambda s: on_territory("playlists:studio")),
+    Page("playlist review queue", "admin", lambda s: on_territory("playlists:review")),
+    Page("network search", "anonymous", lambda s: on_territory("netsearch:search") + "?q=a"),
+    Page("my account", "learner", lambda s: on_territory("guardians:account")),
+    Page("network account", "learner", lambda s: on_network("guardians:account"), "network"),
+    Page("admin learning deserts", "admin", lambda s: on_territory("deserts:overview")),
+    Page("admin audit log", "admin", lambda s: on_territory("territory_audit:list")),
+    Page("admin network templates", "admin", lambda s: on_territory("territory_templates:list")),
 ]
 
 # Main pages whose weight is measured (tests/browser/test_light_pages.py, bench).
 LIGHT_PAGES: list[Page] = [
-    page for page in AUDITED_PAGES if page.name in {"territory home", "search", "activity"}
+    page
+    for page in AUDITED_PAGES
+    if page.name in {"territory home", "search", "activity", "playlist"}
 ]
 
 # Widths and languages of the audit.

@@ -1,4 +1,5 @@
-"""Keyboard only: search, the map and its list, claiming a badge by code.
+"""Keyboard only: search, the map and its list, claiming a badge by code, following a
+playlist (join, send evidence, see it waiting for review).
 
 Each walk-through presses Tab (never clicks) until the element it needs has the focus,
 so a control that cannot be reached by keyboard fails the test. Later features add
@@ -17,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 from tenant_apps.badges.models import Award, ClaimCode
 from tenant_apps.catalogue.models import Activity
+from tenant_apps.playlists.models import Enrolment, Playlist, StepProgress
 from tests.browser.axe import audit, describe
 from tests.browser.conftest import ContextFor
 from tests.browser.live import LiveSite
@@ -148,10 +150,43 @@ def walk_claim(live: LiveSite, context_for: ContextFor) -> None:
 
 
 # Walk-throughs run by test_keyboard_walk below; later features append theirs here.
+def walk_playlist(live: LiveSite, context_for: ContextFor) -> None:
+    learner = live.users["learner"]
+    with tenant_context(live.territory):
+        playlist = (
+            Playlist.objects.filter(status=Playlist.Status.PUBLISHED)
+            .exclude(pk__in=Enrolment.objects.filter(user_id=learner.pk).values("playlist_id"))
+            .order_by("pk")
+            .first()
+        )
+    assert playlist is not None, "the demo has no playlist the learner has not joined"
+    page = context_for("learner", "en", "phone").new_page()
+    page.goto(live.base + on_territory("playlists:detail", playlist.pk))
+    tab_to(page, f"form[action$='/playlists/{playlist.pk}/join/'] button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(f"/playlists/{playlist.pk}/progress/") + "$"))
+    tab_to(page, "a[href*='/evidence/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("/evidence/$"))
+    tab_to(page, "textarea[name='text']")
+    page.keyboard.type("I went to the workshop and built a lamp.")
+    tab_to(page, "form button[type='submit']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(f"/playlists/{playlist.pk}/progress/")))
+    expect(page.get_by_text("Waiting for review").first).to_be_visible()
+    with tenant_context(live.territory):
+        sent = StepProgress.objects.get(
+            enrolment__user_id=learner.pk, playlist=playlist, state=StepProgress.State.SUBMITTED
+        )
+    assert sent.evidence_text == "I went to the workshop and built a lamp."
+    page.close()
+
+
 KEYBOARD_WALKS: dict[str, Callable[[LiveSite, ContextFor], None]] = {
     "search": walk_search,
     "map": walk_map,
     "claim a badge": walk_claim,
+    "playlist progress": walk_playlist,
 }
 
 
