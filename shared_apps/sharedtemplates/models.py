@@ -1,6 +1,8 @@
 """Templates published by network coordinators and their adoption by territories.
 
-Adopting copies the template into the territory's schema (its catalogue interests);
+A template is an interest taxonomy, a badge class or a playlist (its challenges: the
+activities of a playlist belong to one city, challenges travel). Adopting copies the
+template into the territory's schema (its interests, a badge class, a draft playlist);
 the adoption row keeps the link to the origin and the version copied, so a newer
 version can be offered to the territory, which decides whether to take it.
 """
@@ -16,6 +18,8 @@ from tenants.models import Territory
 class NetworkTemplate(models.Model):
     class Kind(models.TextChoices):
         INTERESTS = "interests", "interests"
+        BADGE_CLASS = "badge_class", "badge class"
+        PLAYLIST = "playlist", "playlist"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INTERESTS)
     name = models.CharField(max_length=120)
@@ -43,6 +47,9 @@ class TemplateAdoption(models.Model):
     version = models.PositiveIntegerField()
     # The territory's interests that came from the template (their slugs).
     interest_slugs = models.JSONField(default=list)
+    # What a badge-class or playlist template became here: {"badge": slug} or
+    # {"playlists": [id, ...]} (a new version of a playlist becomes a new draft).
+    copied = models.JSONField(default=dict, blank=True)
     adopted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -17,12 +19,53 @@ from shared_apps.sharedtemplates import actions
 from shared_apps.sharedtemplates.models import NetworkTemplate, TemplateAdoption
 from tenants.models import Territory
 
+KIND_LABELS: dict[str, Any] = {
+    NetworkTemplate.Kind.INTERESTS: gettext_lazy("Interest list"),
+    NetworkTemplate.Kind.BADGE_CLASS: gettext_lazy("Badge"),
+    NetworkTemplate.Kind.PLAYLIST: gettext_lazy("Playlist (its challenges)"),
+}
+
 
 class TemplateForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=list(KIND_LABELS.items()))
     name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
     payload = forms.CharField(
-        label=gettext_lazy("Interests (JSON)"), widget=forms.Textarea(attrs={"rows": 12})
+        label=gettext_lazy("Content (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=gettext_lazy(
+            'Interest list: [{"slug": "music", "names": {"en": "Music"}}]. '
+            'Badge: {"name", "description", "criteria_narrative", '
+            '"criteria_requirements": [], "tags": [], "alignments": []}. '
+            'Playlist: {"title", "description", "estimated_hours", '
+            '"steps": [{"title", "instructions", "required"}]}.'
+        ),
     )
+
+
+class EditTemplateForm(TemplateForm):
+    """A template keeps its kind: a new version of the same thing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+
+
+ADOPTED_MESSAGES: dict[str, Any] = {
+    NetworkTemplate.Kind.INTERESTS: gettext_lazy("The template was copied into your interests."),
+    NetworkTemplate.Kind.BADGE_CLASS: gettext_lazy(
+        "The badge is now one of your badges, issued by your territory."
+    ),
+    NetworkTemplate.Kind.PLAYLIST: gettext_lazy(
+        "A draft playlist was made from it: add local activities, then publish it."
+    ),
+}
+
+
+def _labelled(templates: Iterable[NetworkTemplate]) -> list[NetworkTemplate]:
+    rows = list(templates)
+    for template in rows:
+        template.kind_label = KIND_LABELS.get(template.kind, template.kind)  # type: ignore[attr-defined]
+    return rows
 
 
 @console_required
@@ -35,6 +78,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 payload_text=form.cleaned_data["payload"],
                 acting_user=request.user,
+                kind=form.cleaned_data["kind"],
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -45,7 +89,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sharedtemplates/network_list.html",
-        {"templates": NetworkTemplate.objects.all(), "form": form},
+        {"templates": _labelled(NetworkTemplate.objects.all()), "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -56,7 +100,7 @@ def network_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     if not (request.user.is_staff or template.created_by_id == request.user.pk):
         raise PermissionDenied
     initial = {"name": template.name, "payload": json.dumps(template.payload, indent=2)}
-    form = TemplateForm(request.POST or None, initial=initial)
+    form = EditTemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.publish_template(
@@ -85,7 +129,7 @@ def territory_list(request: HttpRequest) -> HttpResponse:
     adopted = dict(
         TemplateAdoption.objects.filter(territory=here).values_list("template_id", "version")
     )
-    rows = [(t, adopted.get(t.pk)) for t in NetworkTemplate.objects.all()]
+    rows = [(t, adopted.get(t.pk)) for t in _labelled(NetworkTemplate.objects.all())]
     return render(request, "sharedtemplates/territory_list.html", {"rows": rows})
 
 
@@ -95,5 +139,5 @@ def territory_adopt(request: HttpRequest, template_id: int) -> HttpResponse:
     here: Territory = request.territory  # type: ignore[attr-defined]
     template = get_object_or_404(NetworkTemplate, pk=template_id)
     actions.adopt_template(template=template, territory=here, acting_user=request.user)
-    messages.success(request, _("The template was copied into your interests."))
+    messages.success(request, str(ADOPTED_MESSAGES[template.kind]))
     return redirect("territory_templates:list")

@@ -33,10 +33,15 @@ def territory_as(territory: Territory, user: User) -> HostClient:
     return client
 
 
-def publish(user: User, payload: object, name: str = "Media interests") -> int:
+def publish(
+    user: User, payload: object, name: str = "Media interests", kind: str = "interests"
+) -> int:
     return (
         network_as(user)
-        .post("/network-templates/", {"name": name, "payload": json.dumps(payload)})
+        .post(
+            "/network-templates/",
+            {"kind": kind, "name": name, "payload": json.dumps(payload)},
+        )
         .status_code
     )
 
@@ -96,3 +101,84 @@ def test_template_pages_are_for_admins_and_creators(
     assert alan.post(f"/manage/templates/{template.pk}/adopt/").status_code == 403
     assert network_as(user("pat")).get(f"/network-templates/{template.pk}/").status_code == 200
     assert network_as(user("ada")).get(f"/network-templates/{template.pk}/").status_code == 403
+
+
+BADGE = {
+    "name": "Young reporter",
+    "description": "Reported on a local story.",
+    "criteria_narrative": "Publish one story about your neighbourhood.",
+    "criteria_requirements": ["Interview someone", "Publish the story"],
+    "tags": ["media"],
+    "alignments": [
+        {
+            "framework": "DigComp",
+            "name": "Developing digital content",
+            "url": "https://example.org/3.1",
+        }
+    ],
+}
+PLAYLIST = {
+    "title": "Become a young journalist",
+    "description": "From a question to a published story.",
+    "estimated_hours": 10,
+    "steps": [
+        {"title": "Find a question", "instructions": "Ask ten people what bothers them."},
+        {"title": "Record a podcast", "instructions": "", "required": False},
+    ],
+}
+
+
+def test_badge_and_playlist_templates_are_checked_then_copied_where_adopted_only(
+    territory_a: Territory, territory_b: Territory, user: Callable[[str], User]
+) -> None:
+    from tenant_apps.badges.models import BadgeClass
+    from tenant_apps.playlists.models import Playlist
+
+    assert publish(user("cora"), {**BADGE, "name": ""}, "Reporter", "badge_class") == 400
+    assert (
+        publish(user("cora"), {**BADGE, "alignments": [{"framework": "x"}]}, kind="badge_class")
+        == 400
+    )
+    assert publish(user("cora"), {**PLAYLIST, "steps": []}, "Journalist", "playlist") == 400
+    assert publish(user("cora"), BADGE, "Reporter", "badge_class") == 302
+    assert publish(user("cora"), PLAYLIST, "Journalist", "playlist") == 302
+    badge_template = NetworkTemplate.objects.get(kind="badge_class")
+    playlist_template = NetworkTemplate.objects.get(kind="playlist")
+
+    anna = territory_as(territory_a, user("anna"))
+    assert anna.post(f"/manage/templates/{badge_template.pk}/adopt/").status_code == 302
+    assert anna.post(f"/manage/templates/{playlist_template.pk}/adopt/").status_code == 302
+    with tenant_context(territory_a):
+        badge = BadgeClass.objects.get(name="Young reporter")
+        assert badge.issuer.kind == "territory"
+        assert badge.criteria_requirements == ["Interview someone", "Publish the story"]
+        assert badge.alignments[0]["framework"] == "DigComp"
+        draft = Playlist.objects.get(title="Become a young journalist")
+        assert draft.status == Playlist.Status.DRAFT and draft.curator == "territory"
+        steps = list(draft.steps.order_by("position").values_list("kind", "title", "is_required"))
+        assert steps == [
+            ("challenge", "Find a question", True),
+            ("challenge", "Record a podcast", False),
+        ]
+    with tenant_context(territory_b):  # borealis adopted nothing
+        assert not BadgeClass.objects.filter(name="Young reporter").exists()
+        assert not Playlist.objects.filter(title="Become a young journalist").exists()
+
+    # A new version is offered; taking it updates the badge's description in place.
+    edit = network_as(user("cora")).post(
+        f"/network-templates/{badge_template.pk}/",
+        {"name": "Reporter", "payload": json.dumps({**BADGE, "description": "Told a story."})},
+    )
+    assert edit.status_code == 302
+    assert "Update to version 2" in anna.get("/manage/templates/").content.decode()
+    with tenant_context(territory_a):
+        assert BadgeClass.objects.get(pk=badge.pk).description == "Reported on a local story."
+    anna.post(f"/manage/templates/{badge_template.pk}/adopt/")
+    with tenant_context(territory_a):
+        assert BadgeClass.objects.get(pk=badge.pk).description == "Told a story."
+        assert BadgeClass.objects.filter(name="Young reporter").count() == 1
+    # bruno (admin of borealis) cannot adopt into aurora from aurora's host.
+    bruno = territory_as(territory_a, user("bruno"))
+    assert bruno.post(f"/manage/templates/{playlist_template.pk}/adopt/").status_code in (302, 403)
+    with tenant_context(territory_a):
+        assert Playlist.objects.filter(title="Become a young journalist").count() == 1
