@@ -112,6 +112,8 @@ class BadgeClass(models.Model):
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="badge_classes")
     name = models.CharField(max_length=120)
     description = models.TextField()
+    # The same texts in the site's other languages (shared_apps.core.multilingual).
+    translations = models.JSONField(default=dict, blank=True)
     criteria_narrative = models.TextField()
     criteria_requirements = models.JSONField(default=list, blank=True)
     # The image as uploaded (PNG, or sanitised SVG) or generated (SVG), and a PNG

@@ -21,6 +21,7 @@ urlpatterns = [
     path("codes/<int:code_id>/deactivate/", views_manage.code_deactivate, name="code_deactivate"),
     path("<slug:slug>/", views_manage.badge_awards, name="badge"),
     path("<slug:slug>/edit/", views_manage.badge_edit, name="edit"),
+    path("<slug:slug>/translations/", views_manage.badge_translations, name="translations"),
     path("<slug:slug>/archive/", views_manage.badge_archive, name="archive"),
     path("<slug:slug>/bulk/", views_manage.bulk_award, name="bulk"),
     path("<slug:slug>/codes/", views_manage.claim_codes, name="codes"),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shared_apps.accounts.access import territory_admin_required, territory_staff_required
 from shared_apps.accounts.models import User
+from shared_apps.core.multilingual import translations_page
 from shared_apps.core.types import StaffRequest
 from tenant_apps.badges import actions, identity, images
 from tenant_apps.badges.forms import (
@@ -530,3 +531,16 @@ def issuer_rotate_key(request: StaffRequest, slug: str) -> HttpResponse:
         _("New signing key %(key)s. Badges signed with older keys still verify.") % {"key": key_id},
     )
     return redirect("badges_manage:issuer", slug=issuer.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@territory_staff_required
+def badge_translations(request: StaffRequest, slug: str) -> HttpResponse:
+    badge = _badge(request, slug)
+    return translations_page(
+        request,
+        obj=badge,
+        fields=("name", "description"),
+        back_url=reverse("badges_manage:badge", args=[badge.slug]),
+        heading=badge.name,
+    )

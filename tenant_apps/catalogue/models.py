@@ -234,6 +234,8 @@ class Activity(models.Model):
     title = models.CharField("title", max_length=160)
     summary = models.CharField("summary", max_length=300, blank=True)
     description = models.TextField("description", blank=True)
+    # The same texts in the site's other languages (shared_apps.core.multilingual).
+    translations = models.JSONField(default=dict, blank=True)
     format = models.CharField("where", max_length=10, choices=Format.choices, default=Format.LOCAL)
     online_url = models.URLField("online link", blank=True)
     interests = models.ManyToManyField(

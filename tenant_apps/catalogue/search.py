@@ -239,6 +239,7 @@ CARD_FIELDS = (
     "id",
     "title",
     "summary",
+    "translations",
     "format",
     "age_min",
     "age_max",

@@ -53,6 +53,11 @@ urlpatterns = [
         name="interested_list",
     ),
     path(
+        "studio/<int:provider_id>/activities/<int:activity_id>/translations/",
+        studio.activity_translations,
+        name="activity_translations",
+    ),
+    path(
         "studio/<int:provider_id>/activities/<int:activity_id>/<slug:change>/",
         studio.change_activity_status,
         name="activity_status",

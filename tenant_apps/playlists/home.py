@@ -17,7 +17,9 @@ def section_context(request: HttpRequest) -> dict[str, Any]:
     if getattr(request, "territory", None) is None:
         return {"playlists": []}
     playlists = list(
-        public_playlists().only("id", "title", "estimated_hours")[: HOME_PLAYLISTS + 1]
+        public_playlists().only("id", "title", "translations", "estimated_hours")[
+            : HOME_PLAYLISTS + 1
+        ]
     )
     return {"playlists": playlists[:HOME_PLAYLISTS], "more": len(playlists) > HOME_PLAYLISTS}
 

@@ -53,6 +53,8 @@ class Playlist(models.Model):
 
     title = models.CharField(_("Title"), max_length=160)
     description = models.TextField(_("Description"), blank=True)
+    # The same texts in the site's other languages (shared_apps.core.multilingual).
+    translations = models.JSONField(default=dict, blank=True)
     cover = models.ImageField(
         _("Cover image"), upload_to=territory_upload_to("playlists"), blank=True, max_length=255
     )

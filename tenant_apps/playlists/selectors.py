@@ -109,7 +109,7 @@ def personal_playlists(user: User) -> list[Playlist]:
 
 def playlists_of_activity(activity_id: int) -> list[Playlist]:
     ids = Step.objects.filter(activity_id=activity_id).values("playlist_id")
-    return list(public_playlists().filter(pk__in=ids).only("id", "title")[:10])
+    return list(public_playlists().filter(pk__in=ids).only("id", "title", "translations")[:10])
 
 
 # ---------------------------------------------------------------------------

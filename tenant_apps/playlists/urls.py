@@ -32,5 +32,6 @@ urlpatterns = [
         name="change_step",
     ),
     path("studio/<int:pk>/figures/", views_studio.figures, name="figures"),
+    path("studio/<int:pk>/translations/", views_studio.translations, name="translations"),
     path("studio/<int:pk>/<slug:change>/", views_studio.change_status, name="status"),
 ]

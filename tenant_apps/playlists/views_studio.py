@@ -18,10 +18,12 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_member_required
+from shared_apps.core.multilingual import translations_page
 from shared_apps.core.types import StaffRequest
 from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Provider
@@ -364,4 +366,15 @@ def figures(request: StaffRequest, playlist: Playlist) -> HttpResponse:
         request,
         "playlists/studio/figures.html",
         {"playlist": playlist, "figures": selectors.figures(playlist)},
+    )
+
+
+@playlist_view
+def translations(request: StaffRequest, playlist: Playlist) -> HttpResponse:
+    return translations_page(
+        request,
+        obj=playlist,
+        fields=("title", "description"),
+        back_url=reverse("playlists:edit", args=[playlist.pk]),
+        heading=playlist.title,
     )

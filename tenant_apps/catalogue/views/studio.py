@@ -17,11 +17,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_member_required
+from shared_apps.core.multilingual import translations_page
 from shared_apps.core.types import StaffRequest
 from tenant_apps.catalogue import actions, selectors
 from tenant_apps.catalogue.forms import (
@@ -427,4 +429,22 @@ def interested_list(
             "activity": activity,
             "learners": list(selectors.interested_learners(activity)),
         },
+    )
+
+
+@provider_staff_view()
+def activity_translations(
+    request: StaffRequest, *, provider: Provider, role: str, activity_id: int
+) -> HttpResponse:
+    activity = _activity(provider, activity_id)
+    return translations_page(
+        request,
+        obj=activity,
+        fields=("title", "summary", "description"),
+        rich_text=("description",),
+        back_url=reverse(
+            "catalogue:edit_activity",
+            kwargs={"provider_id": provider.pk, "activity_id": activity.pk},
+        ),
+        heading=activity.title,
     )
