@@ -11,7 +11,18 @@ class ConsoleConfig(AppConfig):
     verbose_name = _("Coordinator console")
 
     def ready(self) -> None:
+        from shared_apps.console.selectors import can_use_console
+        from shared_apps.core.navigation import register_nav
         from tenant_apps.manage.links import register_manage_link
+
+        register_nav(
+            "network",
+            key="console",
+            label=_("Coordinator console"),
+            url_name="console:index",
+            order=60,
+            visible=lambda request: can_use_console(request.user),
+        )
 
         register_manage_link(
             "audit", label=_("Audit log"), url_name="territory_audit:list", order=90

@@ -34,5 +34,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "nav_items": nav_items(
             "territory" if territory is not None else "network",
             urlconf=getattr(request, "urlconf", None),
+            request=request,
         ),
     }

@@ -189,3 +189,21 @@ def test_api_is_scoped_like_the_pages(
     assert HostClient("localhost").get("/console/api/territories/").status_code == 403
     staff = network_as(user("pat")).get("/console/api/territories/").json()
     assert {row["slug"] for row in staff} >= {"aurora", "borealis"}
+
+
+def test_console_is_in_the_network_menu_of_coordinators_only(
+    db: None, user: Callable[[str], User]
+) -> None:
+    from tests.conftest import HostClient
+
+    def menu_of(name: str | None) -> str:
+        client = HostClient("localhost")
+        client.cookies["django_language"] = "en"
+        if name:
+            client.sign_in(user(name))
+        return client.get("/").content.decode()
+
+    assert 'href="/console/"' in menu_of("cora")  # coordinator of aurora
+    assert 'href="/console/"' in menu_of("pat")  # platform staff
+    assert 'href="/console/"' not in menu_of("ada")
+    assert 'href="/console/"' not in menu_of(None)
