@@ -50,7 +50,7 @@ def test_passport_shows_each_city_and_how_far_the_learner_got(
     assert "You follow no playlist here." in page  # in borealis
 
     # One query per territory of the account, whatever it follows there.
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(13) as few:
         client.get("/backpack/")
     for n in range(4):
         join(territory_a, make_playlist(territory_a, user("anna"), f"Path {n}"), ada)
