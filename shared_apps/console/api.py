@@ -40,19 +40,9 @@ class TerritoryFiguresOutput(serializers.Serializer):
         figures = getattr(territory, "figures", None)
         if figures is None:
             return None
-        return {
-            name: getattr(figures, name)
-            for name in [
-                "verified_providers",
-                "published_activities",
-                "learners",
-                "badges_awarded",
-                "searches",
-                "searches_previous",
-                "empty_searches",
-                "empty_searches_previous",
-            ]
-        } | {"refreshed_at": figures.refreshed_at.isoformat()}
+        return {name: getattr(figures, name) for name in selectors.FIGURE_COLUMNS} | {
+            "refreshed_at": figures.refreshed_at.isoformat()
+        }
 
 
 class TerritoriesView(APIView):

@@ -16,6 +16,18 @@ from shared_apps.console.models import EntryGrant
 from tenants.models import Territory
 
 # ?sort= keys of the console's table and what they order by.
+# The figures of a territory, in the order the table, the CSV and the API give them.
+FIGURE_COLUMNS = [
+    "verified_providers",
+    "published_activities",
+    "learners",
+    "badges_awarded",
+    "searches",
+    "searches_previous",
+    "empty_searches",
+    "empty_searches_previous",
+]
+
 SORTS: dict[str, str] = {
     "name": "name",
     "status": "status",

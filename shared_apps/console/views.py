@@ -62,18 +62,6 @@ def _csv(filename: str, header: list[str], rows: Iterable[list[Any]]) -> HttpRes
     return response
 
 
-FIGURE_COLUMNS = [
-    "verified_providers",
-    "published_activities",
-    "learners",
-    "badges_awarded",
-    "searches",
-    "searches_previous",
-    "empty_searches",
-    "empty_searches_previous",
-]
-
-
 @console_required
 def index(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "name")
@@ -83,7 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv(
             "territories.csv",
-            ["slug", "name", "status", "plan", *FIGURE_COLUMNS, "refreshed_at"],
+            ["slug", "name", "status", "plan", *selectors.FIGURE_COLUMNS, "refreshed_at"],
             (
                 [
                     t.slug,
@@ -92,7 +80,7 @@ def index(request: HttpRequest) -> HttpResponse:
                     getattr(getattr(t, "billing", None), "plan", ""),
                     *(
                         getattr(getattr(t, "figures", None), name, "")
-                        for name in [*FIGURE_COLUMNS, "refreshed_at"]
+                        for name in [*selectors.FIGURE_COLUMNS, "refreshed_at"]
                     ),
                 ]
                 for t in rows
@@ -126,17 +114,29 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @console_required
 def territory(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _territory_or_404(request, slug)
+    return _territory_page(request, _territory_or_404(request, slug))
+
+
+def _territory_page(
+    request: HttpRequest,
+    found: Territory,
+    *,
+    lifecycle_form: LifecycleForm | None = None,
+    entry_form: EntryForm | None = None,
+) -> HttpResponse:
+    """A territory's console page; a form given back with its errors answers 400."""
     return render(
         request,
         "console/territory.html",
         {
             "t": found,
             "figures": getattr(found, "figures", None),
-            "lifecycle_form": LifecycleForm(available=actions.available_transitions(found)),
-            "entry_form": EntryForm(),
+            "lifecycle_form": lifecycle_form
+            or LifecycleForm(available=actions.available_transitions(found)),
+            "entry_form": entry_form or EntryForm(),
             "entry_minutes": actions.ENTRY_MINUTES,
         },
+        status=400 if lifecycle_form is not None or entry_form is not None else 200,
     )
 
 
@@ -159,18 +159,7 @@ def lifecycle(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The territory's status was changed."))
             return redirect("console:territory", slug=found.slug)
-    return render(
-        request,
-        "console/territory.html",
-        {
-            "t": found,
-            "figures": getattr(found, "figures", None),
-            "lifecycle_form": form,
-            "entry_form": EntryForm(),
-            "entry_minutes": actions.ENTRY_MINUTES,
-        },
-        status=400,
-    )
+    return _territory_page(request, found, lifecycle_form=form)
 
 
 @require_POST
@@ -179,18 +168,7 @@ def enter(request: HttpRequest, slug: str) -> HttpResponse:
     found = _territory_or_404(request, slug)
     form = EntryForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "console/territory.html",
-            {
-                "t": found,
-                "figures": getattr(found, "figures", None),
-                "lifecycle_form": LifecycleForm(available=actions.available_transitions(found)),
-                "entry_form": form,
-                "entry_minutes": actions.ENTRY_MINUTES,
-            },
-            status=400,
-        )
+        return _territory_page(request, found, entry_form=form)
     _grant, token = actions.grant_entry(
         user=request.user, territory=found, reason=form.cleaned_data["reason"]
     )

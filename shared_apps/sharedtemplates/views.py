@@ -68,24 +68,35 @@ def _labelled(templates: Iterable[NetworkTemplate]) -> list[NetworkTemplate]:
     return rows
 
 
+def _published(
+    request: HttpRequest, form: TemplateForm, template: NetworkTemplate | None = None
+) -> bool:
+    """Publish from a valid form (a new template, or a new version of ``template``);
+    refusals become the form's errors."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        actions.publish_template(
+            name=form.cleaned_data["name"],
+            payload_text=form.cleaned_data["payload"],
+            acting_user=request.user,
+            template=template,
+            kind=form.cleaned_data.get("kind", NetworkTemplate.Kind.INTERESTS),
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return False
+    messages.success(request, _("The template was published."))
+    return True
+
+
 @console_required
 def network_list(request: HttpRequest) -> HttpResponse:
     """Coordinators publish templates (new ones here; a new version from the edit page)."""
     form = TemplateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.publish_template(
-                name=form.cleaned_data["name"],
-                payload_text=form.cleaned_data["payload"],
-                acting_user=request.user,
-                kind=form.cleaned_data["kind"],
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("The template was published."))
-            return redirect("network_templates:list")
+    if _published(request, form):
+        return redirect("network_templates:list")
     return render(
         request,
         "sharedtemplates/network_list.html",
@@ -101,20 +112,8 @@ def network_edit(request: HttpRequest, template_id: int) -> HttpResponse:
         raise PermissionDenied
     initial = {"name": template.name, "payload": json.dumps(template.payload, indent=2)}
     form = EditTemplateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.publish_template(
-                name=form.cleaned_data["name"],
-                payload_text=form.cleaned_data["payload"],
-                acting_user=request.user,
-                template=template,
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("The template was published."))
-            return redirect("network_templates:list")
+    if _published(request, form, template):
+        return redirect("network_templates:list")
     return render(
         request,
         "sharedtemplates/network_edit.html",

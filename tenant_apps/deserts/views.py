@@ -12,14 +12,15 @@ from urllib.parse import urlencode
 
 import h3
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_admin_required
-from shared_apps.accounts.models import Coordinator
+from shared_apps.console.selectors import console_territories
+from shared_apps.console.views import console_required
 from shared_apps.core.types import StaffRequest
 from tenant_apps.catalogue.maplayer import map_settings
 from tenant_apps.deserts import actions, population, selectors
@@ -202,20 +203,14 @@ def population_upload(request: StaffRequest) -> HttpResponse:
 # ---- network site (public schema): coordinators compare their territories ----------
 
 
+@console_required
 def network_comparison(request: HttpRequest) -> HttpResponse:
-    """Coordinators see the territories assigned to them (all of them when so set)."""
-    if getattr(request, "territory", None) is not None:
-        raise Http404
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    coordinator = Coordinator.objects.filter(user=request.user).first()
-    live = Territory.objects.filter(status__in=Territory.LIVE_STATUSES).order_by("name")
-    if coordinator is None:
-        raise PermissionDenied
+    """Coordinators see the territories assigned to them (all of them when so set),
+    platform staff every territory: the console's own scoping."""
     territories = list(
-        live if coordinator.all_territories else live.filter(coordinators=coordinator)
+        console_territories(request.user)
+        .filter(status__in=Territory.LIVE_STATUSES)
+        .order_by("name")
     )
     return render(
         request,

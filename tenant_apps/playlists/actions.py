@@ -118,7 +118,7 @@ def _editable(playlist: Playlist) -> None:
         raise ValidationError(_("Steps can be changed only while the playlist is a draft."))
 
 
-def _remote_title(playlist: Playlist, slug: str, activity_id: int | None) -> str:
+def _remote_title(slug: str, activity_id: int | None) -> str:
     """A step in another city must point at an online activity published there now
     (through the network index, never by reading another territory's schema); its
     title is kept so the step still reads well if that activity goes away later."""
@@ -159,7 +159,7 @@ def add_step(
     if kind == Step.Kind.REMOTE and not (remote_territory and remote_activity_id):
         raise ValidationError({"remote_territory": _("Give the city and the activity number.")})
     if kind == Step.Kind.REMOTE:
-        title = title or _remote_title(playlist, remote_territory, remote_activity_id)
+        title = title or _remote_title(remote_territory, remote_activity_id)
     if kind == Step.Kind.CHALLENGE and not title.strip():
         raise ValidationError({"title": _("Give the challenge a title.")})
     if kind not in Step.Kind.values or completion not in Step.Completion.values:
