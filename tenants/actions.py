@@ -128,11 +128,15 @@ def provision_territory(
                     },
                 )
                 pool.request_refill()
-        except IntegrityError as exc:
+        except (IntegrityError, ValidationError) as exc:
             _forget_file(territory.logo)
             # Lost a race with another sign-up for the same (or a confusable) address:
-            # say which, now that the winner is visible.
+            # say which, now that the winner is visible. A winner that committed before
+            # our save is refused by django-tenants' schema-name check (a
+            # ValidationError), one committing during it by the unique indexes.
             check_new_slug(slug)
+            if isinstance(exc, ValidationError):
+                raise
             raise ValidationError(
                 {"slug": _("This address was just taken. Please choose another.")}
             ) from exc

@@ -155,3 +155,26 @@ def test_provision_command_rejects_bad_coordinates(db: None) -> None:
             "--timezone=Europe/Vilnius",
             "--center=north",
         )
+
+
+def test_a_sign_up_losing_the_race_after_the_checks_is_told_the_address_is_taken(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The winner commits between our checks and our save: django-tenants refuses the
+    schema name, and the loser hears why in words about the address."""
+    winner = provision("kaunas")
+    real_check = actions.check_new_slug
+    calls = []
+
+    def checks_before_the_winner_committed(slug: str) -> None:
+        calls.append(slug)
+        if len(calls) > 1:  # after the save: the winner is visible
+            real_check(slug)
+
+    monkeypatch.setattr(actions, "check_new_slug", checks_before_the_winner_committed)
+    monkeypatch.setattr(actions, "schema_exists", lambda name: False)
+    with pytest.raises(ValidationError) as refused:
+        provision("kaunas")
+    assert "already taken" in str(refused.value.message_dict["slug"])
+    assert Territory.objects.filter(slug="kaunas").count() == 1
+    assert Territory.objects.get(slug="kaunas").pk == winner.pk
