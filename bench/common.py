@@ -65,10 +65,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(db_name: str, *, workers: int, host: str = "localhost") -> Iterator[str]:
-    """Run the app the way production does; yields the base URL once it answers."""
+def gunicorn(
+    db_name: str, *, workers: int, host: str = "localhost", **extra_env: str
+) -> Iterator[str]:
+    """Run the app the way production does; yields the base URL once it answers.
+    ``extra_env``: more environment for the server (e.g. a bench-only URLconf)."""
     port = free_port()
-    env = server_env(db_name, WEB_CONCURRENCY=str(workers), BIND=f"127.0.0.1:{port}")
+    env = server_env(db_name, WEB_CONCURRENCY=str(workers), BIND=f"127.0.0.1:{port}", **extra_env)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
         cwd=ROOT,

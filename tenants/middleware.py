@@ -7,11 +7,14 @@ answered 404 before a view runs.
 
 from __future__ import annotations
 
+import copy
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.signals import request_finished
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
@@ -22,8 +25,34 @@ from django_tenants.middleware.main import TenantMainMiddleware
 from shared_apps.core.hosts import network_url
 from shared_apps.core.types import TerritoryRequest
 from tenants.db import tenant_connection
-from tenants.models import Territory
+from tenants.models import Domain, Territory
 from tenants.selectors import territory_for_host
+
+# A per-process memo of the host -> territory route in front of the shared cache: the
+# route is read on every request, and even a cache hit costs a round trip to Redis and
+# an unpickling. Changes made in this process clear it at once (signals below); those
+# made in another process are seen after HOST_MEMO_SECONDS at most.
+HOST_MEMO_SECONDS = 5.0
+HOST_MEMO_MAX = 1000
+_host_memo: dict[str, tuple[float, Territory | None]] = {}
+
+
+def memoized_territory_for_host(hostname: str) -> Territory | None:
+    now = time.monotonic()
+    entry = _host_memo.get(hostname)
+    if entry is None or entry[0] < now:
+        if len(_host_memo) >= HOST_MEMO_MAX:
+            _host_memo.clear()
+        entry = (now + HOST_MEMO_SECONDS, territory_for_host(hostname))
+        _host_memo[hostname] = entry
+    # A copy: the request may set attributes on its territory.
+    return copy.copy(entry[1]) if entry[1] is not None else None
+
+
+@receiver([post_save, post_delete], sender=Territory, dispatch_uid="tenants_forget_host_memo")
+@receiver([post_save, post_delete], sender=Domain, dispatch_uid="tenants_forget_host_memo_d")
+def forget_host_memo(**kwargs: Any) -> None:
+    _host_memo.clear()
 
 
 class TerritoryMiddleware(TenantMainMiddleware):
@@ -40,7 +69,7 @@ class TerritoryMiddleware(TenantMainMiddleware):
             set_urlconf(request.urlconf)
             return None
 
-        territory = territory_for_host(hostname)
+        territory = memoized_territory_for_host(hostname.lower())
         if territory is None:
             raise Http404("Unknown host")
         if territory.status in (Territory.Status.PROVISIONING, Territory.Status.ARCHIVED):

@@ -28,9 +28,11 @@ from django_tenants.utils import schema_context, tenant_context
 
 from shared_apps.accounts.actions import grant_membership
 from shared_apps.accounts.models import Coordinator, Membership, User
+from tenant_apps.demand.actions import discard_search_log
 from tenants import pool
 from tenants.actions import provision_territory
 from tenants.db import tenant_connection
+from tenants.middleware import forget_host_memo
 from tenants.models import Territory
 
 PASSWORD = "correct horse battery staple"
@@ -147,12 +149,16 @@ def _clean_slate() -> Iterator[None]:
     """Each test starts and ends in the public schema with an empty cache: the
     database is rolled back after each test, and cached rows must not outlive it."""
     cache.clear()
+    forget_host_memo()
+    discard_search_log()
     translation.deactivate()
     tenant_connection().set_schema_to_public()
     yield
     tenant_connection().set_schema_to_public()
     translation.deactivate()
     cache.clear()
+    forget_host_memo()
+    discard_search_log()
 
 
 @pytest.fixture

@@ -103,7 +103,9 @@ INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in S
 TENANT_MODEL = "tenants.Territory"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_URLCONF = "learning_platform.urls_network"
-ROOT_URLCONF = "learning_platform.urls_territory"
+# `make bench` points this at bench/urls_bench.py (the same URLs plus a bare view that
+# measures the stack's ceiling); nothing else should set it.
+ROOT_URLCONF = env.str("TERRITORY_URLCONF", default="learning_platform.urls_territory")
 # One SET search_path per schema switch instead of one per query (safe in 4.0.1).
 TENANT_LIMIT_SET_CALLS = True
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.core.pagecache import public_content_changed
 from tenant_apps.badges import documents, identity, keys, signing
 from tenant_apps.badges.images import BadgeImage
 from tenant_apps.badges.models import (
@@ -155,6 +156,7 @@ def update_issuer(
     )
     issuer.full_clean()
     issuer.save()
+    public_content_changed()
     record(
         actor=acting_user,
         action="badges.issuer_updated",
@@ -256,6 +258,8 @@ def create_badge_class(
     badge.save()
     _check_required(badge, data.required_badges)
     badge.required_badges.set(data.required_badges)
+    # Public badges are shown by cached page fragments (the home page's section).
+    public_content_changed()
     record(
         actor=acting_user,
         action="badges.badge_created",
@@ -284,6 +288,7 @@ def update_badge_class(
     _check_required(badge, data.required_badges)
     badge.save()
     badge.required_badges.set(data.required_badges)
+    public_content_changed()
     record(
         actor=acting_user,
         action="badges.badge_updated",
@@ -310,6 +315,7 @@ def archive_badge_class(*, territory: Territory, badge: BadgeClass, acting_user:
     badge.is_archived = True
     badge.save(update_fields=["is_archived", "updated_at"])
     ClaimCode.objects.filter(badge_class=badge).update(is_active=False)
+    public_content_changed()
     record(
         actor=acting_user,
         action="badges.badge_archived",
@@ -377,6 +383,8 @@ def _index_on_commit(territory: Territory, award_ids: list[int]) -> None:
 
     territory_id = territory.pk
     transaction.on_commit(lambda: index_awards(territory_id=territory_id, award_ids=award_ids))
+    # Award counts order the home page's badges (a cached fragment).
+    public_content_changed()
 
 
 @transaction.atomic

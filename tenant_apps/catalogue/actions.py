@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts.actions import ensure_learner_membership, grant_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
+from shared_apps.core.pagecache import public_content_changed
 from tenant_apps.catalogue import publishing
 from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.indexing import remember_interest_words
@@ -137,6 +138,8 @@ def update_provider(
     if logo is not None:
         provider.logo.save(logo.name or "logo", logo, save=False)
     provider.save()
+    # The provider's name and logo are shown by cached page fragments.
+    public_content_changed()
     if renamed:
         _refresh(territory, provider.activities.values_list("id", flat=True))
     return provider
@@ -699,6 +702,8 @@ def save_interest(
     interest.is_active = is_active
     interest.save()
     remember_interest_words()
+    # Interest names are shown by cached page fragments (shared_apps.core.pagecache).
+    public_content_changed()
     _refresh(territory, interest.activities.values_list("id", flat=True))
     record(
         actor=acting_user,

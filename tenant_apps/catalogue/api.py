@@ -32,7 +32,7 @@ from tenant_apps.catalogue.search import (
     search_config,
     territory_today,
 )
-from tenant_apps.demand.actions import log_search
+from tenant_apps.demand.actions import queue_search
 from tenant_apps.demand.models import SearchEvent
 from tenants.models import Territory
 
@@ -338,7 +338,7 @@ class ActivityListView(APIView):
             fields=API_LIST_FIELDS,
         )
         if page_number == 1 and not filters.is_empty:
-            log_search(
+            queue_search(
                 terms=filters.q,
                 filters=filters.for_log(),
                 result_count=page.total,

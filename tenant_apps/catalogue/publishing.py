@@ -24,6 +24,7 @@ from typing import Literal
 
 from django.db import transaction
 
+from shared_apps.core.pagecache import public_content_changed
 from tenant_apps.catalogue import indexing
 from tenants.db import tenant_connection
 
@@ -56,6 +57,9 @@ def notify(change: Change, activity_ids: Iterable[int]) -> None:
         return
     schema_name = tenant_connection().schema_name
     transaction.on_commit(lambda: _dispatch(schema_name, change, ids))
+    # Every cached page fragment built from public content (home, activity pages,
+    # search counts) goes with it: here, not as a subscriber, so it cannot be missed.
+    public_content_changed()
 
 
 def refresh_activities(

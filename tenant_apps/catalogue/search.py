@@ -9,6 +9,7 @@ count and page again with the corrected words).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import math
 import re
 from collections.abc import Sequence
@@ -19,12 +20,14 @@ from zoneinfo import ZoneInfo
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from shared_apps.core.pagecache import public_version
 from tenant_apps.catalogue.filters import Filters, date_window
 from tenant_apps.catalogue.indexing import catch_up_next_dates
 from tenant_apps.catalogue.maplayer import to_mercator
@@ -274,21 +277,26 @@ def _run(
     per_page: int,
     fields: Sequence[str] = CARD_FIELDS,
 ) -> tuple[int, list[Activity], str]:
-    """Three queries: the count, the page's ids (sorted, on the activity table alone)
-    and the page's rows with provider, venue and highlights (for those ids only)."""
+    """At most three queries: the page's ids (sorted, on the activity table alone), the
+    count (only when the page does not tell it, and cached) and the page's rows with
+    provider, venue and highlights (for those ids only)."""
     filtered = apply_filters(
         base, filters, interests=interests, today=today, terms=terms, config=config
     )
-    # Counting stops past COUNT_LIMIT: "more than 1,000" is all anyone needs to know,
-    # and broad searches then cost what narrow ones do.
-    total = filtered.order_by()[: COUNT_LIMIT + 1].count()
     sort = effective_sort(filters, terms)
-    if not total:
-        return 0, [], sort
     query = SearchQuery(tsquery_text(terms), config=config, search_type="raw") if terms else None
     ordered = sorted_queryset(filtered, filters, sort=sort, today=today, query=query)
     start = (page - 1) * per_page
     ids = list(ordered.values_list("id", flat=True)[start : start + per_page])
+    if ids and len(ids) < per_page:
+        # The last page: everything before it was full, so the count is known.
+        total = min(start + len(ids), COUNT_LIMIT + 1)
+    elif not ids and page == 1:
+        total = 0
+    else:
+        total = _count(filtered)
+    if not total or not ids:
+        return total, [], sort
     rows = Activity.objects.filter(pk__in=ids).select_related("provider", "venue").only(*fields)
     if filters.near is not None:
         rows = rows.annotate(distance=Distance("location", point_of(filters.near)))
@@ -319,6 +327,26 @@ def _run(
             item.title_html = escape(item.title)  # type: ignore[attr-defined]
             item.summary_html = escape(item.summary)  # type: ignore[attr-defined]
     return total, items, sort
+
+
+COUNT_CACHE_SECONDS = 300
+
+
+def _count(filtered: QuerySet[Activity]) -> int:
+    """How many activities match, up to COUNT_LIMIT + 1: "more than 1,000" is all
+    anyone needs to know, and broad searches then cost what narrow ones do. Cached per
+    territory under the query's own SQL and parameters (today's date is one of them)
+    and the public content version, which every publish action bumps: paging, sorting
+    and the same search by the next visitor do not count again."""
+    counting = filtered.order_by()[: COUNT_LIMIT + 1]
+    sql, params = counting.query.sql_with_params()
+    digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()[:40]
+    key = f"catalogue:count:{public_version()}:{digest}"
+    total: int | None = cache.get(key)
+    if total is None:
+        total = counting.count()
+        cache.set(key, total, COUNT_CACHE_SECONDS)
+    return total
 
 
 CORRECTION_SQL = """

@@ -1,15 +1,39 @@
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
+from shared_apps.core.pagecache import FRAGMENT_SECONDS, anonymous_page_key, cached_fragment
 from tenant_apps.home.sections import registered_sections
 
 
-def index(request: HttpRequest) -> HttpResponse:
-    """The territory's home page: what there is to learn here, section by section."""
+def _sections_html(request: HttpRequest) -> str:
     sections = [
         {"key": s.key, "title": s.title, "template": s.template, **s.context(request)}
         for s in registered_sections()
     ]
-    return render(request, "home/index.html", {"sections": sections})
+    return render_to_string("home/sections.html", {"sections": sections}, request=request)
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The territory's home page: what there is to learn here, section by section.
+
+    The sections show public content only, the same for every visitor: one cached
+    fragment per territory and language (shared_apps.core.pagecache), dropped when
+    content is published and when the territory's settings change. For visitors who
+    are not signed in the whole page is the same, and is kept whole."""
+    key = anonymous_page_key(request, "home")
+    if key is not None:
+        cached: bytes | None = cache.get(key)
+        if cached is not None:
+            return HttpResponse(cached)
+    territory = getattr(request, "territory", None)
+    changed = territory.updated_at.timestamp() if territory is not None else 0
+    html = cached_fragment("home-sections", (changed,), lambda: _sections_html(request))
+    response = render(request, "home/index.html", {"sections_html": mark_safe(html)})  # noqa: S308 - our own rendered template
+    if key is not None:
+        cache.set(key, response.content, FRAGMENT_SECONDS)
+    return response

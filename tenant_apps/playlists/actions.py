@@ -24,6 +24,7 @@ from django_tenants.utils import schema_context
 from shared_apps.accounts.actions import ensure_learner_membership
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.core.pagecache import public_content_changed
 from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Activity, Interest, Provider
 from tenant_apps.catalogue.search import territory_today
@@ -104,6 +105,7 @@ def update_playlist(
     *, playlist: Playlist, territory: Territory, acting_user: User, data: PlaylistData
 ) -> Playlist:
     _apply(playlist, data)
+    public_content_changed()
     return playlist
 
 
@@ -235,6 +237,8 @@ def _status(
     playlist.save(
         update_fields=["status", "return_reason", "submitted_at", "published_at", "updated_at"]
     )
+    # Public playlists are shown by cached page fragments (the home page's section).
+    public_content_changed()
     record(
         actor=acting_user,
         action=f"playlist.{status}",

@@ -87,3 +87,26 @@ def test_route_cache_follows_changes(territory_a: Territory, client_for: ClientF
     assert client.get("/").status_code == 410
     Domain.objects.filter(tenant=territory_a).delete()
     assert client.get("/").status_code == 404
+
+
+def test_route_is_memoized_per_process_for_a_few_seconds(
+    territory_a: Territory, client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tenants import middleware
+
+    client = client_for(territory_a)
+    assert client.get("/").status_code == 200
+    looked_up: list[str] = []
+    real = middleware.territory_for_host
+
+    def counting(hostname: str) -> Territory | None:
+        looked_up.append(hostname)
+        return real(hostname)
+
+    monkeypatch.setattr(middleware, "territory_for_host", counting)
+    assert client.get("/").status_code == 200
+    assert looked_up == []  # neither the database nor the shared cache
+    for host, (_expires, territory) in list(middleware._host_memo.items()):
+        middleware._host_memo[host] = (0.0, territory)  # HOST_MEMO_SECONDS later
+    assert client.get("/").status_code == 200
+    assert looked_up == [territory_a.host]

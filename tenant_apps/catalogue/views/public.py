@@ -8,6 +8,7 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_member_required
+from shared_apps.core.pagecache import FRAGMENT_SECONDS, anonymous_page_key
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue import actions, ics, jsonld, selectors
 from tenant_apps.catalogue import schedule as sched
@@ -29,7 +31,7 @@ from tenant_apps.catalogue.forms import InterestedForm, ProviderForm
 from tenant_apps.catalogue.maplayer import map_settings
 from tenant_apps.catalogue.models import Activity, Provider
 from tenant_apps.catalogue.search import search, territory_today
-from tenant_apps.demand.actions import log_search
+from tenant_apps.demand.actions import queue_search
 from tenants.models import Territory
 
 
@@ -79,7 +81,7 @@ def activity_search(request: TerritoryRequest) -> HttpResponse:
         page=number,
     )
     if number == 1 and not filters.is_empty and not form.errors:
-        log_search(
+        queue_search(
             terms=filters.q,
             filters=filters.for_log(),
             result_count=page.total,
@@ -115,11 +117,19 @@ def _activity_for_request(request: TerritoryRequest, pk: int) -> Activity:
 
 
 def activity_detail(request: TerritoryRequest, pk: int) -> HttpResponse:
+    """An activity's page. For visitors who are not signed in it is the same page for
+    everyone (per language and day): kept whole in the cache until public content
+    changes (shared_apps.core.pagecache)."""
     territory = _territory(request)
+    today = territory_today(territory.timezone)
+    key = anonymous_page_key(request, "activity", pk, today)
+    if key is not None:
+        cached: bytes | None = cache.get(key)
+        if cached is not None:
+            return HttpResponse(cached)
     activity = _activity_for_request(request, pk)
     sessions = list(activity.sessions.all())
     schedule = activity.schedule(territory.timezone, sessions=sessions)
-    today = territory_today(territory.timezone)
     url = request.build_absolute_uri(activity.get_absolute_url())
     provider_url = request.build_absolute_uri(
         reverse("catalogue:provider", args=[activity.provider.slug])
@@ -146,7 +156,10 @@ def activity_detail(request: TerritoryRequest, pk: int) -> HttpResponse:
         "interested_form": InterestedForm(initial={"near": request.GET.get("near", "")}),
         "map": map_settings(territory),
     }
-    return render(request, "catalogue/activity_detail.html", context)
+    response = render(request, "catalogue/activity_detail.html", context)
+    if key is not None and activity.is_public:
+        cache.set(key, response.content, FRAGMENT_SECONDS)
+    return response
 
 
 def activity_calendar(request: TerritoryRequest, pk: int) -> HttpResponse:

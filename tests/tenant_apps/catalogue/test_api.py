@@ -1,6 +1,7 @@
 from django_tenants.utils import tenant_context
 
 from tenant_apps.catalogue.models import Activity, Provider
+from tenant_apps.demand.actions import flush_search_log
 from tenant_apps.demand.models import SearchEvent
 from tests.tenant_apps.catalogue.factories import make_activity, make_provider
 
@@ -26,6 +27,8 @@ def test_activities_api_filters_and_paginates(territory_a, provider_a, venue_a, 
     assert first["currency"] == "EUR"
     assert first["url"].endswith(f"/activities/{first['id']}/")
     assert "description" not in first  # the list is light; the detail has it
+    # Searches are queued and written in batches after the responses.
+    assert flush_search_log() == 2
     with tenant_context(territory_a):
         assert SearchEvent.objects.filter(source="api").count() == 2
 
