@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sys
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -94,7 +95,16 @@ def main() -> None:
     runs: dict[str, list[float]] = {name: [] for name in pages}
     p50: dict[str, list[float]] = {name: [] for name in pages}
     loads: list[float] = []
-    with gunicorn(DB, workers=2, host=HOST, TERRITORY_URLCONF="bench.urls_bench") as base:
+    # No restarts after GUNICORN_MAX_REQUESTS while measuring: a worker booting (seconds
+    # on a loaded machine) would be counted against whichever page is being measured.
+    server = {"TERRITORY_URLCONF": "bench.urls_bench", "GUNICORN_MAX_REQUESTS": "0"}
+    with gunicorn(DB, workers=2, host=HOST, **server) as base:
+        # Both workers load their templates, caches and pool before anything is timed.
+        for path in pages.values():
+            for _ in range(6):
+                request = urllib.request.Request(base + path, headers={"Host": HOST})
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    response.read()
         for _round in range(ROUNDS):
             for name, path in pages.items():
                 figures = wrk(base + path, host=HOST, seconds=SECONDS)

@@ -352,6 +352,19 @@ class Activity(models.Model):
                 name="cat_act_public_new_idx",
                 condition=Q(is_public=True),
             ),
+            # "Nearest first": ORDER BY location <-> point walks this index from the
+            # point outwards (KNN) and stops after a page, instead of sorting every
+            # activity within the radius.
+            GistIndex(
+                fields=["location"], name="cat_act_public_knn_gist", condition=Q(is_public=True)
+            ),
+            # The always-open activities, which every "when" filter matches
+            # (search.soonest_in_window_ids reads them apart from the dated ones).
+            models.Index(
+                fields=["id"],
+                name="cat_act_public_open_idx",
+                condition=Q(is_public=True, schedule_kind="open"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
