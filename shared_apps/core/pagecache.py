@@ -13,6 +13,7 @@ state), messages, forms with a CSRF token or anything read from the session.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Hashable
 
 from django.contrib import messages
@@ -73,16 +74,22 @@ def _bump_in(schema_name: str) -> None:
         bump_public_version()
 
 
-def anonymous_page_key(request: HttpRequest, name: str, *parts: Hashable) -> str | None:
+def anonymous_page_key(
+    request: HttpRequest, name: str, *parts: Hashable, query_params: frozenset[str] = frozenset()
+) -> str | None:
     """The cache key of a whole page for this request, or None when the page must be
-    rendered: only for visitors who are not signed in, asking a URL without a query
-    string (no cache filled by arbitrary URLs) and with no message waiting for them.
-    The host and scheme are part of the key (a territory answers on several hosts and
-    pages carry absolute links)."""
-    if request.method != "GET" or request.GET or request.user.is_authenticated:
+    rendered: only for visitors who are not signed in and with no message waiting for
+    them, asking a URL without a query string, or (``query_params``: the parameters the
+    page understands) only with those parameters, so that unknown ones cannot fill the
+    cache. The host, scheme and full path are part of the key (a territory answers on
+    several hosts and pages carry absolute links)."""
+    if request.method != "GET" or request.user.is_authenticated:
+        return None
+    if any(name not in query_params for name in request.GET):
         return None
     if len(messages.get_messages(request)):  # counting does not mark them read
         return None
     territory = getattr(request, "territory", None)
     changed = territory.updated_at.timestamp() if territory is not None else 0
-    return fragment_key(name, request.scheme, request.get_host(), changed, *parts)
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    return fragment_key(name, request.scheme, request.get_host(), changed, path, *parts)

@@ -4,7 +4,6 @@ only public activities of this territory's schema can be reached."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -14,17 +13,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_member_required
-from shared_apps.core.pagecache import FRAGMENT_SECONDS, anonymous_page_key, fragment_key
+from shared_apps.core.pagecache import FRAGMENT_SECONDS, anonymous_page_key
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue import actions, ics, jsonld, selectors
 from tenant_apps.catalogue import schedule as sched
@@ -68,71 +65,74 @@ def filter_query(params: QueryDict, **changes: Any) -> str:
     return query.urlencode()
 
 
+SEARCH_PARAMS = frozenset([*FilterForm.base_fields, "page"])
+
+
 def activity_search(request: TerritoryRequest) -> HttpResponse:
     """One page, list and map: the filters live in the URL; htmx swaps the list.
 
-    The list for visitors who are not signed in is the same for everyone asking the
-    same search on the same day: a cached fragment (shared_apps.core.pagecache), with
-    the result count the search log needs, dropped when public content changes."""
+    For visitors who are not signed in, the page (or the list htmx asks for) is the
+    same for everyone asking the same URL on the same day: kept whole in the cache
+    (shared_apps.core.pagecache) with what the search log needs, and dropped when
+    public content changes. The search is still logged on every request."""
     territory = _territory(request)
+    partial = bool(request.htmx and not request.htmx.history_restore_request)  # type: ignore[attr-defined]
+    today = territory_today(territory.timezone)
+    key = anonymous_page_key(
+        request,
+        "search",
+        today,
+        partial,
+        bool(request.htmx),
+        query_params=SEARCH_PARAMS,  # type: ignore[attr-defined]
+    )
+    if key is not None:
+        cached: tuple[bytes, dict[str, Any] | None] | None = cache.get(key)
+        if cached is not None:
+            content, logged = cached
+            if logged is not None:
+                queue_search(**logged)
+            response = HttpResponse(content)
+            patch_vary_headers(response, ("HX-Request",))
+            return response
     interests = selectors.active_interests()
     form = FilterForm(request.GET, interests=interests, languages=territory.languages)
     form.is_valid()
     filters = form.filters()
     number = _page_number(request.GET.get("page"))
-    partial = bool(request.htmx and not request.htmx.history_restore_request)  # type: ignore[attr-defined]
-    query = filter_query(request.GET)
-    key = None
-    if not request.user.is_authenticated and not form.errors:
-        changed = territory.updated_at.timestamp()
-        today = territory_today(territory.timezone)
-        state = repr((filters, number, query, partial, bool(request.htmx)))  # type: ignore[attr-defined]
-        digest = hashlib.sha256(state.encode()).hexdigest()[:40]
-        key = fragment_key("search-results", changed, today, digest)
-    cached: tuple[str, int] | None = cache.get(key) if key is not None else None
-    if cached is not None:
-        results_html, total = cached
-    else:
-        page = search(
-            filters=filters,
-            language=territory.default_language,
-            tz_name=territory.timezone,
-            interests=interests,
-            page=number,
-        )
-        total = page.total
-        label_cards(page.items, interests_by_id=page.interests_by_id, currency=territory.currency)
-        results_html = render_to_string(
-            "catalogue/search/results.html",
-            {
-                "form": form,
-                "filters": filters,
-                "page": page,
-                "saved_ids": selectors.saved_ids(request.user, [a.pk for a in page.items]),
-                "query": query,
-            },
-            request=request,
-        )
-        if key is not None:
-            cache.set(key, (results_html, total), FRAGMENT_SECONDS)
+    page = search(
+        filters=filters,
+        language=territory.default_language,
+        tz_name=territory.timezone,
+        interests=interests,
+        page=number,
+    )
+    logged = None
     if number == 1 and not filters.is_empty and not form.errors:
-        queue_search(
-            terms=filters.q,
-            filters=filters.for_log(),
-            result_count=total,
-            point=filters.near,
-            language=getattr(request, "LANGUAGE_CODE", ""),
-        )
-    if partial:
-        response = HttpResponse(results_html)
-    else:
-        context = {
-            "form": form,
-            "results_html": mark_safe(results_html),  # noqa: S308 - rendered just above
-            "map": map_settings(territory),
-            "has_more_filters": any(getattr(filters, name) for name in MORE_FILTERS),
+        logged = {
+            "terms": filters.q,
+            "filters": filters.for_log(),
+            "result_count": page.total,
+            "point": filters.near,
+            "language": getattr(request, "LANGUAGE_CODE", ""),
         }
-        response = render(request, "catalogue/search/page.html", context)
+        queue_search(**logged)
+    label_cards(page.items, interests_by_id=page.interests_by_id, currency=territory.currency)
+    item_ids = [a.pk for a in page.items]
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "saved_ids": selectors.saved_ids(request.user, item_ids),
+        "query": filter_query(request.GET),
+        "map": map_settings(territory),
+        "when_range": filters.when == "range",
+        "has_more_filters": any(getattr(filters, name) for name in MORE_FILTERS),
+    }
+    template = "catalogue/search/results.html" if partial else "catalogue/search/page.html"
+    response = render(request, template, context)
+    if key is not None and not form.errors:
+        cache.set(key, (response.content, logged), FRAGMENT_SECONDS)
     patch_vary_headers(response, ("HX-Request",))
     return response
 
