@@ -9,7 +9,10 @@ activity >= 0.5x.
 
 The bare view is added by a bench-only URLconf (bench/urls_bench.py, selected with
 TERRITORY_URLCONF), never in production. The territory holds BENCH_ACTIVITIES (2,000)
-published activities made by the catalogue's generator. Pages and the bare view are
+published activities made by the catalogue's generator. The pages are those a visitor
+who is not signed in gets (served from the whole-page cache after the first request);
+``search_page_uncached`` adds a parameter the page does not know, so the search runs on
+every request: the cost of a search nobody made in the last five minutes. Pages and the bare view are
 measured in turns, BENCH_ROUNDS (3) times BENCH_SECONDS (6) each, and every ratio is
 the median page figure over the median bare figure. The machine is shared (2 cores):
 the 1-minute load average is printed with each figure.
@@ -34,6 +37,8 @@ ACTIVITIES = int(os.environ.get("BENCH_ACTIVITIES", "2000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 GOALS = {"territory_home": 0.5, "search_page": 0.3, "activity_page": 0.5}
+# Figures without a goal of the issue (shown for what the cache does not cover).
+NO_GOAL = ("search_page_uncached",)
 
 
 def loadavg() -> float:
@@ -91,6 +96,11 @@ def main() -> None:
         # A realistic results page: free text, an interest and a time window.
         "search_page": f"/activities/?q=klub&interest={interest.slug}&when=month",
         "activity_page": f"/activities/{activity.pk}/",
+        # The same search with a parameter the page does not know: the whole-page cache
+        # is bypassed, the search runs on every request (its count stays cached).
+        "search_page_uncached": (
+            f"/activities/?q=klub&interest={interest.slug}&when=month&bench=1"
+        ),
     }
     runs: dict[str, list[float]] = {name: [] for name in pages}
     p50: dict[str, list[float]] = {name: [] for name in pages}
@@ -128,7 +138,8 @@ def main() -> None:
         result[f"{name}_rps"] = round(rps, 1)
         result[f"{name}_p50_ms"] = round(median(p50[name]), 2)
         result[f"{name}_ratio"] = ratio
-        goals[f"{name}_ratio>={GOALS[name]}"] = ratio >= GOALS[name]
+        if name not in NO_GOAL:
+            goals[f"{name}_ratio>={GOALS[name]}"] = ratio >= GOALS[name]
     result["load_average_min_max"] = [min(loads), max(loads)]
     result["activities"] = ACTIVITIES
     result["goals"] = goals
