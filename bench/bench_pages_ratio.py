@@ -12,10 +12,10 @@ TERRITORY_URLCONF), never in production. The territory holds BENCH_ACTIVITIES (2
 published activities made by the catalogue's generator. The pages are those a visitor
 who is not signed in gets (served from the whole-page cache after the first request);
 ``search_page_uncached`` adds a parameter the page does not know, so the search runs on
-every request: the cost of a search nobody made in the last five minutes. Pages and the bare view are
-measured in turns, BENCH_ROUNDS (3) times BENCH_SECONDS (6) each, and every ratio is
-the median page figure over the median bare figure. The machine is shared (2 cores):
-the 1-minute load average is printed with each figure.
+every request: the cost of a search nobody made in the last five minutes. Pages and
+the bare view are measured in turns, BENCH_ROUNDS (3) times BENCH_SECONDS (6) each,
+and every ratio is the median page figure over the median bare figure. The machine is
+shared (2 cores): the 1-minute load average is printed with the figures.
 
 Run: `make bench` (or `PGPORT=... .venv/bin/python bench/bench_pages_ratio.py`).
 """
