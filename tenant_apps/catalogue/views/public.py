@@ -78,14 +78,8 @@ def activity_search(request: TerritoryRequest) -> HttpResponse:
     territory = _territory(request)
     partial = bool(request.htmx and not request.htmx.history_restore_request)  # type: ignore[attr-defined]
     today = territory_today(territory.timezone)
-    key = anonymous_page_key(
-        request,
-        "search",
-        today,
-        partial,
-        bool(request.htmx),
-        query_params=SEARCH_PARAMS,  # type: ignore[attr-defined]
-    )
+    htmx = bool(request.htmx)  # type: ignore[attr-defined]
+    key = anonymous_page_key(request, "search", today, partial, htmx, query_params=SEARCH_PARAMS)
     if key is not None:
         cached: tuple[bytes, dict[str, Any] | None] | None = cache.get(key)
         if cached is not None:
