@@ -105,7 +105,8 @@ def soonest_in_window_ids(
     outside the window before reaching them (150 ms over 20,000 activities for
     weekend + interest). But a dated activity on a day of the window has its next day
     inside the window, so its walk is bounded (next_date <= the window's end), and the
-    open ones are a walk of their own; PostgreSQL merges the two (Merge Append)."""
+    open ones (which sort after every dated one) are a walk of their own; each walk
+    stops after a page's worth of rows."""
     first, last = window
     dated = unwindowed.filter(
         Q(
@@ -118,13 +119,15 @@ def soonest_in_window_ids(
         next_date__lte=last,
     ).exclude(schedule_kind=Activity.ScheduleKind.OPEN)
     always = unwindowed.filter(schedule_kind=Activity.ScheduleKind.OPEN)
+    # Each walk stops after the rows the page can need (its own ORDER BY and LIMIT).
+    enough = start + per_page
     merged = (
-        dated.order_by()
-        .values_list("next_date", "id")
-        .union(always.order_by().values_list("next_date", "id"), all=True)
+        dated.order_by("next_date", "id")
+        .values_list("next_date", "id")[:enough]
+        .union(always.order_by("id").values_list("next_date", "id")[:enough], all=True)
         .order_by("next_date", "id")
     )
-    return [pk for _day, pk in merged[start : start + per_page]]
+    return [pk for _day, pk in merged[start:enough]]
 
 
 def apply_filters(
