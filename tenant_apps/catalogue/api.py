@@ -82,7 +82,12 @@ def _territory(request: Request) -> Territory:
 
 
 def _filters(request: Request, interests: list[Interest], territory: Territory) -> Filters:
-    form = FilterForm(request.query_params, interests=interests, languages=territory.languages)
+    form = FilterForm(
+        request.query_params,
+        interests=interests,
+        languages=territory.languages,
+        today=territory_today(territory.timezone),
+    )
     if not form.is_valid():
         raise serializers.ValidationError(form.errors.get_json_data())
     return form.filters()
