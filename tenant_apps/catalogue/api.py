@@ -174,7 +174,10 @@ class ActivitySerializer(serializers.ModelSerializer[Activity]):
     provider = ProviderRefSerializer(read_only=True)
     venue = serializers.SerializerMethodField()
     interests = serializers.SerializerMethodField()
-    price = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True)
+    # Empty for free activities.
+    price = serializers.DecimalField(
+        max_digits=8, decimal_places=2, read_only=True, allow_null=True
+    )
     currency = serializers.SerializerMethodField()
     schedule = serializers.SerializerMethodField()
     next_date = serializers.SerializerMethodField()
