@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+import werkzeug.test
 from django.core import signals
 from django.db import close_old_connections
-from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
@@ -35,6 +35,7 @@ from learning_platform.wsgi import application
 from shared_apps.accounts.models import User
 from tenant_apps.catalogue import schedule as sched
 from tenants.models import Territory
+from tests.conftest import ClientFor
 from tests.tenant_apps.catalogue.factories import make_activity, make_provider, make_venue
 from tests.tenant_apps.playlists.factories import make_playlist
 
@@ -81,17 +82,23 @@ def api_data(territory_a: Territory, user: Callable[[str], User]) -> None:
 
 
 @pytest.fixture
-def learner_cookie(territory_a: Territory, user: Callable[[str], User]) -> dict[str, str]:
-    client = Client(HTTP_HOST=territory_a.host)
-    client.force_login(user("ada"))
-    return {name: morsel.value for name, morsel in client.cookies.items()}
+def learner(
+    territory_a: Territory, user: Callable[[str], User], client_for: ClientFor
+) -> werkzeug.test.Client:
+    """A WSGI client holding a learner's session cookie for the territory's host."""
+    client = client_for(territory_a)
+    client.sign_in(user("ada"))  # a session in the territory's schema
+    wsgi_client = werkzeug.test.Client(application)
+    for name, morsel in client.cookies.items():
+        wsgi_client.set_cookie(name, morsel.value, domain=territory_a.host)
+    return wsgi_client
 
 
 def test_the_api_conforms_to_its_schema(
     territory_a: Territory,
     api_data: None,
     wsgi_requests: None,
-    learner_cookie: dict[str, str],
+    learner: werkzeug.test.Client,
 ) -> None:
     headers = {"Host": territory_a.host}
     schema = schemathesis.openapi.from_wsgi(
@@ -103,6 +110,11 @@ def test_the_api_conforms_to_its_schema(
     assert not broken, broken  # every operation of the schema is usable
     operations = [result.ok() for result in results if isinstance(result, Ok)]
     assert len(operations) >= 12, [op.label for op in operations]
+    # The signed-in calls are really signed in.
+    me = schema["/api/me/"]["GET"].Case()
+    as_learner = {"session": learner, "base_url": f"http://{territory_a.host}"}
+    assert me.call(headers=headers).status_code == 403
+    assert me.call(headers=headers, **as_learner).json()["role"] == "learner"
 
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -117,8 +129,8 @@ def test_the_api_conforms_to_its_schema(
                 suppress_health_check=list(HealthCheck),
             )
             def check(case: Any) -> None:
-                for cookies in ({}, learner_cookie):
-                    response = case.call(headers=headers, cookies=cookies)
+                for who in ({}, as_learner):
+                    response = case.call(headers=headers, **who)
                     case.validate_response(response, checks=CHECKS)
 
             try:
