@@ -112,7 +112,7 @@ def test_the_api_conforms_to_its_schema(
     assert len(operations) >= 12, [op.label for op in operations]
     # The signed-in calls are really signed in.
     me = schema["/api/me/"]["GET"].Case()
-    as_learner = {"session": learner, "base_url": f"http://{territory_a.host}"}
+    as_learner: dict[str, Any] = {"session": learner, "base_url": f"http://{territory_a.host}"}
     assert me.call(headers=headers).status_code == 403
     assert me.call(headers=headers, **as_learner).json()["role"] == "learner"
 
