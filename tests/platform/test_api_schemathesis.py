@@ -1,7 +1,7 @@
 """Issue 14, item 2: schemathesis fuzzes every operation of a territory's OpenAPI
 schema (/api/schema/) and the API must answer without a server error and as its
 schema says (response bodies, content types), for anonymous visitors and a signed-in
-learner.
+learner (with a CSRF token, so joining a playlist and sending evidence are fuzzed too).
 
 The calls go through the Django WSGI application in this process (schemathesis' WSGI
 transport), so they run inside the test's rolled-back transaction and see the data
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import schemathesis
 import werkzeug.test
+from django.conf import settings as django_settings
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
@@ -34,11 +35,13 @@ from schemathesis.specs.openapi.checks import (
 from learning_platform.wsgi import application
 from shared_apps.accounts.models import User
 from tenant_apps.catalogue import schedule as sched
+from tenant_apps.playlists.models import Playlist
 from tenants.models import Territory
 from tests.conftest import ClientFor
 from tests.tenant_apps.catalogue.factories import make_activity, make_provider, make_venue
 from tests.tenant_apps.playlists.factories import make_playlist
 
+CSRF_TOKEN = "fuzzing0csrf0token0of032characters"[:32]
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "12"))
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
@@ -55,7 +58,7 @@ def wsgi_requests() -> Iterator[None]:
 
 
 @pytest.fixture
-def api_data(territory_a: Territory, user: Callable[[str], User]) -> None:
+def api_data(territory_a: Territory, user: Callable[[str], User]) -> Playlist:
     """Rows with the nullable fields empty: a free activity (no price), a playlist
     of no provider, a provider's venue and a paid activity at it."""
     provider = make_provider(territory_a, "Šiaurės pašvaistė")
@@ -78,25 +81,27 @@ def api_data(territory_a: Territory, user: Callable[[str], User]) -> None:
             )
         ],
     )
-    make_playlist(territory_a, user("anna"), "City walk")
+    return make_playlist(territory_a, user("anna"), "City walk")
 
 
 @pytest.fixture
 def learner(
     territory_a: Territory, user: Callable[[str], User], client_for: ClientFor
 ) -> werkzeug.test.Client:
-    """A WSGI client holding a learner's session cookie for the territory's host."""
+    """A WSGI client holding a learner's session cookie for the territory's host, and
+    a CSRF cookie (CSRF_TOKEN goes in the header), so writes reach the views too."""
     client = client_for(territory_a)
     client.sign_in(user("ada"))  # a session in the territory's schema
     wsgi_client = werkzeug.test.Client(application)
     for name, morsel in client.cookies.items():
         wsgi_client.set_cookie(name, morsel.value, domain=territory_a.host)
+    wsgi_client.set_cookie(django_settings.CSRF_COOKIE_NAME, CSRF_TOKEN, domain=territory_a.host)
     return wsgi_client
 
 
 def test_the_api_conforms_to_its_schema(
     territory_a: Territory,
-    api_data: None,
+    api_data: Playlist,
     wsgi_requests: None,
     learner: werkzeug.test.Client,
 ) -> None:
@@ -112,9 +117,15 @@ def test_the_api_conforms_to_its_schema(
     assert len(operations) >= 12, [op.label for op in operations]
     # The signed-in calls are really signed in.
     me = schema["/api/me/"]["GET"].Case()
-    as_learner: dict[str, Any] = {"session": learner, "base_url": f"http://{territory_a.host}"}
+    as_learner: dict[str, Any] = {
+        "session": learner,
+        "base_url": f"http://{territory_a.host}",
+        "headers": {**headers, "X-CSRFToken": CSRF_TOKEN},
+    }
     assert me.call(headers=headers).status_code == 403
-    assert me.call(headers=headers, **as_learner).json()["role"] == "learner"
+    assert me.call(**as_learner).json()["role"] == "learner"
+    join = schema["/api/playlists/{id}/join/"]["POST"].Case(path_parameters={"id": api_data.pk})
+    assert join.call(**as_learner).status_code == 201  # writes pass the CSRF check
 
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -129,8 +140,8 @@ def test_the_api_conforms_to_its_schema(
                 suppress_health_check=list(HealthCheck),
             )
             def check(case: Any) -> None:
-                for who in ({}, as_learner):
-                    response = case.call(headers=headers, **who)
+                for who in ({"headers": headers}, as_learner):
+                    response = case.call(**who)
                     case.validate_response(response, checks=CHECKS)
 
             try:
