@@ -90,7 +90,12 @@ def activity_search(request: TerritoryRequest) -> HttpResponse:
             patch_vary_headers(response, ("HX-Request",))
             return response
     interests = selectors.active_interests()
-    form = FilterForm(request.GET, interests=interests, languages=territory.languages)
+    form = FilterForm(
+        request.GET,
+        interests=interests,
+        languages=territory.languages,
+        today=territory_today(territory.timezone),
+    )
     form.is_valid()
     filters = form.filters()
     number = _page_number(request.GET.get("page"))
