@@ -94,7 +94,7 @@ def activity_search(request: TerritoryRequest) -> HttpResponse:
         request.GET,
         interests=interests,
         languages=territory.languages,
-        today=territory_today(territory.timezone),
+        today=today,
     )
     form.is_valid()
     filters = form.filters()
