@@ -141,6 +141,8 @@ def cell_rows(
                 run=previous, resolution=resolution
             ).values_list("cell", "reachable_by_interest", "reachable_population")
         }
+    for row in cells:
+        _suppress_small_counts(row, run.k)
     rows = [
         CellRow(
             cell=row["cell"],
@@ -167,6 +169,27 @@ def cell_rows(
     else:
         rows.sort(key=lambda r: (r.index is None, r.index or 0, r.cell))
     return rows
+
+
+# The demand figures a cell publishes. Every one of them must count at least k events,
+# not just the cell's total: 3 searches for one interest among 50 tell as much about
+# those 3 people as a cell of 3 searches would.
+DEMAND_FIELDS = ("searches", "zero_result_searches", "interest_clicks")
+
+
+def publishable(count: int | None, k: int) -> int | None:
+    """``count`` if it may be published (k or more events), else None (shown blank).
+
+    Zero is below k too: "nobody here searched for X" next to a total is a figure
+    about the few who searched for something else."""
+    return count if count is not None and count >= k else None
+
+
+def _suppress_small_counts(row: dict[str, Any], k: int) -> None:
+    """The one place where demand figures of a cell are blanked below k: the page,
+    the CSV and the GeoJSON all read the rows of ``cell_rows``."""
+    for name in DEMAND_FIELDS:
+        row[name] = publishable(row[name], k)
 
 
 def bin_counts(rows: list[CellRow]) -> list[dict[str, Any]]:
