@@ -231,6 +231,14 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Failed sign-ins are counted per account across the whole network (the adapter's key
+# is the address alone, the cache key is network-wide) and per client address. The
+# address limit is far above the account one, so a class signing in from one school
+# address is never stopped before each pupil's own account limit applies.
+ACCOUNT_RATE_LIMITS = {
+    "login": "300/m/ip",
+    "login_failed": "300/15m/ip,5/5m/key,20/1d/key",
+}
 
 # Host-only cookies: a cookie set by vilnius.<domain> is never sent to ljubljana.<domain>.
 SESSION_COOKIE_DOMAIN = None
@@ -350,7 +358,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-CACHES["default"]["KEY_FUNCTION"] = "django_tenants.cache.make_key"
+# Per schema, except sign-in rate limits and other network-wide counters (accounts
+# are global): shared_apps.core.cache.
+CACHES["default"]["KEY_FUNCTION"] = "shared_apps.core.cache.make_key"
 
 # ---------------------------------------------------------------------------
 # Background work: Celery tasks run in the sender's territory schema
