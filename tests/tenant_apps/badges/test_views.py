@@ -3,15 +3,16 @@
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
 from tenant_apps.badges import actions, baking
-from tenant_apps.badges.models import Application, Award, Evidence
+from tenant_apps.badges.models import Application, Award, BadgeClass, Evidence
 from tenants.models import Territory
-from tests.conftest import ClientFor
+from tests.conftest import ClientFor, HostClient
 from tests.tenant_apps.badges.factories import award, in_territory, make_badge, png_bytes
 
 
@@ -205,9 +206,9 @@ def test_badge_png_is_baked_from_a_real_image(
     assert png.startswith(baking.PNG_SIGNATURE) and baking.unbake_png(png)
 
 
-def _apply_with(client, badge: object, upload: SimpleUploadedFile):  # type: ignore[no-untyped-def]
+def _apply_with(client: HostClient, badge: BadgeClass, upload: SimpleUploadedFile) -> Any:
     return client.post(
-        f"/badges/{badge.slug}/apply/",  # type: ignore[attr-defined]
+        f"/badges/{badge.slug}/apply/",
         {"statement": "My work", "evidence_file": upload},
     )
 
