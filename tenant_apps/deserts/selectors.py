@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tenant_apps.catalogue.models import Interest
-from tenant_apps.deserts.models import DesertCell, DesertRun, PopulationArea
+from tenant_apps.deserts.models import DesertCell, DesertRun, PopulationArea, publishable
 from tenants.models import Territory
 
 PENDING_TIMEOUT_SECONDS = 3600
@@ -171,18 +171,8 @@ def cell_rows(
     return rows
 
 
-# The demand figures a cell publishes. Every one of them must count at least k events,
-# not just the cell's total: 3 searches for one interest among 50 tell as much about
-# those 3 people as a cell of 3 searches would.
+# The demand figures a cell publishes; each must meet k (models.publishable).
 DEMAND_FIELDS = ("searches", "zero_result_searches", "interest_clicks")
-
-
-def publishable(count: int | None, k: int) -> int | None:
-    """``count`` if it may be published (k or more events), else None (shown blank).
-
-    Zero is below k too: "nobody here searched for X" next to a total is a figure
-    about the few who searched for something else."""
-    return count if count is not None and count >= k else None
 
 
 def _suppress_small_counts(row: dict[str, Any], k: int) -> None:
@@ -238,7 +228,7 @@ def network_comparison(territories: list[Territory]) -> list[dict[str, Any]]:
         schema = connection.ops.quote_name(territory.schema_name)
         parts.append(
             f"""(SELECT %s AS slug, computed_at, median_index, populated_cells,
-                        desert_cells, searches, zero_result_searches
+                        desert_cells, searches, zero_result_searches, k
                  FROM {schema}.deserts_desertrun WHERE status = 'done'
                  ORDER BY computed_at DESC LIMIT 1)"""  # noqa: S608 - quoted schema name
         )
@@ -250,6 +240,10 @@ def network_comparison(territories: list[Territory]) -> list[dict[str, Any]]:
     result = []
     for territory in territories:
         row = found.get(territory.slug)
+        if row is not None:
+            # Territory-wide demand figures meet k too (a share of 3 searches is 3).
+            row["searches"] = publishable(row["searches"], row["k"])
+            row["zero_result_searches"] = publishable(row["zero_result_searches"], row["k"])
         result.append(
             {
                 "territory": territory,
@@ -258,7 +252,7 @@ def network_comparison(territories: list[Territory]) -> list[dict[str, Any]]:
                 if row and row["populated_cells"]
                 else None,
                 "zero_share": (row["zero_result_searches"] / row["searches"])
-                if row and row["searches"]
+                if row and row["searches"] and row["zero_result_searches"] is not None
                 else None,
             }
         )

@@ -99,3 +99,27 @@ def test_zero_result_searches_and_clicks_below_k_are_blank_everywhere(
     assert properties["searches"] == 50
     assert properties["zero_result_searches"] is None
     assert properties["interest_clicks"] is None
+
+
+def test_territory_totals_below_k_are_blank_on_the_page_and_the_network_comparison(
+    hand_made_cell, territory_a, client_for, user, network_client
+):
+    from shared_apps.accounts.models import Coordinator
+
+    with tenant_context(territory_a):
+        DesertRun.objects.update(searches=50, zero_result_searches=4)
+    html = _admin(client_for, territory_a, user).get("/manage/deserts/").content.decode()
+    summary = re.search(r'<dl class="deserts-summary">(.*?)</dl>', html, re.S)
+    assert summary is not None
+    assert "<dd>50</dd>" in summary.group(1) and "<dd>4</dd>" not in summary.group(1)
+    assert "<dd>hidden</dd>" in summary.group(1)
+    coordinator = Coordinator.objects.get(user=user("cora"))
+    coordinator.all_territories = True
+    coordinator.save()
+    network_client.cookies["django_language"] = "en"
+    network_client.sign_in(user("cora"))
+    page = network_client.get("/deserts/").content.decode()
+    row = re.search(rf"<th scope=\"row\">{territory_a.name}</th>(.*?)</tr>", page)
+    assert row is not None
+    # 4 of 50 found nothing: neither the count nor the share (8 %) is published.
+    assert "(4)" not in row.group(1) and "8 %" not in row.group(1)
