@@ -78,6 +78,15 @@ def clean_evidence_file(upload: UploadedFile) -> CheckedEvidence:
     return CheckedEvidence(file=image, content_type=content_type)
 
 
+def store_evidence_file(field: Any, file: File[bytes], *, content_type: str) -> None:
+    """Save an evidence file checked by ``clean_evidence_file`` into ``field`` (a
+    FieldFile, not saved to the database here). The stored name's extension is the
+    checked type's, whatever name the file came with; an unchecked type is refused."""
+    if content_type not in EXTENSIONS:
+        raise ValueError("Evidence files are stored after clean_evidence_file only.")
+    field.save(f"evidence{EXTENSIONS[content_type]}", file, save=False)
+
+
 def serve_evidence(
     request: HttpRequest, file: Any, *, content_type: str, download_stem: str
 ) -> HttpResponseBase:

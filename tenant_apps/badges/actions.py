@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.core.evidence import store_evidence_file
 from tenant_apps.badges import documents, identity, keys, signing
 from tenant_apps.badges.images import BadgeImage
 from tenant_apps.badges.models import (
@@ -611,7 +612,7 @@ def _add_evidence(application: Application, evidence: Sequence[EvidenceInput]) -
             application=application, note=item.note, url=item.url, content_type=item.content_type
         )
         if item.file is not None:
-            row.file.save(item.file.name or "evidence", item.file, save=False)
+            store_evidence_file(row.file, item.file, content_type=item.content_type)
         row.save()
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from shared_apps.core.evidence import EVIDENCE_MAX_BYTES, clean_evidence_file
+from shared_apps.core.evidence import EVIDENCE_MAX_BYTES, clean_evidence_file, store_evidence_file
 
 
 def _jpeg_with_exif() -> bytes:
@@ -54,3 +54,16 @@ def test_too_big_is_refused_before_reading() -> None:
     upload.size = EVIDENCE_MAX_BYTES + 1
     with pytest.raises(ValidationError, match="limit"):
         clean_evidence_file(upload)
+
+
+def test_only_checked_files_are_stored_and_under_their_checked_type() -> None:
+    class Field:
+        def save(self, name: str, content: object, save: bool) -> None:
+            self.name = name
+
+    field = Field()
+    checked = clean_evidence_file(SimpleUploadedFile("x.html", b"%PDF-1.4"))
+    store_evidence_file(field, checked.file, content_type=checked.content_type)
+    assert field.name == "evidence.pdf"
+    with pytest.raises(ValueError, match="clean_evidence_file"):
+        store_evidence_file(field, SimpleUploadedFile("x.html", b"<p>"), content_type="text/html")
