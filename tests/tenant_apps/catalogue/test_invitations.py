@@ -164,3 +164,20 @@ def test_a_bad_role_is_refused_and_nothing_sent(territory_a, provider_a, user, e
     assert not OutboundEmail.objects.filter(to=["ada@example.org"]).exists()
     with tenant_context(territory_a):
         assert not StaffInvitation.objects.exists()
+
+
+def test_the_studio_page_queries_do_not_grow_with_invitations(
+    territory_a, provider_a, user, english, django_assert_max_num_queries
+):
+    alan = english(territory_a, user("alan"))
+    _invite(alan, provider_a, "one@example.org")
+    with django_assert_max_num_queries(40) as few:
+        assert alan.get(f"/studio/{provider_a.pk}/").status_code == 200
+    # Read now: every request clears the connection's query log.
+    baseline = len(few.captured_queries)
+    assert baseline > 0
+    for number in range(8):
+        _invite(alan, provider_a, f"more{number}@example.org")
+    with django_assert_max_num_queries(baseline):
+        page = alan.get(f"/studio/{provider_a.pk}/").content.decode()
+    assert "more7@example.org" in page
