@@ -242,6 +242,7 @@ def sync_staff_role(*, user: User, territory: Territory, acting_user: Any = None
 
 # At most this many invitations of one provider wait at a time (each sends an email).
 MAX_OPEN_INVITATIONS = 20
+RESEND_INTERVAL = datetime.timedelta(seconds=60)
 
 
 def _open_invitations(provider: Provider) -> Any:
@@ -271,6 +272,9 @@ def invite_provider_staff(
         if _open_invitations(provider).count() >= MAX_OPEN_INVITATIONS:
             raise ValidationError(_("Too many invitations are waiting. Revoke some first."))
         invitation = StaffInvitation(provider=provider, email=address, invited_by=acting_user)
+    elif now - invitation.sent_at < RESEND_INTERVAL:
+        raise ValidationError(_("Wait a minute before sending again."))
+    invitation.sent_at = now
     invitation.role = role
     invitation.nonce = new_nonce()
     invitation.expires_at = now + datetime.timedelta(days=VALID_DAYS)

@@ -177,6 +177,8 @@ class StaffInvitation(models.Model):
     nonce = models.CharField(max_length=32, default=new_nonce)
     invited_by = _user_fk(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the link was last emailed: resending waits a minute (no mail bombing).
+    sent_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = _user_fk(null=True, blank=True)

@@ -181,3 +181,22 @@ def test_the_studio_page_queries_do_not_grow_with_invitations(
     with django_assert_max_num_queries(baseline):
         page = alan.get(f"/studio/{provider_a.pk}/").content.decode()
     assert "more7@example.org" in page
+
+
+def test_resending_waits_a_minute_and_voids_the_earlier_link(
+    territory_a, provider_a, user, english
+):
+    alan = english(territory_a, user("alan"))
+    _invite(alan, provider_a, "ada@example.org")
+    first = _path(_link_sent_to("ada@example.org"))
+    response = _invite(alan, provider_a, "ada@example.org")
+    assert "Wait a minute" in _notice(response)
+    assert OutboundEmail.objects.filter(to=["ada@example.org"]).count() == 1
+    with tenant_context(territory_a):
+        StaffInvitation.objects.update(sent_at=timezone.now() - datetime.timedelta(minutes=2))
+    _invite(alan, provider_a, "ada@example.org")
+    second = _path(_link_sent_to("ada@example.org"))
+    assert first != second
+    ada = english(territory_a, user("ada"))
+    assert ada.post(first).status_code == 404
+    assert ada.post(second).status_code == 302
