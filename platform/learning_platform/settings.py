@@ -431,6 +431,11 @@ CELERY_BEAT_SCHEDULE = {
         "tenant_schemas": ["public"],
     },
 }
+# Addresses of staff invitations closed a month ago are deleted (tenant_apps.catalogue).
+CELERY_BEAT_SCHEDULE["catalogue-purge-invitations"] = {
+    "task": "catalogue.purge_invitations",
+    "schedule": crontab(hour=4, minute=20),
+}
 CELERY_BEAT_SCHEDULE["console-figures"] = {
     "task": "console.refresh_territory_figures",
     "schedule": 3600.0,

@@ -17,6 +17,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -300,6 +301,21 @@ def invite_provider_staff(
         details={"invitation_id": invitation.pk, "role": role},
     )
     return invitation
+
+
+# Answered, withdrawn or expired invitations are deleted this long after: the address
+# of someone who may never have had an account is not kept.
+CLOSED_INVITATION_KEEP_DAYS = 30
+
+
+def purge_closed_invitations() -> int:
+    """Delete invitations closed more than CLOSED_INVITATION_KEEP_DAYS ago (nightly,
+    in every territory's schema). Returns how many were deleted."""
+    before = timezone.now() - datetime.timedelta(days=CLOSED_INVITATION_KEEP_DAYS)
+    deleted, _per_model = StaffInvitation.objects.filter(
+        Q(accepted_at__lt=before) | Q(revoked_at__lt=before) | Q(expires_at__lt=before)
+    ).delete()
+    return deleted
 
 
 def _has_address(user: User, email: str) -> bool:

@@ -200,3 +200,23 @@ def test_resending_waits_a_minute_and_voids_the_earlier_link(
     ada = english(territory_a, user("ada"))
     assert ada.post(first).status_code == 404
     assert ada.post(second).status_code == 302
+
+
+def test_closed_invitations_are_forgotten_after_a_month(territory_a, provider_a, user):
+    from tenant_apps.catalogue.tasks import purge_invitations_task
+
+    now = timezone.now()
+    month = datetime.timedelta(days=31)
+    with tenant_context(territory_a):
+        for email in ("open@example.org", "old@example.org", "gone@example.org"):
+            actions.invite_provider_staff(
+                provider=provider_a,
+                territory=territory_a,
+                acting_user=user("alan"),
+                email=email,
+                role="editor",
+            )
+        StaffInvitation.objects.filter(email="old@example.org").update(expires_at=now - month)
+        StaffInvitation.objects.filter(email="gone@example.org").update(revoked_at=now - month)
+        assert purge_invitations_task() == 2
+        assert list(StaffInvitation.objects.values_list("email", flat=True)) == ["open@example.org"]
