@@ -29,4 +29,4 @@ step "4/4 territory schemas, in parallel (MIGRATION_PROCESSES=${MIGRATION_PROCES
 
 step "static files"
 "$PY" manage.py collectstatic --noinput -v 0
-echo "release steps done: now restart web, worker and beat"
+echo "release steps done: now systemctl reload cities-web; systemctl restart cities-worker cities-beat"

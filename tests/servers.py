@@ -25,6 +25,8 @@ PORTS = {
     "gunicorn": 2,
     "moto": 3,
     "redis": 4,
+    "gunicorn_release": 8,  # tests/deploy/test_release.py
+    "closed_smtp": 9,  # nothing listens: a mail server that is down
 }
 
 

@@ -31,12 +31,12 @@ from shared_apps.ops.models import FailedTask, OutboundEmail
 from shared_apps.ops.tasks import send_email
 from tenants.models import Territory
 from tests.conftest import HostClient
-from tests.servers import PORT_BASE
+from tests.servers import port
 
 WEBHOOK_SECRET = "whsec_lifecycle_test"
 RECORDED = Path(__file__).parent / "stripe_events" / "lifecycle.json"
 # A loopback port nothing listens on: the mail server is down.
-DOWN_SMTP_PORT = PORT_BASE + 9
+DOWN_SMTP_PORT = port("closed_smtp")
 PRICE = "price_1SU3zTJx8mZp4Kd2Lm6Nq8Rs"  # the recorded subscriptions' price
 
 
