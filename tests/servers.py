@@ -120,6 +120,8 @@ def python_env(**extra: str) -> dict[str, str]:
         "DB_POOL": "0",
         "DJANGO_SETTINGS_MODULE": "learning_platform.settings",
         "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
+        # DEBUG is off in these processes: say that the local fallbacks are meant.
+        "LOCAL_DEFAULTS": "1",
         **extra,
     }
 

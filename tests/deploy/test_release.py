@@ -29,11 +29,37 @@ pytestmark = pytest.mark.slow
 logger = logging.getLogger(__name__)
 
 
+# What production sets for HTTPS (deploy/env.example): without them check --deploy warns.
+HTTPS_SETTINGS = {"SECURE_COOKIES": "1", "SECURE_HSTS_SECONDS": "31536000"}
+
+
+def test_release_script_stops_on_a_deploy_check_warning(
+    django_db_setup: None, django_db_blocker: Any
+) -> None:
+    with django_db_blocker.unblock():
+        env = python_env(PYTHON=str(ROOT / ".venv/bin/python"), SECURE_HSTS_SECONDS="31536000")
+    env.pop("SECURE_COOKIES", None)
+    result = subprocess.run(
+        ["bash", str(ROOT / "deploy/release.sh")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "security.W012" in result.stderr  # SESSION_COOKIE_SECURE
+    assert "2/4 shared" not in result.stdout  # nothing migrated
+
+
 def test_release_script_migrates_shared_then_territories_in_parallel(
     django_db_setup: None, django_db_blocker: Any
 ) -> None:
     with django_db_blocker.unblock():
-        env = python_env(MIGRATION_PROCESSES="2", PYTHON=str(ROOT / ".venv/bin/python"))
+        env = python_env(
+            MIGRATION_PROCESSES="2", PYTHON=str(ROOT / ".venv/bin/python"), **HTTPS_SETTINGS
+        )
     result = subprocess.run(
         ["bash", str(ROOT / "deploy/release.sh")],
         cwd=ROOT,

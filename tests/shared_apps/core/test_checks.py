@@ -1,0 +1,79 @@
+"""With DEBUG off, a process refuses to start on the local fallbacks of required settings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
+
+from shared_apps.core.checks import refuse_incomplete_configuration, required_settings
+from tests.servers import ROOT, python_env
+
+REQUIRED = [
+    "SECRET_KEY",
+    "BADGES_KEY_SECRET",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "PLATFORM_DOMAIN",
+    "EMAIL_BACKEND",
+]
+
+
+def test_every_missing_setting_is_named() -> None:
+    with override_settings(LOCAL_DEFAULTS=False, MISSING_SETTINGS=["SECRET_KEY", "REDIS_URL"]):
+        errors = required_settings()
+        assert [error.id for error in errors] == ["core.E001", "core.E001"]
+        assert errors[0].msg.startswith("SECRET_KEY is not set")
+        assert errors[1].msg.startswith("REDIS_URL is not set")
+        with pytest.raises(ImproperlyConfigured, match=r"SECRET_KEY is not set.*REDIS_URL"):
+            refuse_incomplete_configuration()
+    with override_settings(LOCAL_DEFAULTS=True, MISSING_SETTINGS=["SECRET_KEY"]):
+        assert required_settings() == []
+        refuse_incomplete_configuration()
+
+
+def start_web_process(django_db_blocker: Any, **env: str) -> subprocess.CompletedProcess[str]:
+    """What gunicorn's worker does first: import the WSGI application."""
+    with django_db_blocker.unblock():
+        base = python_env()
+    for name in [*REQUIRED, "DEBUG", "LOCAL_DEFAULTS"]:
+        base.pop(name, None)
+    return subprocess.run(
+        [sys.executable, "-c", "import learning_platform.wsgi"],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_web_process_refuses_to_start_without_the_production_settings(
+    django_db_setup: None, django_db_blocker: Any
+) -> None:
+    database = python_env()["DATABASE_URL"]
+    refused = start_web_process(django_db_blocker, DATABASE_URL=database)
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured: Refusing to start" in refused.stderr
+    for name in ["SECRET_KEY", "BADGES_KEY_SECRET", "REDIS_URL", "EMAIL_BACKEND"]:
+        assert f"{name} is not set" in refused.stderr
+    assert "DATABASE_URL is not set" not in refused.stderr
+
+    complete = {
+        "DATABASE_URL": database,
+        "SECRET_KEY": "a-production-key-of-enough-length-and-randomness-0123456789",
+        "BADGES_KEY_SECRET": "another-production-key-of-enough-length-0123456789",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",  # not connected to at import
+        "PLATFORM_DOMAIN": "learn.example.org",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    started = start_web_process(django_db_blocker, **complete)
+    assert started.returncode == 0, started.stderr
+    # Local runs say so (the Makefile, the tests' servers) or run with DEBUG.
+    assert start_web_process(django_db_blocker, LOCAL_DEFAULTS="1").returncode == 0
+    assert start_web_process(django_db_blocker, DEBUG="1").returncode == 0
