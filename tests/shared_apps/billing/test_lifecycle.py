@@ -105,9 +105,11 @@ def test_whole_life_of_a_subscription(
     # Trial: usable from the first second, until the first payment.
     assert account.state == "awaiting_payment"
 
-    # Pay: the subscription's own event arrives before the checkout's.
-    assert stripe_events.deliver("pay.subscription_created") == "active"
+    # Pay: the subscription's own events arrive before the checkout's; it is created
+    # incomplete and becomes active with its first invoice.
+    assert stripe_events.deliver("pay.subscription_created") == "recorded"
     assert stripe_events.deliver("pay.invoice_paid") == "active"
+    assert stripe_events.deliver("pay.subscription_active") == "active"
     assert stripe_events.deliver("pay.checkout_completed") == "active"
     assert state_of(territory_a) == ("active", "active")
 
@@ -137,10 +139,13 @@ def test_whole_life_of_a_subscription(
     assert state_of(territory_a) == ("cancelled", "suspended")
     assert BillingAccount.objects.get(pk=account.pk).archive_after is not None
 
-    # ...the territory subscribes again: a new checkout, a new subscription.
-    assert stripe_events.deliver("resubscribe.checkout_completed") == "active"
-    assert stripe_events.deliver("resubscribe.subscription_created") == "active"
+    # ...the territory subscribes again: a new checkout, a new subscription, adopted by
+    # its first event (incomplete: no change yet); its first payment reactivates.
+    assert stripe_events.deliver("resubscribe.subscription_created") == "recorded"
+    assert state_of(territory_a) == ("cancelled", "suspended")
     assert stripe_events.deliver("resubscribe.invoice_paid") == "active"
+    assert stripe_events.deliver("resubscribe.subscription_active") == "active"
+    assert stripe_events.deliver("resubscribe.checkout_completed") == "active"
     assert stripe_events.deliver("resubscribe.late_old_subscription") == (
         "ignored: another subscription"
     )
