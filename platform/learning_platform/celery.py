@@ -23,6 +23,13 @@ app.autodiscover_tasks()
 @beat_init.connect
 def _refuse_incomplete_configuration(**kwargs: Any) -> None:
     """A worker or beat with an incomplete production configuration does not start."""
+    from django.core.exceptions import ImproperlyConfigured
+
     from shared_apps.core.checks import refuse_incomplete_configuration
 
-    refuse_incomplete_configuration()
+    try:
+        refuse_incomplete_configuration()
+    except ImproperlyConfigured as error:
+        # Celery logs an Exception raised by a signal handler and goes on; SystemExit
+        # is no Exception: it ends the process, with the message on stderr.
+        raise SystemExit(str(error)) from None

@@ -77,3 +77,26 @@ def test_the_web_process_refuses_to_start_without_the_production_settings(
     # Local runs say so (the Makefile, the tests' servers) or run with DEBUG.
     assert start_web_process(django_db_blocker, LOCAL_DEFAULTS="1").returncode == 0
     assert start_web_process(django_db_blocker, DEBUG="1").returncode == 0
+
+
+@pytest.mark.parametrize("service", [["worker", "--pool", "solo"], ["beat"]])
+def test_worker_and_beat_refuse_to_start_without_the_production_settings(
+    django_db_setup: None, django_db_blocker: Any, service: list[str]
+) -> None:
+    with django_db_blocker.unblock():
+        env = python_env()
+    for name in [*REQUIRED, "DEBUG", "LOCAL_DEFAULTS"]:
+        if name != "DATABASE_URL":
+            env.pop(name, None)
+    # Started on a working configuration, either would run until stopped (timeout).
+    result = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "learning_platform", *service],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "BADGES_KEY_SECRET is not set" in result.stderr + result.stdout
