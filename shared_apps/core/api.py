@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -49,11 +49,11 @@ class MeView(APIView):
 
     permission_classes = [IsTerritoryMember]
 
-    class MeOutput(serializers.Serializer):  # "Output" is TerritoryView's schema name
-        role = serializers.CharField()
-        territory = serializers.CharField(help_text="The territory's slug.")
-
-    @extend_schema(responses=MeOutput)
+    @extend_schema(
+        responses=inline_serializer(
+            "Me", {"role": serializers.CharField(), "territory": serializers.CharField()}
+        )
+    )
     def get(self, request: Request) -> Response:
         membership = api_membership(request)
         if membership is None:  # IsTerritoryMember has refused already; kept for typing
