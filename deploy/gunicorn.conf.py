@@ -49,3 +49,11 @@ def child_exit(server: object, worker: object) -> None:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
+
+
+def post_worker_init(worker: object) -> None:
+    """A worker whose production configuration is incomplete fails to boot, naming the
+    missing settings (gunicorn then stops), instead of serving on local fallbacks."""
+    from shared_apps.core.checks import refuse_incomplete_configuration
+
+    refuse_incomplete_configuration()

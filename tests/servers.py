@@ -25,6 +25,7 @@ PORTS = {
     "gunicorn": 2,
     "moto": 3,
     "redis": 4,
+    "gunicorn_config": 7,  # tests/shared_apps/core/test_checks.py
     "gunicorn_release": 8,  # tests/deploy/test_release.py
     "closed_smtp": 9,  # nothing listens: a mail server that is down
 }

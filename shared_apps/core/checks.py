@@ -1,8 +1,8 @@
 """Startup refuses a configuration that would fail silently (settings.MISSING_SETTINGS).
 
 Registered as a system check (manage.py commands, `check --deploy` in release.sh) and
-run at the start of every web and Celery process (learning_platform.wsgi and .celery),
-which Django's checks alone do not cover.
+run at the start of every gunicorn worker (deploy/gunicorn.conf.py) and of Celery's
+worker and beat (learning_platform.celery), which Django's checks do not cover.
 """
 
 from __future__ import annotations

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
+import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from shared_apps.core.checks import refuse_incomplete_configuration, required_settings
-from tests.servers import ROOT, python_env
+from tests.servers import ROOT, port, python_env, wait_until
 
 REQUIRED = [
     "SECRET_KEY",
@@ -37,20 +40,39 @@ def test_every_missing_setting_is_named() -> None:
 
 
 def start_web_process(django_db_blocker: Any, **env: str) -> subprocess.CompletedProcess[str]:
-    """What gunicorn's worker does first: import the WSGI application."""
+    """gunicorn as deployed (deploy/gunicorn.conf.py), until its worker either fails to
+    boot (gunicorn exits 3) or answers /livez (then it is stopped: exit 0)."""
     with django_db_blocker.unblock():
         base = python_env()
     for name in [*REQUIRED, "DEBUG", "LOCAL_DEFAULTS"]:
         base.pop(name, None)
-    return subprocess.run(
-        [sys.executable, "-c", "import learning_platform.wsgi"],
+    listen = port("gunicorn_config")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py")],
         cwd=ROOT,
-        env={**base, **env},
-        capture_output=True,
+        env={**base, "BIND": f"127.0.0.1:{listen}", "WEB_CONCURRENCY": "1", **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        timeout=120,
-        check=False,
     )
+
+    def answers() -> bool:
+        connection = http.client.HTTPConnection("127.0.0.1", listen, timeout=5)
+        try:
+            connection.request("GET", "/livez", headers={"Host": "localhost"})
+            return connection.getresponse().status == 200
+        except OSError:
+            return False
+        finally:
+            connection.close()
+
+    try:
+        assert wait_until(lambda: process.poll() is not None or answers(), seconds=90)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, output, output)
 
 
 def test_the_web_process_refuses_to_start_without_the_production_settings(
@@ -58,7 +80,7 @@ def test_the_web_process_refuses_to_start_without_the_production_settings(
 ) -> None:
     database = python_env()["DATABASE_URL"]
     refused = start_web_process(django_db_blocker, DATABASE_URL=database)
-    assert refused.returncode != 0
+    assert refused.returncode == 3  # gunicorn: a worker failed to boot
     assert "ImproperlyConfigured: Refusing to start" in refused.stderr
     for name in ["SECRET_KEY", "BADGES_KEY_SECRET", "REDIS_URL", "EMAIL_BACKEND"]:
         assert f"{name} is not set" in refused.stderr
@@ -81,8 +103,10 @@ def test_the_web_process_refuses_to_start_without_the_production_settings(
 
 @pytest.mark.parametrize("service", [["worker", "--pool", "solo"], ["beat"]])
 def test_worker_and_beat_refuse_to_start_without_the_production_settings(
-    django_db_setup: None, django_db_blocker: Any, service: list[str]
+    django_db_setup: None, django_db_blocker: Any, service: list[str], tmp_path: Path
 ) -> None:
+    if service == ["beat"]:
+        service = [*service, "--schedule", str(tmp_path / "celerybeat-schedule")]
     with django_db_blocker.unblock():
         env = python_env()
     for name in [*REQUIRED, "DEBUG", "LOCAL_DEFAULTS"]:
