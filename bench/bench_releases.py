@@ -27,6 +27,7 @@ Run: `.venv/bin/python bench/bench_releases.py` (BENCH_TERRITORIES=1000 by defau
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -100,7 +101,11 @@ def run_command(*args: str, processes: int = 2) -> float:
 
 
 def main() -> None:
-    recreate_database(DB)
+    # BENCH_REUSE=1: keep the database of an earlier run if it has the territories
+    # (cloning 1,000 schemas takes ~10 minutes on a busy 2-core machine).
+    reuse = os.environ.get("BENCH_REUSE") == "1"
+    if not reuse:
+        recreate_database(DB)
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ["STANDBY_POOL_SIZE"] = "1"
     setup_django(DB)
@@ -117,38 +122,40 @@ def main() -> None:
     settings.STANDBY_REFILL_AFTER_PROVISIONING = False
     figures: dict[str, object] = {"territories": TERRITORIES}
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    pool.refill_pool(1)
-    template = StandbySchema.objects.get().name
-    StandbySchema.objects.filter(name=template).delete()  # kept as a schema, out of the pool
+    territories = list(Territory.objects.filter(slug__startswith="filler-").order_by("slug"))
+    if not reuse or len(territories) != TERRITORIES:
+        pool.refill_pool(1)
+        template = StandbySchema.objects.get().name
+        StandbySchema.objects.filter(name=template).delete()  # kept as a schema, out of the pool
 
-    started = time.perf_counter()
-    slugs = [f"filler-{i:04d}" for i in range(TERRITORIES)]
-    clone_schemas(template, ["t_" + slug.replace("-", "_") for slug in slugs])
-    now = timezone.now()
-    territories = Territory.objects.bulk_create(
-        Territory(
-            name=f"Filler {slug[-4:]}",
-            slug=slug,
-            slug_skeleton=confusable_skeleton(slug),
-            schema_name="t_" + slug.replace("-", "_"),
-            country="LT",
-            default_language="lt",
-            languages=["lt", "en"],
-            timezone="Europe/Vilnius",
-            map_center=Point(25.28, 54.69, srid=4326),
-            status=Territory.Status.ACTIVE,
+        started = time.perf_counter()
+        slugs = [f"filler-{i:04d}" for i in range(TERRITORIES)]
+        clone_schemas(template, ["t_" + slug.replace("-", "_") for slug in slugs])
+        now = timezone.now()
+        territories = Territory.objects.bulk_create(
+            Territory(
+                name=f"Filler {slug[-4:]}",
+                slug=slug,
+                slug_skeleton=confusable_skeleton(slug),
+                schema_name="t_" + slug.replace("-", "_"),
+                country="LT",
+                default_language="lt",
+                languages=["lt", "en"],
+                timezone="Europe/Vilnius",
+                map_center=Point(25.28, 54.69, srid=4326),
+                status=Territory.Status.ACTIVE,
+            )
+            for slug in slugs
         )
-        for slug in slugs
-    )
-    Domain.objects.bulk_create(
-        Domain(domain=t.host, tenant=t, is_primary=True, is_verified=True, verified_at=now)
-        for t in territories
-    )
-    SchemaState.objects.bulk_create(
-        SchemaState(territory=t, fingerprint=pool.migrations_fingerprint(), migrated_at=now)
-        for t in territories
-    )
-    figures["clone_seconds"] = round(time.perf_counter() - started, 1)
+        Domain.objects.bulk_create(
+            Domain(domain=t.host, tenant=t, is_primary=True, is_verified=True, verified_at=now)
+            for t in territories
+        )
+        SchemaState.objects.bulk_create(
+            SchemaState(territory=t, fingerprint=pool.migrations_fingerprint(), migrated_at=now)
+            for t in territories
+        )
+        figures["clone_seconds"] = round(time.perf_counter() - started, 1)
 
     # ---- 1. releases -------------------------------------------------------------
     sample = territories[:5]
@@ -183,9 +190,10 @@ def main() -> None:
 
     # ---- 4. provisioning with the standby pool empty -------------------------------
     answers, lives = [], []
+    run = secrets.token_hex(3)
     for n in range(3):
         StandbySchema.objects.all().delete()
-        answer, live = sign_up(f"empty-pool-{n}")
+        answer, live = sign_up(f"empty-pool-{run}-{n}")
         answers.append(answer)
         lives.append(live)
     # The first probe also pays this process's first imports and template loads.
@@ -277,9 +285,13 @@ def per_person(territories: list[Any]) -> dict[str, object]:
     from tenant_apps.catalogue.models import Activity
     from tenants.models import Territory
 
-    person = User.objects.create_user("learner@bench.example", "a long bench passphrase")
+    person = User.objects.create_user(
+        f"learner-{secrets.token_hex(3)}@bench.example", "a long bench passphrase"
+    )
     EmailAddress.objects.create(user=person, email=person.email, primary=True, verified=True)
-    owner = User.objects.create_user("owner@bench.example", "a long bench passphrase")
+    owner = User.objects.create_user(
+        f"owner-{secrets.token_hex(3)}@bench.example", "a long bench passphrase"
+    )
     member_of = [territories[1], territories[len(territories) // 2]]
     for territory in member_of:
         grant_membership(user=person, territory=territory, role="learner")
@@ -293,6 +305,10 @@ def per_person(territories: list[Any]) -> dict[str, object]:
     consent = GuardianConsent.objects.create(
         user=person, guardian_email="parent@bench.example", status="confirmed"
     )
+
+    # A web process has every app's modules loaded; this one has not imported the
+    # badges' actions yet (cairosvg's first import alone takes ~1.5 s here).
+    import tenant_apps.badges.actions  # noqa: F401
 
     figures: dict[str, object] = {}
     started = time.perf_counter()

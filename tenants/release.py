@@ -108,6 +108,7 @@ def migrate_territories(
         recorded = list(current.order_by("pk"))
         applied = _applied_by_schema(t.schema_name for t in recorded)
         behind += [t for t in recorded if not expected <= applied[t.schema_name]]
+    # Territories whose schema a background job is building count as current here.
     result.up_to_date = Territory.objects.count() - len(behind)
     by_schema = {t.schema_name: t for t in behind}
 
@@ -127,7 +128,8 @@ def migrate_territories(
         for name in names:
             finish(name, _migrate_one(name))
         return result
-    # Children must not share this process's connections (or its connection pool).
+    # Spawned workers open their own connections; this process's would only sit idle
+    # (holding a pool slot) while they migrate.
     connections.close_all()
     with ProcessPoolExecutor(
         max_workers=min(processes, len(names)),
