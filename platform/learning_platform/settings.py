@@ -430,10 +430,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "tenant_schemas": ["public"],
     },
-    # Tops the standby pool up if a refill was lost (a worker restart, a broker outage).
+    # Watchdog: builds the schemas of sign-ups that found the pool empty (if their job
+    # was lost) and tops the standby pool up (a lost refill, a worker restart, a broker
+    # outage), so the pool is empty for a minute at most.
     "standby-pool-refill": {
         "task": "tenants.pool.refill_standby_pool",
-        "schedule": 600.0,
+        "schedule": 60.0,
         "tenant_schemas": ["public"],
     },
     "clear-expired-sessions": {
