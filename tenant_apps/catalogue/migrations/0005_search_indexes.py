@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue", "0003_content_translations"),
+        ("catalogue", "0004_staff_invitations"),
     ]
 
     operations = [
