@@ -26,7 +26,6 @@ import threading
 from datetime import timedelta
 from functools import lru_cache
 
-from celery import shared_task
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections, transaction
@@ -36,6 +35,8 @@ from django.utils import timezone
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
 
+from shared_apps.ops.outbox import send_task_on_commit
+from shared_apps.ops.tasks import platform_task
 from tenants.db import tenant_connection
 from tenants.models import StandbySchema
 
@@ -258,7 +259,8 @@ def orphan_standby_schemas() -> list[str]:
     return sorted(names - known)
 
 
-@shared_task
+# Keeps its historical name: beat entries and queued messages use it.
+@platform_task(name="tenants.pool.refill_standby_pool")
 def refill_standby_pool() -> int:
     return refill_pool()
 
@@ -277,10 +279,12 @@ def request_refill() -> None:
     if not settings.STANDBY_REFILL_AFTER_PROVISIONING:
         return
 
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        # Through the outbox: a broker outage must not fail the sign-up that asked.
+        send_task_on_commit(refill_standby_pool)
+        return
+
     def start() -> None:
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            refill_standby_pool.delay()
-            return
         if not _refill_thread_lock.acquire(blocking=False):
             return  # this process is refilling already
         # Not a daemon: a command that provisions (load_demo) waits for the build at exit

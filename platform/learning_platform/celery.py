@@ -15,3 +15,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning_platform.settings")
 app = CeleryApp("learning_platform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Renews the messages each worker holds, so a short visibility timeout re-runs a dead
+# worker's tasks quickly without handing a long task to a second worker.
+from shared_apps.ops.worker import HeldMessagesLease  # noqa: E402
+
+app.steps["consumer"].add(HeldMessagesLease)

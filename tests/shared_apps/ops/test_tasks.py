@@ -211,12 +211,17 @@ def test_email_task_retries_while_the_mail_server_fails(
 
 
 def test_allauth_mail_goes_through_the_task_in_the_accounts_language(
-    territory_b: Territory, client_for: ClientFor, user: Callable[[str], User]
+    territory_b: Territory,
+    client_for: ClientFor,
+    user: Callable[[str], User],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     bea = user("bea")
     bea.preferred_language = "fr"
     bea.save()
-    client_for(territory_b).post("/accounts/password/reset/", {"email": bea.email})
+    # Sent once the request's transaction commits (here: the test's, captured).
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(territory_b).post("/accounts/password/reset/", {"email": bea.email})
     assert len(mail.outbox) == 1
     stored = OutboundEmail.objects.get()
     assert stored.sent_at is not None
