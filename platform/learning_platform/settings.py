@@ -453,7 +453,7 @@ CELERY_BEAT_SCHEDULE = {
 # Tasks and emails requests could not hand to the broker (shared_apps/ops/outbox.py).
 CELERY_BEAT_SCHEDULE["relay-outbox"] = {
     "task": "ops.relay_outbox",
-    "schedule": 60.0,
+    "schedule": env.float("OUTBOX_RELAY_SECONDS", default=60.0),
     "tenant_schemas": ["public"],
 }
 CELERY_BEAT_SCHEDULE["console-figures"] = {

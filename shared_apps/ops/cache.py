@@ -79,6 +79,14 @@ class ResilientRedisCache(RedisCache):
                 return result
         return getattr(self._local, operation)(*args, **kwargs)
 
+    def redis_answers(self) -> bool:
+        """Whether Redis itself answers now (for /readyz), whatever the breaker says."""
+        try:
+            client = self._cache.get_client(write=True)  # type: ignore[attr-defined]
+            return bool(client.ping())
+        except UNAVAILABLE:
+            return False
+
     def _went_down(self, operation: str, error: BaseException) -> None:
         with self._lock:
             was_up = self.available

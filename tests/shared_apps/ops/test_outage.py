@@ -8,6 +8,7 @@ process, so rows it needs are committed (and deleted at the end).
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import time
@@ -165,6 +166,15 @@ def test_a_sign_up_while_redis_is_down_keeps_account_and_email_together(
 ) -> None:
     stack.redis.stop()
     try:
+        ready = urllib.request.Request(stack.base + "/readyz", headers={"Host": "localhost"})  # noqa: S310
+        with urllib.request.urlopen(ready, timeout=10) as response:  # noqa: S310
+            # Still in the load balancer: it serves pages, marked degraded.
+            assert response.status == 200
+            assert json.loads(response.read())["checks"] == {
+                "database": "ok",
+                "cache": "unavailable",
+                "broker": "unavailable",
+            }
         status, location = _post_form(
             stack.base,
             "aurora.localhost",
