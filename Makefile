@@ -149,3 +149,10 @@ makemessages: $(VENV)/.installed
 
 shell: setup
 	@$(PY) manage.py shell
+
+# Faults under load (issue #15): Redis stopped and frozen, PostgreSQL restarted, the
+# Celery worker killed; prints failed requests, recovery seconds and lost writes.
+# It restarts this checkout's PostgreSQL: run it when nothing else uses that cluster.
+.PHONY: chaos
+chaos: setup system-deps-test
+	@$(PY) bench/bench_chaos.py

@@ -26,7 +26,6 @@ import threading
 from datetime import timedelta
 from functools import lru_cache
 
-from celery import shared_task
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections, transaction
@@ -37,6 +36,8 @@ from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
 
 from shared_apps.ops.metrics import STANDBY_POOL_EMPTY
+from shared_apps.ops.outbox import send_task_on_commit
+from shared_apps.ops.tasks import platform_task
 from tenants.db import tenant_connection
 from tenants.models import SchemaState, StandbySchema, Territory
 
@@ -378,7 +379,7 @@ def finish_pending_territories() -> int:
     return sum(build_territory_schema(pk) for pk in pending_territory_ids())
 
 
-@shared_task
+@platform_task(name="tenants.pool.build_territory_schema_task")
 def build_territory_schema_task(territory_id: int) -> bool:
     return build_territory_schema(territory_id)
 
@@ -387,10 +388,12 @@ def request_schema_build(territory_id: int) -> None:
     """After the caller's transaction commits: build the territory's schema in the
     background (a Celery task with a broker, a thread without one)."""
 
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        # Through the outbox: a broker outage must not fail the sign-up that asked.
+        send_task_on_commit(build_territory_schema_task, args=[territory_id])
+        return
+
     def start() -> None:
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            build_territory_schema_task.delay(territory_id)
-            return
         threading.Thread(
             target=_build_in_thread, args=(territory_id,), name="territory-schema", daemon=False
         ).start()
@@ -407,7 +410,8 @@ def _build_in_thread(territory_id: int) -> None:
         connections.close_all()
 
 
-@shared_task
+# Keeps its historical name: beat entries and queued messages use it.
+@platform_task(name="tenants.pool.refill_standby_pool")
 def refill_standby_pool() -> int:
     """Beat's watchdog (every minute): territories waiting for their schema first,
     then the pool topped up."""
@@ -429,10 +433,12 @@ def request_refill() -> None:
     if not settings.STANDBY_REFILL_AFTER_PROVISIONING:
         return
 
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        # Through the outbox: a broker outage must not fail the sign-up that asked.
+        send_task_on_commit(refill_standby_pool)
+        return
+
     def start() -> None:
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            refill_standby_pool.delay()
-            return
         if not _refill_thread_lock.acquire(blocking=False):
             return  # this process is refilling already
         # Not a daemon: a command that provisions (load_demo) waits for the build at exit

@@ -82,7 +82,7 @@ resource "aws_cloudwatch_metric_alarm" "latency" {
 
 resource "aws_cloudwatch_metric_alarm" "unhealthy_web" {
   alarm_name          = "${local.name}-unhealthy-web"
-  alarm_description   = "A web task fails its readiness check (/readyz: database, cache, broker)"
+  alarm_description   = "A web task fails its readiness check (/readyz: the database; Redis only degrades it)"
   namespace           = "AWS/ApplicationELB"
   metric_name         = "UnHealthyHostCount"
   dimensions          = { LoadBalancer = aws_lb.main.arn_suffix, TargetGroup = aws_lb_target_group.web.arn_suffix }

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +30,7 @@ PORTS = {
     "gunicorn": 2,
     "moto": 3,
     "redis": 4,
+    "smtp": 5,  # tests/shared_apps/ops/test_worker_recovery.py (aiosmtpd)
     "gunicorn_config": 7,  # tests/shared_apps/core/test_checks.py
     "gunicorn_release": 8,  # tests/deploy/test_release.py
     "closed_smtp": 9,  # nothing listens: a mail server that is down
@@ -141,3 +147,115 @@ def nginx_render() -> Callable[[dict[str, str], Path], list[Path]]:
     spec.loader.exec_module(module)
     render: Callable[[dict[str, str], Path], list[Path]] = module.render
     return render
+
+
+class RedisServer:
+    """A real redis-server that a test can stop, start again, freeze and thaw."""
+
+    def __init__(self, folder: Path, number: int) -> None:
+        executable = binary("redis-server", "/usr/bin/redis-server")
+        if executable is None:
+            raise RuntimeError("redis-server is missing: `make test` installs it")
+        self.command = [executable, "--port", str(number), "--bind", "127.0.0.1"]
+        self.command += ["--save", "", "--appendonly", "no", "--dir", str(folder)]
+        self.port, self.log = number, folder / "redis.log"
+        self.url = f"redis://127.0.0.1:{number}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        deadline = time.monotonic() + 10
+        while not port_is_free(self.port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(self.command, stdout=out, stderr=subprocess.STDOUT)
+        wait_for_port(self.port, self.process)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.thaw()
+            self.process.kill()  # a crash, not a clean shutdown
+            self.process.wait()
+            self.process = None
+
+    def freeze(self) -> None:
+        """Connections are accepted by the kernel but nothing is ever answered."""
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.process is not None:
+            os.kill(self.process.pid, signal.SIGCONT)
+
+
+@dataclass
+class Hit:
+    started: float  # time.monotonic()
+    seconds: float
+    status: int  # 0: no answer at all
+    what: str
+
+
+class Traffic:
+    """Threads sending page views until stopped: ``(name, host, path, cookies)`` each.
+
+    A failure is any answer but the expected status (200 unless given), or none."""
+
+    def __init__(
+        self,
+        base: str,
+        pages: Sequence[tuple[str, str, str, dict[str, str]]],
+        *,
+        threads: int = 4,
+        timeout: float = 30,
+        expect: int = 200,
+    ) -> None:
+        self.base, self.pages, self.threads = base, list(pages), threads
+        self.timeout, self.expect = timeout, expect
+        self.hits: list[Hit] = []
+        self._stop = threading.Event()
+        self._workers: list[threading.Thread] = []
+
+    def _run(self, offset: int) -> None:
+        index = offset
+        while not self._stop.is_set():
+            name, host, path, cookies = self.pages[index % len(self.pages)]
+            index += 1
+            headers = {"Host": host}
+            if cookies:
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            # Loopback http:// URLs the test builds itself.
+            request = urllib.request.Request(self.base + path, headers=headers)  # noqa: S310
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                    response.read()
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError:
+                status = 0
+            self.hits.append(Hit(started, time.monotonic() - started, status, name))
+
+    def __enter__(self) -> Traffic:
+        for offset in range(self.threads):
+            thread = threading.Thread(target=self._run, args=(offset,), daemon=True)
+            thread.start()
+            self._workers.append(thread)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._workers:
+            thread.join(timeout=self.timeout + 5)
+
+    def failures(self, since: float = 0.0, until: float = float("inf")) -> list[Hit]:
+        return [
+            hit for hit in self.hits if since <= hit.started < until and hit.status != self.expect
+        ]
+
+    def slowest(self, since: float = 0.0, until: float = float("inf")) -> float:
+        times = [hit.seconds for hit in self.hits if since <= hit.started < until]
+        return max(times, default=0.0)
+
+    def count(self, since: float = 0.0, until: float = float("inf")) -> int:
+        return sum(1 for hit in self.hits if since <= hit.started < until)

@@ -33,3 +33,10 @@ def _refuse_incomplete_configuration(**kwargs: Any) -> None:
         # Celery logs an Exception raised by a signal handler and goes on; SystemExit
         # is no Exception: it ends the process, with the message on stderr.
         raise SystemExit(str(error)) from None
+
+
+# Renews the messages each worker holds, so a short visibility timeout re-runs a dead
+# worker's tasks quickly without handing a long task to a second worker.
+from shared_apps.ops.worker import HeldMessagesLease  # noqa: E402
+
+app.steps["consumer"].add(HeldMessagesLease)

@@ -190,6 +190,9 @@ DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="c
 # Django's psycopg pool: measured 8.4 ms -> ~3.5 ms per request (see ../shared/GUIDE.md).
 # Off in tests, where pytest-django creates and drops databases under the pool's feet.
 if env.bool("DB_POOL", default=True):
+    # With the pool, Django checks a connection taken from it (an empty query, ~0.1 ms):
+    # one broken by a PostgreSQL restart or failover is replaced, not handed to a request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DB_POOL_MIN", default=1),
         "max_size": env.int("DB_POOL_MAX", default=10),
@@ -385,9 +388,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Cache: keys prefixed by schema, so a territory never reads another's entries
 # ---------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis stopped or frozen must not fail or stall a request: the backend treats its
+# errors as misses (shared_apps/ops/cache.py), and the timeouts bound a frozen Redis.
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "shared_apps.ops.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                # Seconds the process leaves Redis alone after a failure.
+                "retry_after": env.float("CACHE_RETRY_AFTER_SECONDS", default=5.0),
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -409,9 +424,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# A task not acknowledged within this time is handed to another worker: longer than
-# the longest task (and than the longest retry countdown, which Redis also counts).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task not acknowledged within this time is handed to another worker. Live workers
+# renew the messages they hold (running or waiting for a retry countdown) every third
+# of it (shared_apps/ops/worker.py), so it bounds how late a crashed worker's tasks
+# run again, not how long a task may take. Abandoned messages are looked for every
+# unacked_restore_interval seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("BROKER_VISIBILITY_TIMEOUT", default=45),
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 5,
+}
+# A request's task goes to the outbox (shared_apps/ops/outbox.py); after a failed send
+# the process leaves the broker alone this long, and the relay sends the rest.
+BROKER_RETRY_AFTER_SECONDS = env.float("BROKER_RETRY_AFTER_SECONDS", default=5.0)
+# The relay leaves rows this young to their own send, and hands an email that is still
+# unsent this long after it was queued to the broker again.
+OUTBOX_SETTLE_SECONDS = env.int("OUTBOX_SETTLE_SECONDS", default=10)
+OUTBOX_EMAIL_REQUEUE_SECONDS = env.int("OUTBOX_EMAIL_REQUEUE_SECONDS", default=900)
+# Deliveries of one run of a task (its worker died each time) before it is a dead letter.
+TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=3)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task running longer than this is stuck: SoftTimeLimitExceeded first (it can clean
@@ -466,6 +498,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=20),
         "tenant_schemas": ["public"],
     },
+}
+# Tasks and emails requests could not hand to the broker (shared_apps/ops/outbox.py).
+CELERY_BEAT_SCHEDULE["relay-outbox"] = {
+    "task": "ops.relay_outbox",
+    "schedule": env.float("OUTBOX_RELAY_SECONDS", default=60.0),
+    "tenant_schemas": ["public"],
 }
 # Addresses of staff invitations closed a month ago are deleted (tenant_apps.catalogue).
 CELERY_BEAT_SCHEDULE["catalogue-purge-invitations"] = {

@@ -1,12 +1,18 @@
 """URL patterns served on every host (network site and each territory)."""
 
+from allauth.account.views import SignupView
 from django.conf import settings
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 
 from shared_apps.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # One transaction per sign-up: the account, its membership and its confirmation
+    # email (an outbox row) are stored together or not at all, so a failure half-way
+    # never leaves an account whose address is "taken" but was never confirmed.
+    path("accounts/signup/", transaction.atomic(SignupView.as_view()), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("shared_apps.guardians.urls")),
     path("i18n/language/", core_views.set_language, name="set_language"),

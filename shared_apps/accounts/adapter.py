@@ -32,13 +32,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render in the account's language (else the site's), send through the email
-        task: a failing mail server is retried by a worker, the visitor never waits."""
+        outbox: a failing mail server or broker is retried later, the visitor never
+        waits and never sees an error."""
         from shared_apps.ops.email import recipient_language, send_stored, store_message
 
         language = recipient_language(context.get("user"))
         with translation.override(language):
             message = self.render_mail(template_prefix, email, context)
+        # Sign-up runs in one transaction (shared_apps/accounts/urls.py): the account
+        # and its confirmation email are stored together, or neither is.
         stored = store_message(message, language=language, purpose=template_prefix)
-        # allauth's requests are not atomic: the row is committed already. Should one
-        # ever be, the task retries until the row is visible.
-        send_stored(stored, on_commit=False)
+        send_stored(stored)

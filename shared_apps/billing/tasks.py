@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from celery import shared_task
-
 from shared_apps.billing import actions
+from shared_apps.ops.tasks import platform_task
 
 
-@shared_task
+@platform_task(name="shared_apps.billing.tasks.billing_housekeeping")
 def billing_housekeeping() -> dict[str, int]:
     """Hourly (CELERY_BEAT_SCHEDULE): reminders, suspensions, archiving."""
     return actions.housekeeping()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from celery import shared_task
 from django.contrib.sessions.backends.db import SessionStore
 from django_tenants.utils import tenant_context
 
+from shared_apps.ops.tasks import platform_task
 from tenants.models import Territory
 
 
-@shared_task
+@platform_task(name="shared_apps.core.tasks.clear_expired_sessions_everywhere")
 def clear_expired_sessions_everywhere() -> int:
     """Fan out: sessions live per schema (public and each territory), so each
     territory's expired sessions are cleared by a task running in its schema."""
@@ -23,7 +23,7 @@ def clear_expired_sessions_everywhere() -> int:
     return count
 
 
-@shared_task
+@platform_task(name="shared_apps.core.tasks.clear_expired_sessions")
 def clear_expired_sessions() -> None:
     """Clear expired sessions of the schema the task runs in."""
     SessionStore.clear_expired()

@@ -14,6 +14,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from learning_platform.celery import app
 from shared_apps.audit.actions import record
 from shared_apps.ops.models import FailedTask
+from shared_apps.ops.outbox import send_task_on_commit
 from tenants.models import Territory
 
 logger = logging.getLogger(__name__)
@@ -49,19 +50,10 @@ def retry_failed_task(*, failed_task: FailedTask, acting_user: Any) -> FailedTas
         target=locked,
         details={"task": locked.task_name},
     )
-    schema, args, kwargs = locked.schema_name, list(locked.args), dict(locked.kwargs)
-
-    def send() -> None:
-        # tenant-schemas-celery takes the schema from the connection at send time.
-        with schema_context(schema):
-            try:
-                task.apply_async(args=args, kwargs=kwargs)
-            except Exception:
-                # Only when tasks run in-process (no broker): a failure of the new run
-                # is already a new dead letter, and must not fail the staff's request.
-                logger.warning("re-sent task %s failed again", locked.task_name)
-
-    transaction.on_commit(send)
+    # Through the outbox, in the dead letter's schema (tenant-schemas-celery runs it
+    # there): the staff's request never fails or waits on the broker.
+    with schema_context(locked.schema_name):
+        send_task_on_commit(task, args=list(locked.args), kwargs=dict(locked.kwargs))
     return locked
 
 

@@ -8,9 +8,11 @@
     )
 
 The message is rendered in the request (or task) that wants it sent, in the
-recipient's language, stored as an OutboundEmail and sent by ``tasks.send_email``
-through settings.EMAIL_BACKEND (SMTP or an anymail provider in production, the
-console in development) after the surrounding transaction commits.
+recipient's language, stored as an OutboundEmail in the caller's transaction (so the
+email exists exactly when the change that wants it does) and sent by
+``tasks.send_email`` through settings.EMAIL_BACKEND (SMTP or an anymail provider in
+production, the console in development) after that transaction commits. Neither a
+broker nor a mail server outage fails the caller or loses the email (outbox.relay).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from shared_apps.ops.models import OutboundEmail
-from shared_apps.ops.tasks import send_email
+from shared_apps.ops.outbox import publish_emails
 
 
 def recipient_language(user: Any, *, fallback: str | None = None) -> str:
@@ -57,10 +59,16 @@ def store_message(message: EmailMessage, *, language: str, purpose: str) -> Outb
 
 
 def send_stored(email: OutboundEmail, *, on_commit: bool = True) -> None:
+    """Hand the stored email to a worker once the transaction that wrote it commits.
+
+    The row is the outbox: if the broker is down, nothing fails here and the relay
+    (shared_apps/ops/outbox.py) hands it over when the broker is back; if the mail
+    server is down, the task retries and the relay hands it over again later.
+    """
     if on_commit:
-        transaction.on_commit(lambda: send_email.delay(email.pk))
+        transaction.on_commit(lambda: publish_emails([email.pk]))
     else:
-        send_email.delay(email.pk)
+        publish_emails([email.pk])
 
 
 def queue_email(

@@ -77,6 +77,8 @@ class OutboundEmail(models.Model):
     headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Last handed to the broker; the outbox sweep sends again what stays unsent.
+    queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("outbound email")
@@ -84,3 +86,49 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"email #{self.pk} ({self.purpose})"
+
+
+class OutboundTask(models.Model):
+    """A task a request wants run, written in the request's transaction (an outbox).
+
+    Sent to the broker after the commit; if the broker is down then, the row waits
+    and ``tasks.relay_outbox`` (beat, and every worker start) sends it when the broker
+    is back. Arguments are ids and keys, as for every task.
+    """
+
+    task_name = models.CharField(max_length=200)
+    schema_name = models.CharField(max_length=63)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "outbound task"
+        verbose_name_plural = "outbound tasks"
+
+    def __str__(self) -> str:
+        return f"{self.task_name} in {self.schema_name}"
+
+
+class TaskDelivery(models.Model):
+    """How often the broker handed one run of a task (id and retry number) to a worker.
+
+    A task that kills its worker is never acknowledged and comes back forever; counted
+    here before it runs, it becomes a dead letter after settings.TASK_MAX_DELIVERIES.
+    """
+
+    task_id = models.CharField(max_length=64)
+    retries = models.PositiveIntegerField(default=0)
+    deliveries = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "task delivery"
+        verbose_name_plural = "task deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["task_id", "retries"], name="ops_delivery_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}#{self.retries}: {self.deliveries}"

@@ -2,8 +2,11 @@
 
 - /livez: the process answers (no dependency checked: restarting a web process
   because the database is down would not help).
-- /readyz: the database, the cache and (when configured) the Celery broker answer;
-  a 503 takes the instance out of the load balancer until they do.
+- /readyz: the database answers, else 503 (which takes the instance out of the load
+  balancer until it does). The cache and (when configured) the Celery broker are
+  checked too, but without Redis pages are still served (the cache falls back, tasks
+  wait in the outbox): then 200 with status "degraded", since taking every instance
+  out because their shared Redis is away would take the site down.
 """
 
 from __future__ import annotations
@@ -34,6 +37,12 @@ def _database() -> None:
 
 
 def _cache() -> None:
+    # The resilient cache answers from memory while Redis is away: ask Redis itself.
+    redis_answers: Callable[[], bool] | None = getattr(cache, "redis_answers", None)
+    if redis_answers is not None:
+        if not redis_answers():
+            raise RuntimeError("Redis does not answer")
+        return
     key = "readyz:probe"
     value = str(time.monotonic())
     cache.set(key, value, 10)
@@ -44,7 +53,9 @@ def _cache() -> None:
 def _broker() -> None:
     from learning_platform.celery import app
 
-    with app.connection_for_write() as conn:
+    seconds = settings.REDIS_TIMEOUT_SECONDS
+    options = {"socket_timeout": seconds, "socket_connect_timeout": seconds}
+    with app.connection_for_write(transport_options=options, connect_timeout=seconds) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
@@ -60,8 +71,7 @@ def readiness() -> JsonResponse:
         except Exception as error:
             logger.warning("readyz: %s failed (%s)", name, type(error).__name__)
             results[name] = "unavailable"
-    ready = all(value == "ok" for value in results.values())
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": results},
-        status=200 if ready else 503,
-    )
+    ready = results["database"] == "ok"
+    healthy = all(value == "ok" for value in results.values())
+    status = "ok" if healthy else "degraded" if ready else "unavailable"
+    return JsonResponse({"status": status, "checks": results}, status=200 if ready else 503)

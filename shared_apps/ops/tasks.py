@@ -14,8 +14,11 @@ Conventions (README "Building on the platform"):
   side effect in ``run_once(key)``.
 - Raise ``PermanentError`` for failures a retry cannot fix (it goes straight to the
   dead-letter list).
-- Send a task from inside an action with ``transaction.on_commit(lambda: t.delay(id))``
-  so the worker finds the committed rows.
+- Send a task from inside an action with ``outbox.send_task_on_commit(t, args=[id])``:
+  stored in the action's transaction, sent after the commit (so the worker finds the
+  committed rows), and sent later by the relay if the broker is down then.
+- A task whose worker dies is delivered again; after settings.TASK_MAX_DELIVERIES
+  deliveries of the same run it becomes a dead letter instead (count_delivery).
 """
 
 from __future__ import annotations
@@ -36,7 +39,13 @@ from django_tenants.utils import schema_context
 from tenant_schemas_celery.task import TenantTask
 
 from learning_platform.sentry import scrub_text
-from shared_apps.ops.models import FailedTask, OutboundEmail, TaskReceipt
+from shared_apps.ops.models import (
+    FailedTask,
+    OutboundEmail,
+    OutboundTask,
+    TaskDelivery,
+    TaskReceipt,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +97,28 @@ class PlatformTask(TenantTask):
             raise result.result
         return result
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        request = self.request
+        if not request.is_eager and request.id:
+            retries = int(request.retries or 0)
+            deliveries = count_delivery(task_id=str(request.id), retries=retries)
+            if deliveries > settings.TASK_MAX_DELIVERIES:
+                # Handed to a worker that many times without ever finishing: it kills
+                # its worker (memory, a segfault). Stop the loop; staff can look at it.
+                record_failed_task(
+                    task_id=str(request.id),
+                    task_name=self.name,
+                    schema_name=connection.schema_name,  # type: ignore[attr-defined]
+                    args=list(args),
+                    kwargs=dict(kwargs),
+                    exc=WorkerLostRepeatedly(
+                        f"delivered {deliveries - 1} times, its worker died every time"
+                    ),
+                    retries=retries,
+                )
+                return None
+        return super().__call__(*args, **kwargs)
+
     def on_failure(
         self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
     ) -> None:
@@ -101,6 +132,30 @@ class PlatformTask(TenantTask):
             retries=int(getattr(self.request, "retries", 0) or 0),
         )
         super().on_failure(exc, task_id, args, kwargs, einfo)
+
+
+class WorkerLostRepeatedly(PermanentError):
+    """The task never finished: each delivery ended with its worker gone."""
+
+
+def count_delivery(*, task_id: str, retries: int) -> int:
+    """Count one more delivery of this run of a task (committed at once, before the
+    task runs, so a worker dying in the task cannot roll it back); how many so far.
+    If the database cannot count, the task runs anyway (0)."""
+    try:
+        with schema_context("public"), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO ops_taskdelivery (task_id, retries, deliveries, created_at) "
+                "VALUES (%s, %s, 1, now()) ON CONFLICT (task_id, retries) "
+                "DO UPDATE SET deliveries = ops_taskdelivery.deliveries + 1 "
+                "RETURNING deliveries",
+                [task_id[:64], retries],
+            )
+            row = cursor.fetchone()
+    except DatabaseError:
+        logger.warning("could not count the delivery of task %s", task_id)
+        return 0
+    return int(row[0]) if row else 0
 
 
 def platform_task(*args: Any, **options: Any) -> Any:
@@ -212,11 +267,24 @@ def purge_sent_emails() -> int:
     return deleted
 
 
+@platform_task(name="ops.relay_outbox")
+def relay_outbox() -> dict[str, int]:
+    """Send the tasks and emails requests could not hand to the broker (beat runs
+    this every minute; every worker start too)."""
+    from shared_apps.ops.outbox import relay
+
+    return relay()
+
+
 @platform_task(name="ops.purge_task_records")
 def purge_task_records() -> int:
-    """Forget idempotency receipts and resolved dead letters older than 90 days."""
+    """Forget idempotency receipts and resolved dead letters older than 90 days,
+    delivery counts and relayed outbox rows older than a week."""
     cutoff = timezone.now() - timedelta(days=90)
+    week = timezone.now() - timedelta(days=7)
     with schema_context("public"):
+        TaskDelivery.objects.filter(created_at__lt=week).delete()
+        OutboundTask.objects.filter(sent_at__lt=week).delete()
         receipts, _ = TaskReceipt.objects.filter(created_at__lt=cutoff).delete()
         letters, _ = (
             FailedTask.objects.exclude(state=FailedTask.State.FAILED)

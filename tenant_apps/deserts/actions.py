@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from shared_apps.audit.actions import record
+from shared_apps.ops.outbox import send_task_on_commit
 from tenant_apps.catalogue.search import territory_today
 from tenant_apps.deserts import compute, selectors
 from tenant_apps.deserts.models import (
@@ -90,7 +91,8 @@ def request_run(territory: Territory, *, acting_user: Any) -> DesertRun:
             return pending
         run = DesertRun.objects.create()
         record(actor=acting_user, action="deserts.run_requested", territory=territory, target=run)
-        transaction.on_commit(lambda: compute_deserts_task.delay(run.pk))
+        # Through the outbox: the request never fails or waits on the broker.
+        send_task_on_commit(compute_deserts_task, args=[run.pk])
     return run
 
 

@@ -3,6 +3,7 @@ here; tests/shared_apps/ops/test_worker.py runs them through Redis and a worker)
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -20,7 +21,7 @@ from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
 from shared_apps.ops.beat import TerritoryScheduler
 from shared_apps.ops.email import queue_email, recipient_language
-from shared_apps.ops.models import FailedTask, OutboundEmail, TaskReceipt
+from shared_apps.ops.models import FailedTask, OutboundEmail, OutboundTask, TaskReceipt
 from shared_apps.ops.tasks import PermanentError, platform_task, run_once, send_email
 from tenants.models import Territory
 from tests.conftest import ClientFor, HostClient
@@ -211,12 +212,17 @@ def test_email_task_retries_while_the_mail_server_fails(
 
 
 def test_allauth_mail_goes_through_the_task_in_the_accounts_language(
-    territory_b: Territory, client_for: ClientFor, user: Callable[[str], User]
+    territory_b: Territory,
+    client_for: ClientFor,
+    user: Callable[[str], User],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     bea = user("bea")
     bea.preferred_language = "fr"
     bea.save()
-    client_for(territory_b).post("/accounts/password/reset/", {"email": bea.email})
+    # Sent once the request's transaction commits (here: the test's, captured).
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(territory_b).post("/accounts/password/reset/", {"email": bea.email})
     assert len(mail.outbox) == 1
     stored = OutboundEmail.objects.get()
     assert stored.sent_at is not None
@@ -291,3 +297,41 @@ def test_network_wide_housekeeping_is_scheduled_once_in_the_public_schema() -> N
         assert f"{name}@__all_tenants_only__" not in scheduler.schedule
         assert scheduler.schedule[f"{name}@public"].task in app.tasks
     assert "deserts-nightly@__all_tenants_only__" in scheduler.schedule
+
+
+# ---- the outbox ----------------------------------------------------------------------
+
+
+relayed: list[int] = []
+
+
+@platform_task(name="tests.outbox.record")
+def record_relayed(value: int) -> None:
+    relayed.append(value)
+
+
+def test_a_task_sent_while_the_broker_is_down_waits_in_the_outbox_then_is_relayed(
+    territory_a: Territory, django_capture_on_commit_callbacks: Any
+) -> None:
+    from shared_apps.ops import outbox
+
+    relayed.clear()
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:9/0", False
+    try:
+        started = time.monotonic()
+        with tenant_context(territory_a), django_capture_on_commit_callbacks(execute=True):
+            row = outbox.send_task_on_commit(record_relayed, args=[7])
+        assert time.monotonic() - started < 3  # no waiting on a broker that is not there
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = previous
+    row.refresh_from_db()
+    assert row.sent_at is None and row.schema_name == "t_aurora" and relayed == []
+
+    # The broker is back (here: tasks run in-process) and the relay's turn comes.
+    outbox._broker_down_until = 0.0
+    OutboundTask.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+    assert outbox.relay() == {"tasks": 1, "emails": 0}
+    row.refresh_from_db()
+    assert row.sent_at is not None and relayed == [7]
+    assert outbox.relay() == {"tasks": 0, "emails": 0}  # sent once
