@@ -367,7 +367,7 @@ def code_detail(request: StaffRequest, code_id: int) -> HttpResponse:
         {
             "code": item,
             "url": claim_url(request, item),
-            "qr": qr_svg(claim_url(request, item), title=item.code).decode("utf-8"),
+            "qr": qr_svg(claim_url(request, item), title=item.code, fluid=True).decode("utf-8"),
         }
         for item in siblings
     ]
