@@ -78,3 +78,16 @@ def test_finnish_playlists_are_learning_paths_not_music() -> None:
     assert music == []
     with translation.override("fi"):
         assert translation.pgettext("recurring weekday", "Mondays") == "maanantaisin"
+
+
+def test_lithuanian_sign_up_page_speaks_one_voice(territory_a, client_for) -> None:
+    client = client_for(territory_a)
+    client.cookies["django_language"] = "lt"
+    page = client.get("/accounts/signup/").content.decode()
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    # allauth's own catalogue says "Jūs"; the project's catalogue overrides its texts
+    # on these pages (platform/learning_platform/allauth_messages.py).
+    assert "Jau turi paskyrą?" in main
+    assert POLITE.search(re.sub(r"<[^>]+>", " ", main)) is None
+    # And the password rules are Lithuanian.
+    assert "Your password" not in main
