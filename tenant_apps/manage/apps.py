@@ -18,5 +18,6 @@ class ManageConfig(AppConfig):
             label=_("Manage"),
             url_name="manage:dashboard",
             order=60,
-            visible=lambda request: membership_role(request, "territory_admin"),
+            # Provider staff keep it too: their playlist studio is in the admin area.
+            visible=lambda request: membership_role(request, "territory_admin", "provider_staff"),
         )

@@ -26,7 +26,7 @@ def mine(page: str) -> list[str]:
             ["/saved/", "/playlists/mine/", "/badges/mine/", "/account/"],
             ["/studio/", "/manage/"],
         ),
-        ("alan", ["/saved/", "/studio/", "/account/"], ["/manage/"]),
+        ("alan", ["/saved/", "/studio/", "/manage/", "/account/"], []),
         ("anna", ["/saved/", "/manage/", "/account/"], ["/studio/"]),
     ],
 )
