@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django_tenants.utils import tenant_context
 
+from tenant_apps.catalogue import actions
 from tenant_apps.catalogue.cards import facts
 from tenant_apps.catalogue.models import Activity
 from tests.tenant_apps.catalogue.factories import make_activity
@@ -63,3 +64,15 @@ def test_times_follow_the_language_format_everywhere(territory_a, provider_a):
     # per language now, from Django's locale formats.
     assert english.endswith("4 p.m."), english
     assert lithuanian.endswith("16:00"), lithuanian
+
+
+def test_the_activity_review_names_who_sent_it(territory_a, provider_a, venue_a, user, english):
+    activity = make_activity(territory_a, provider_a, venue=venue_a, status=Activity.Status.DRAFT)
+    alan = user("alan")
+    alan.display_name = "Alan Provider"
+    alan.save()
+    with tenant_context(territory_a):
+        actions.submit_activity(activity=activity, territory=territory_a, acting_user=alan)
+    page = english(territory_a, user("anna")).get(f"/manage/review/activities/{activity.pk}/")
+    assert page.status_code == 200
+    assert "sent by Alan Provider" in page.content.decode()
