@@ -90,6 +90,9 @@ def test_the_console_shows_live_figures_of_its_territories_only(
     page = cora.get(f"/console/t/{territory_a.slug}/").content.decode()
     assert 'data-figure="published_activities"><strong>1</strong>' in page
     assert cora.get(f"/console/t/{territory_b.slug}/").status_code == 404
+    api = cora.get(f"/console/api/territories/{territory_a.slug}/").json()
+    assert api["live"]["published_activities"] == 1
+    assert cora.get(f"/console/api/territories/{territory_b.slug}/").status_code == 404
 
 
 def test_the_console_reaches_territory_data_only_through_feature_interfaces() -> None:
