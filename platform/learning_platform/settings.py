@@ -34,6 +34,23 @@ def _local_secret_key(name: str = "secret_key") -> str:
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 
+# What a real deployment must set. Without them a local run falls back to keys generated
+# in .data/, in-process tasks with a local cache, and the console email backend: right
+# for `make run` / `make test` (they set LOCAL_DEFAULTS=1; DEBUG implies it), a silent
+# loss anywhere else (sessions and issuer keys unreadable on another machine, emails
+# printed instead of sent). A process with neither refuses to start and says what is
+# missing (shared_apps/core/checks.py).
+LOCAL_DEFAULTS = env.bool("LOCAL_DEFAULTS", default=DEBUG)
+REQUIRED_SETTINGS = (
+    "SECRET_KEY",
+    "BADGES_KEY_SECRET",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "PLATFORM_DOMAIN",
+    "EMAIL_BACKEND",
+)
+MISSING_SETTINGS = [name for name in REQUIRED_SETTINGS if not env.str(name, default="")]
+
 # The host decides everything: `<slug>.<PLATFORM_DOMAIN>` is a territory, the bare
 # PLATFORM_DOMAIN is the network site. Unknown hosts are answered 404 by
 # tenants.middleware.TerritoryMiddleware before any view runs, so Django's host check
@@ -123,6 +140,8 @@ MIDDLEWARE = [
     "shared_apps.accounts.middleware.MembershipMiddleware",
     "shared_apps.billing.middleware.ReadOnlyWhenSuspendedMiddleware",
     "shared_apps.core.middleware.TerritoryLocaleMiddleware",
+    # NUL in a query string or form is a 400 (after the locale: the 400 page is translated).
+    "shared_apps.core.middleware.InputRuleMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -181,7 +200,16 @@ if env.bool("DB_POOL", default=True):
 ORIGINAL_BACKEND = "django.contrib.gis.db.backends.postgis"
 # GDAL 3.6 cannot block file/network access of malicious spatial references; we never
 # hand user-supplied SRS or WKT to GDAL (points are built from validated numbers).
-SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+SILENCED_SYSTEM_CHECKS = [
+    "gis.W001",
+    # HTTP -> HTTPS redirects happen at the edge (nginx, the ALB's listener); the load
+    # balancer's health checks reach the application over plain HTTP and must not be
+    # redirected.
+    "security.W008",
+    # HSTS preloading is a near-irreversible decision for the whole domain, taken by
+    # its owner with the browsers' preload list, not by a setting.
+    "security.W021",
+]
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -249,6 +277,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # allauth's sign-in rate limits count per client address, so they must see the real one.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HSTS from the application too (the ALB in terraform/ adds no header; nginx in deploy/
+# sets its own and hides this one). Every subdomain is a territory served over HTTPS.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

@@ -159,6 +159,14 @@ def step_view(request: HttpRequest, step: str) -> HttpResponse:
                 cleaned=form.cleaned_data,
                 signed_in=signed_in,
             )
+            if step == "administrator" and not form.cleaned_data.get("use_current"):
+                actions.tell_existing_account(
+                    signup=signup,
+                    email=form.cleaned_data["email"],
+                    sign_in_url=request.build_absolute_uri(
+                        f"{reverse('account_login')}?next={reverse('onboarding:step', args=[step])}"
+                    ),
+                )
             return redirect("onboarding:step", step=next_step(step) or "review")
         status = 400
     else:
