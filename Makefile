@@ -72,7 +72,7 @@ run: setup
 	@scripts/db.sh ensure $(DB_NAME)
 	@$(PY) manage.py migrate_schemas --shared --noinput -v 0
 	@$(PY) manage.py migrate_standby_schemas --fill -v 0
-	@$(PY) manage.py migrate_schemas --tenant --noinput -v 0
+	@$(PY) manage.py migrate_territories -v 0
 	@# Same PLATFORM_PORT as the server: the demo's signed badges carry their URLs.
 	@PLATFORM_PORT=$(PORT) $(PY) manage.py load_demo
 	@echo "Serving the network on http://localhost:$(PORT) (territories on http://<slug>.localhost:$(PORT))"

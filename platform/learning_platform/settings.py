@@ -262,6 +262,14 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Failed sign-ins are counted per account across the whole network (the adapter's key
+# is the address alone, the cache key is network-wide) and per client address. The
+# address limit is far above the account one, so a class signing in from one school
+# address is never stopped before each pupil's own account limit applies.
+ACCOUNT_RATE_LIMITS = {
+    "login": "300/m/ip",
+    "login_failed": "300/15m/ip,5/5m/key,20/1d/key",
+}
 
 # Host-only cookies: a cookie set by vilnius.<domain> is never sent to ljubljana.<domain>.
 SESSION_COOKIE_DOMAIN = None
@@ -385,7 +393,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-CACHES["default"]["KEY_FUNCTION"] = "django_tenants.cache.make_key"
+# Per schema, except sign-in rate limits and other network-wide counters (accounts
+# are global): shared_apps.core.cache.
+CACHES["default"]["KEY_FUNCTION"] = "shared_apps.core.cache.make_key"
 
 # ---------------------------------------------------------------------------
 # Background work: Celery tasks run in the sender's territory schema
@@ -423,10 +433,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "tenant_schemas": ["public"],
     },
-    # Tops the standby pool up if a refill was lost (a worker restart, a broker outage).
+    # Watchdog: builds the schemas of sign-ups that found the pool empty (if their job
+    # was lost) and tops the standby pool up (a lost refill, a worker restart, a broker
+    # outage), so the pool is empty for a minute at most.
     "standby-pool-refill": {
         "task": "tenants.pool.refill_standby_pool",
-        "schedule": 600.0,
+        "schedule": 60.0,
         "tenant_schemas": ["public"],
     },
     "clear-expired-sessions": {
@@ -455,6 +467,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=20),
         "tenant_schemas": ["public"],
     },
+}
+# Addresses of staff invitations closed a month ago are deleted (tenant_apps.catalogue).
+CELERY_BEAT_SCHEDULE["catalogue-purge-invitations"] = {
+    "task": "catalogue.purge_invitations",
+    "schedule": crontab(hour=4, minute=20),
 }
 CELERY_BEAT_SCHEDULE["console-figures"] = {
     "task": "console.refresh_territory_figures",
