@@ -67,6 +67,8 @@ _sentences: dict[str, str | Promise] = {
     "provider.pending": _("Set a provider back to waiting for verification"),
     "provider.registered": _("A provider registered"),
     "provider.staff_added": _("Added staff to a provider"),
+    "provider.staff_invitation_revoked": _("Revoked an invitation to a provider's staff"),
+    "provider.staff_invited": _("Invited someone to a provider's staff"),
     "provider.staff_removed": _("Removed staff from a provider"),
     "provider.suspended": _("Suspended a provider"),
     "provider.trusted": _("Changed whether a provider is trusted"),
@@ -75,6 +77,7 @@ _sentences: dict[str, str | Promise] = {
     "template.published": _("Published a network template"),
     "territory.branding_changed": _("Changed the site's name, colours or languages"),
     "territory.provisioned": _("Set up the territory"),
+    "territory.schema_built": _("Built the territory's database"),
     "territory.status_changed": _("Changed the territory's status"),
 }
 
