@@ -235,10 +235,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ACCOUNT_ADAPTER = "shared_apps.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-# Year and month of birth at sign-up (shared_apps.guardians): below the digital consent
+# A display name (shared_apps.accounts) and the year and month of birth at sign-up
+# (shared_apps.guardians): below the digital consent
 # age of the territory's country (GDPR art. 8, as each country set it) the account is
 # restricted until a guardian confirms by email.
-ACCOUNT_SIGNUP_FORM_CLASS = "shared_apps.guardians.forms.BirthMonthForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "shared_apps.accounts.forms.SignupForm"
 DIGITAL_CONSENT_AGE = {
     "LT": 14,
     "SI": 15,
@@ -256,6 +257,8 @@ GUARDIAN_LINK_MAX_AGE_DAYS = env.int("GUARDIAN_LINK_MAX_AGE_DAYS", default=14)
 MINOR_INACTIVE_DAYS = env.int("MINOR_INACTIVE_DAYS", default=365)
 MINOR_DELETION_GRACE_DAYS = env.int("MINOR_DELETION_GRACE_DAYS", default=30)
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+# "Signed in as ...": the name, else the email (shown to the account holder only).
+ACCOUNT_USER_DISPLAY = "shared_apps.accounts.selectors.display_for_self"
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True

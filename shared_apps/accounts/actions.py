@@ -75,3 +75,11 @@ def set_preferred_language(*, user: Any, language: str) -> None:
     if getattr(user, "preferred_language", None) != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
+
+
+def set_display_name(*, user: User, display_name: str) -> None:
+    """The name the platform calls the person (the form has cleaned it). Not audited:
+    it is the person's own choice, and an audit entry must hold no personal data."""
+    if user.display_name != display_name:
+        user.display_name = display_name
+        user.save(update_fields=["display_name"])

@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from shared_apps.accounts import footprints
+        from shared_apps.accounts import figures, footprints
 
+        figures.register()
         footprints.connect()

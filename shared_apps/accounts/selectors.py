@@ -40,3 +40,10 @@ def is_coordinator(user: Any) -> bool:
         bool(getattr(user, "is_authenticated", False))
         and Coordinator.objects.filter(user_id=user.pk).exists()
     )
+
+
+def display_for_self(user: Any) -> str:
+    """How allauth names the account to its holder ("Signed in as ..."): the display
+    name, else the email address. Only ever shown to the person themselves; other
+    people see ``str(user)`` (the name, else "account #17", never the email)."""
+    return str(getattr(user, "display_name", "") or getattr(user, "email", "") or user)

@@ -31,3 +31,10 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def sentence(self) -> str:
+        """What happened, in the reader's language (shared_apps.audit.events)."""
+        from shared_apps.audit.events import describe
+
+        return describe(self.action)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,8 +11,19 @@ class BackpackConfig(AppConfig):
     verbose_name = _("Backpack")
 
     def ready(self) -> None:
-        from shared_apps.core.navigation import register_nav
+        from shared_apps.core.navigation import register_my_link, register_nav
 
         register_nav(
             "network", key="backpack", label=_("My badges"), url_name="backpack:index", order=20
         )
+        # From a territory site: the backpack and passport live on the network site.
+        register_my_link("territory", key="backpack", label=_("My backpack"), url=_url, order=40)
+
+
+def _url(request: HttpRequest) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from shared_apps.core.hosts import network_url
+
+    return network_url(request, reverse("backpack:index", urlconf=settings.PUBLIC_SCHEMA_URLCONF))

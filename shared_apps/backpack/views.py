@@ -14,7 +14,12 @@ from shared_apps.backpack.actions import set_sharing
 from shared_apps.backpack.linkedin import add_to_profile_url
 from shared_apps.backpack.selectors import entries_for, passport, shared_entry
 from shared_apps.core.types import TerritoryRequest
-from shared_apps.guardians.selectors import RESTRICTED_MESSAGE, SharingRestricted, is_restricted
+from shared_apps.guardians.selectors import (
+    RESTRICTED_MESSAGE,
+    SharingRestricted,
+    is_restricted,
+    public_name,
+)
 
 
 def _network_only(request: TerritoryRequest) -> None:
@@ -64,7 +69,12 @@ def shared(request: TerritoryRequest, token: str) -> HttpResponse:
     response = render(
         request,
         "backpack/shared.html",
-        {"entry": entry, "linkedin_url": add_to_profile_url(entry)},
+        {
+            "entry": entry,
+            "linkedin_url": add_to_profile_url(entry),
+            # The owner shared this page; their name shows only if they are an adult.
+            "earner_name": public_name(entry.user_id),
+        },
     )
     # A share page is for people the learner gives the link to, not for search engines.
     response.headers["X-Robots-Tag"] = "noindex"

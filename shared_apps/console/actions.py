@@ -9,7 +9,6 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
@@ -17,9 +16,8 @@ from django_tenants.utils import schema_context
 from shared_apps.audit.actions import record
 from shared_apps.console.models import EntryGrant, TerritoryFigures
 from shared_apps.console.selectors import learner_counts
-from tenant_apps.badges.models import Award
-from tenant_apps.catalogue.models import Activity, Provider
-from tenant_apps.demand.models import SearchEvent
+from shared_apps.core.figures import live_figures
+from tenant_apps.demand import figures as demand_figures
 from tenants.actions import change_territory_status
 from tenants.models import Territory
 
@@ -34,23 +32,23 @@ ENTRY_SALT = "console.entry"
 # ---------------------------------------------------------------------------
 
 
+# The snapshot's columns that the features' live figures give (shared_apps.core.figures).
+SNAPSHOT_FIGURES = (
+    "verified_providers",
+    "published_activities",
+    "badges_awarded",
+    "searches",
+    "empty_searches",
+)
+
+
 def count_figures(territory: Territory, *, now: datetime.datetime) -> dict[str, int]:
-    """Count a territory's figures in its own schema (four queries)."""
-    week = now - datetime.timedelta(days=7)
-    fortnight = now - datetime.timedelta(days=14)
+    """Count a territory's figures through each feature's registered counters (the
+    console never imports tenant models), plus the week before for the trend."""
+    counted = {f.key: f.value for f in live_figures(territory, keys=SNAPSHOT_FIGURES)}
     with schema_context(territory.schema_name):
-        searches = SearchEvent.objects.filter(created_at__gte=fortnight).aggregate(
-            searches=Count("id", filter=Q(created_at__gte=week)),
-            searches_previous=Count("id", filter=Q(created_at__lt=week)),
-            empty_searches=Count("id", filter=Q(created_at__gte=week, result_count=0)),
-            empty_searches_previous=Count("id", filter=Q(created_at__lt=week, result_count=0)),
-        )
-        return {
-            "verified_providers": Provider.objects.filter(status=Provider.Status.VERIFIED).count(),
-            "published_activities": Activity.objects.filter(is_public=True).count(),
-            "badges_awarded": Award.objects.filter(revoked_at__isnull=True).count(),
-            **searches,
-        }
+        counted.update(demand_figures.previous_week(now=now))
+    return counted
 
 
 def refresh_territory_figures(territories: list[Territory] | None = None) -> int:

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.console import selectors
+from shared_apps.core.figures import live_figures
 from tenants.models import Territory
 
 
@@ -67,4 +68,7 @@ class TerritoryView(APIView):
         )
         if found is None:
             raise NotFound
-        return Response(TerritoryFiguresOutput(found).data)
+        data = dict(TerritoryFiguresOutput(found).data)
+        # One territory: its figures counted now as well (the list keeps the snapshot).
+        data["live"] = {figure.key: figure.value for figure in live_figures(found)}
+        return Response(data)

@@ -22,6 +22,7 @@ from shared_apps.audit.models import AuditEntry
 from shared_apps.console import actions, selectors
 from shared_apps.console.entry import SESSION_KEY
 from shared_apps.console.forms import AuditFilterForm, EntryForm, LifecycleForm
+from shared_apps.core.figures import live_figures
 from tenants.models import Territory
 
 View = Callable[..., HttpResponse]
@@ -131,6 +132,7 @@ def _territory_page(
         {
             "t": found,
             "figures": getattr(found, "figures", None),
+            "live_figures": live_figures(found),
             "lifecycle_form": lifecycle_form
             or LifecycleForm(available=actions.available_transitions(found)),
             "entry_form": entry_form or EntryForm(),
@@ -204,10 +206,19 @@ def _audit_rows(entries: Iterable[AuditEntry]) -> Iterable[list[Any]]:
             entry.action,
             entry.target_type,
             entry.target_id,
+            entry.sentence,
         ]
 
 
-AUDIT_HEADER = ["time", "territory", "actor", "action", "target_type", "target_id"]
+AUDIT_HEADER = [
+    "time",
+    "territory",
+    "actor",
+    "action",
+    "target_type",
+    "target_id",
+    "description",
+]
 
 
 @console_required

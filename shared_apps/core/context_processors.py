@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from shared_apps.core.colors import text_color_on
 from shared_apps.core.hosts import network_url
 from shared_apps.core.languages import language_choices, site_languages
-from shared_apps.core.navigation import nav_items
+from shared_apps.core.navigation import my_links, nav_items
 
 NETWORK_BRANDING = {"primary": "#1f4e79", "accent": "#f2b134"}
 
@@ -31,6 +31,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         },
         "site_languages": language_choices(site_languages(request)),
         "network_url": network_url(request),
+        "my_links": my_links(request),
         "nav_items": nav_items(
             "territory" if territory is not None else "network",
             urlconf=getattr(request, "urlconf", None),

@@ -61,3 +61,71 @@ def nav_items(
             continue
         result.append({"key": item.key, "label": str(item.label), "url": url})
     return result
+
+
+# ---------------------------------------------------------------------------
+# The signed-in person's own things ("Find your own things")
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyLink:
+    key: str
+    label: str | Promise
+    order: int
+    url_name: str = ""
+    # For a page on another host (the backpack lives on the network site).
+    url: Callable[[Any], str] | None = None
+    visible: Callable[[Any], bool] | None = None
+
+
+_my_links: dict[tuple[SiteKind, str], MyLink] = {}
+
+
+def register_my_link(
+    site: SiteKind,
+    *,
+    key: str,
+    label: str | Promise,
+    order: int,
+    url_name: str = "",
+    url: Callable[[Any], str] | None = None,
+    visible: Callable[[Any], bool] | None = None,
+) -> None:
+    """A link to the person's own things (saved activities, badges, the studio...),
+    shown in the header's account menu and on the account page. ``visible(request)``
+    says whether it applies to the person's role here; keep it free of queries (use
+    ``request.membership``), it runs on every page."""
+    if not url_name and url is None:
+        raise ValueError("give url_name or url")
+    _my_links[(site, key)] = MyLink(
+        key=key, label=label, order=order, url_name=url_name, url=url, visible=visible
+    )
+
+
+def membership_role(request: Any, *roles: str) -> bool:
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.role in roles
+
+
+def my_links(request: Any) -> list[dict[str, str]]:
+    """The signed-in person's links on this site, in order (none for visitors)."""
+    if not getattr(getattr(request, "user", None), "is_authenticated", False):
+        return []
+    site: SiteKind = "territory" if getattr(request, "territory", None) else "network"
+    urlconf = getattr(request, "urlconf", None)
+    result = []
+    for item in sorted(
+        (link for (kind, _k), link in _my_links.items() if kind == site), key=lambda i: i.order
+    ):
+        if item.visible is not None and not item.visible(request):
+            continue
+        if item.url is not None:
+            url = item.url(request)
+        else:
+            try:
+                url = reverse(item.url_name, urlconf=urlconf)
+            except NoReverseMatch:
+                continue
+        result.append({"key": item.key, "label": str(item.label), "url": url})
+    return result

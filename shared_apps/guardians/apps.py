@@ -11,16 +11,12 @@ class GuardiansConfig(AppConfig):
     verbose_name = _("Guardian consent")
 
     def ready(self) -> None:
-        from shared_apps.core.navigation import SiteKind, register_nav
+        from shared_apps.core.navigation import SiteKind, register_my_link
         from shared_apps.guardians import data_handlers
 
         data_handlers.register_all()
         sites: tuple[SiteKind, ...] = ("network", "territory")
         for site in sites:
-            register_nav(
-                site,
-                key="account",
-                label=_("My account"),
-                url_name="guardians:account",
-                order=90,
+            register_my_link(
+                site, key="account", label=_("My account"), url_name="guardians:account", order=90
             )

@@ -96,3 +96,30 @@ class SharingRestricted(Exception):
 RESTRICTED_MESSAGE = _(
     "A parent or guardian must confirm on your account page before you can share this."
 )
+
+
+ADULT_AGE = 18
+
+
+def public_name(user_id: int | None) -> str:
+    """The name a public page may show for this account, or "".
+
+    The rule (README, "People have names"): a name is public only on a page its owner
+    chose to share (the caller checks that), only once the owner is an adult by the
+    year and month of birth they gave, and only if they gave a name. Minors' names
+    are never public, not even with a guardian's consent (that consent is for sharing
+    the badge, not for naming the child); accounts whose age is unknown get no name.
+    """
+    if user_id is None:
+        return ""
+    from shared_apps.accounts.models import User
+
+    row = (
+        User.objects.filter(pk=user_id, age_record__isnull=False)
+        .values_list("display_name", "age_record__birth_year", "age_record__birth_month")
+        .first()
+    )
+    if row is None or not row[0]:
+        return ""
+    name, year, month = row
+    return str(name) if age_on(year, month, timezone.localdate()) >= ADULT_AGE else ""

@@ -25,7 +25,9 @@ from django.views.decorators.http import require_http_methods
 
 from shared_apps.accounts import data_rights
 from shared_apps.accounts.access import territory_staff_required
-from shared_apps.accounts.actions import ensure_learner_membership
+from shared_apps.accounts.actions import ensure_learner_membership, set_display_name
+from shared_apps.accounts.forms import DisplayNameForm
+from shared_apps.core.navigation import my_links
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from shared_apps.guardians import actions, cards
 from shared_apps.guardians.forms import (
@@ -62,7 +64,14 @@ def account(request: TerritoryRequest) -> HttpResponse:
     record = age_record_of(request.user)
     guardian_form = GuardianEmailForm()
     delete_form = DeleteAccountForm()
-    if request.method == "POST" and request.POST.get("action") == "guardian":
+    name_form = DisplayNameForm(initial={"display_name": request.user.display_name})
+    if request.method == "POST" and request.POST.get("action") == "name":
+        name_form = DisplayNameForm(request.POST)
+        if name_form.is_valid():
+            set_display_name(user=request.user, display_name=name_form.cleaned_data["display_name"])
+            messages.success(request, _("Your name is saved."))
+            return redirect("guardians:account")
+    elif request.method == "POST" and request.POST.get("action") == "guardian":
         guardian_form = GuardianEmailForm(request.POST)
         if guardian_form.is_valid() and needs_consent(record):
             try:
@@ -108,6 +117,8 @@ def account(request: TerritoryRequest) -> HttpResponse:
             else None,
             "guardian_form": guardian_form,
             "delete_form": delete_form,
+            "name_form": name_form,
+            "my_links": my_links(request),
         },
         status=status,
     )

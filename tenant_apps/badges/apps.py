@@ -10,12 +10,16 @@ class BadgesConfig(AppConfig):
     verbose_name = _("Badges")
 
     def ready(self) -> None:
-        from shared_apps.core.navigation import register_nav
-        from tenant_apps.badges import checklist, home
+        from shared_apps.core.navigation import register_my_link, register_nav
+        from tenant_apps.badges import checklist, figures, home
         from tenant_apps.home.sections import register_section
 
         checklist.register()
+        figures.register()
         register_nav("territory", key="badges", label=_("Badges"), url_name="badges:list", order=40)
+        register_my_link(
+            "territory", key="badges", label=_("My badges"), url_name="badges:mine", order=30
+        )
         register_nav(
             "territory", key="verify", label=_("Verify a badge"), url_name="badges:verify", order=45
         )

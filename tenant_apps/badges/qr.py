@@ -7,10 +7,21 @@ import io
 import segno
 
 
-def qr_svg(data: str, *, title: str = "") -> bytes:
+def qr_svg(data: str, *, title: str = "", fluid: bool = False) -> bytes:
+    """``fluid``: a viewBox instead of a fixed width and height, so the page's CSS
+    scales the code to its card (a long claim URL made it wider than a phone's card)."""
     code = segno.make(data, error="m")
     out = io.BytesIO()
-    code.save(out, kind="svg", scale=6, border=2, title=title or None, xmldecl=False, svgns=True)
+    code.save(
+        out,
+        kind="svg",
+        scale=6,
+        border=2,
+        title=title or None,
+        xmldecl=False,
+        svgns=True,
+        omitsize=fluid,
+    )
     return out.getvalue()
 
 

@@ -367,7 +367,7 @@ def code_detail(request: StaffRequest, code_id: int) -> HttpResponse:
         {
             "code": item,
             "url": claim_url(request, item),
-            "qr": qr_svg(claim_url(request, item), title=item.code).decode("utf-8"),
+            "qr": qr_svg(claim_url(request, item), title=item.code, fluid=True).decode("utf-8"),
         }
         for item in siblings
     ]
@@ -416,8 +416,16 @@ def codes_csv(request: StaffRequest, code_id: int) -> HttpResponse:
 
 @territory_staff_required
 def reviews(request: StaffRequest) -> HttpResponse:
-    queue = review_queue(request.membership)
-    return render(request, "badges/manage/reviews.html", {"applications": list(queue[:200])})
+    applications = list(review_queue(request.membership)[:200])
+    # Who applied, by name (accounts live in the public schema): one query for the page.
+    names = dict(
+        User.objects.filter(pk__in={a.applicant_user_id for a in applications}).values_list(
+            "pk", "display_name"
+        )
+    )
+    for application in applications:
+        application.applicant_name = names.get(application.applicant_user_id) or ""  # type: ignore[attr-defined]
+    return render(request, "badges/manage/reviews.html", {"applications": applications})
 
 
 @require_http_methods(["GET", "POST"])

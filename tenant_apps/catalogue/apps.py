@@ -10,7 +10,8 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Learning opportunities")
 
     def ready(self) -> None:
-        from tenant_apps.catalogue import checklist, home
+        from tenant_apps.catalogue import checklist, figures, home
 
         home.register()
+        figures.register()
         checklist.register()

@@ -21,7 +21,8 @@ def facts(activity: Activity, currency: str) -> list[str]:
     if next_date:
         text = _("Next: %(day)s") % {"day": formats.date_format(next_date, "D j M")}
         if activity.start_time:
-            text += " " + activity.start_time.strftime("%H:%M")
+            # The language's own time format, as on the activity page (12-hour in en).
+            text += " " + formats.time_format(activity.start_time, "TIME_FORMAT")
         found.append(text)
     elif activity.schedule_kind == Activity.ScheduleKind.OPEN:
         found.append(_("Open all year"))
@@ -29,7 +30,11 @@ def facts(activity: Activity, currency: str) -> list[str]:
         found.append(", ".join(str(WEEKDAYS_ABBR[d]) for d in sorted(set(activity.weekdays))))
     found.append(age_label(activity.age_min, activity.age_max))
     price = price_label(activity.is_free, activity.price, currency)
-    found.append(f"{price} · {_('voucher')}" if activity.voucher else price)
+    if activity.voucher:
+        # Not inside an f-string: makemessages cannot see a msgid there (it stayed
+        # English on every site).
+        price = _("%(price)s · voucher") % {"price": price}
+    found.append(price)
     if activity.format != Activity.Format.LOCAL:
         found.append(str(activity.get_format_display()))
     return found

@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from shared_apps.core.uploads import COVER_RULES, LOGO_RULES, clean_image
 from tenant_apps.catalogue import schedule as sched
-from tenant_apps.catalogue.models import MAX_AGE, Activity, Interest, Provider, ProviderStaff, Venue
+from tenant_apps.catalogue.models import (
+    FREE_WITH_PRICE,
+    MAX_AGE,
+    Activity,
+    Interest,
+    Provider,
+    ProviderStaff,
+    Venue,
+)
 
 IMAGE_ACCEPT = {"accept": "image/png,image/jpeg,image/webp"}
 WEEKDAY_CHOICES = [
@@ -372,7 +380,11 @@ class ActivityForm(forms.Form):
             self.add_error("age_max", _("The oldest age is below the youngest age."))
         if not data.get("is_free") and data.get("price") is None and self.require_complete:
             self.add_error("price", _("Give the price, or tick “Free of charge”."))
-        if data.get("is_free"):
+        if data.get("is_free") and data.get("price"):
+            # Dropping the price silently published a 15 EUR activity as free: the
+            # provider decides which of the two is true.
+            self.add_error("price", FREE_WITH_PRICE)
+        elif data.get("is_free"):
             data["price"] = None
         kind = data.get("schedule_kind")
         if kind == Activity.ScheduleKind.SESSIONS:

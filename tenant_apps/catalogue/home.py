@@ -121,12 +121,23 @@ def forget_home_data(schema_name: str, change: str, activity_ids: list[int]) -> 
 
 
 def register() -> None:
-    from shared_apps.core.navigation import register_nav
+    from shared_apps.core.navigation import membership_role, register_my_link, register_nav
     from tenant_apps.home.sections import register_section
     from tenant_apps.manage.links import register_manage_link
 
     register_nav(
         "territory", key="activities", label=_("Activities"), url_name="catalogue:search", order=10
+    )
+    register_my_link(
+        "territory", key="saved", label=_("Saved activities"), url_name="catalogue:saved", order=10
+    )
+    register_my_link(
+        "territory",
+        key="studio",
+        label=_("My organisations"),
+        url_name="catalogue:studio_home",
+        order=50,
+        visible=lambda request: membership_role(request, "provider_staff"),
     )
     register_nav(
         "territory",

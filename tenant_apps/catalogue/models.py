@@ -20,6 +20,7 @@ from django.contrib.gis.db import models as gis_models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -30,6 +31,7 @@ from shared_apps.core.uploads import territory_upload_to
 from tenant_apps.catalogue import schedule as sched
 
 MAX_AGE = 99
+FREE_WITH_PRICE = _("A free activity has no price: untick “Free of charge” or clear the price.")
 # last_date of activities that never end ("always open"): keeps "has not ended" a
 # plain indexable comparison.
 OPEN_END = datetime.date(9999, 12, 31)
@@ -417,6 +419,13 @@ class Activity(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/activities/{self.pk}/"
+
+    def clean(self) -> None:
+        # Every write path (the editor, imports, future API writes) runs full_clean:
+        # a price on a free activity is refused here too, never silently dropped.
+        super().clean()
+        if self.is_free and self.price:
+            raise ValidationError({"price": FREE_WITH_PRICE})
 
     @property
     def is_online(self) -> bool:

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.utils import formats
-from django.utils.dates import WEEKDAYS
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 SESSIONS = "sessions"
 WEEKLY = "weekly"
@@ -236,12 +237,26 @@ def _hours(start: datetime.time | None, end: datetime.time | None) -> str:
     return f"{_time(start)}–{_time(end)}" if end is not None else _time(start)  # noqa: RUF001
 
 
+# A recurring weekday as its own phrase, so each language uses its own grammatical
+# form ("pirmadieniais", "montags", "le lundi", "maanantaisin") instead of a weekday
+# name dropped into "Every %s" (which gave "Kiekvieną Pirmadienis" in Lithuanian).
+RECURRING_WEEKDAYS = (
+    pgettext_lazy("recurring weekday", "Mondays"),
+    pgettext_lazy("recurring weekday", "Tuesdays"),
+    pgettext_lazy("recurring weekday", "Wednesdays"),
+    pgettext_lazy("recurring weekday", "Thursdays"),
+    pgettext_lazy("recurring weekday", "Fridays"),
+    pgettext_lazy("recurring weekday", "Saturdays"),
+    pgettext_lazy("recurring weekday", "Sundays"),
+)
+
+
 def weekday_names(weekdays: Iterable[int]) -> str:
-    return ", ".join(str(WEEKDAYS[d]) for d in sorted(set(weekdays)))
+    return ", ".join(str(RECURRING_WEEKDAYS[d]) for d in sorted(set(weekdays)))
 
 
 def describe(schedule: Schedule) -> str:
-    """One sentence in the active language, e.g. "Every Tuesday, Thursday, 16:00-17:30,
+    """One sentence in the active language, e.g. "Tuesdays, Thursdays, 4 p.m.-5:30 p.m.,
     from 1 September 2026 to 20 December 2026, except 1 November 2026"."""
     if schedule.kind == OPEN:
         return _("Open all year: join whenever you like.")
@@ -258,12 +273,17 @@ def describe(schedule: Schedule) -> str:
     first, last = _span(schedule)
     hours = _hours(schedule.start_time, schedule.end_time)
     if schedule.kind == WEEKLY:
-        text = _("Every %(days)s, %(hours)s, from %(first)s to %(last)s") % {
+        values = {
             "days": weekday_names(schedule.weekdays),
             "hours": hours,
             "first": _date(first),
             "last": _date(last),
         }
+        if hours:
+            text = _("%(days)s, %(hours)s, from %(first)s to %(last)s") % values
+        else:
+            text = _("%(days)s, from %(first)s to %(last)s") % values
+        text = capfirst(text)
         if schedule.exceptions:
             text += ", " + _("except %(days)s") % {
                 "days": ", ".join(_date(d) for d in sorted(schedule.exceptions))

@@ -12,3 +12,8 @@ class DemandConfig(AppConfig):
     name = "tenant_apps.demand"
     label = "demand"
     verbose_name = _("Search demand")
+
+    def ready(self) -> None:
+        from tenant_apps.demand import figures
+
+        figures.register()

@@ -8,3 +8,16 @@ class ManageConfig(AppConfig):
     name = "tenant_apps.manage"
     label = "manage"
     verbose_name = _("Territory admin area")
+
+    def ready(self) -> None:
+        from shared_apps.core.navigation import membership_role, register_my_link
+
+        register_my_link(
+            "territory",
+            key="manage",
+            label=_("Manage"),
+            url_name="manage:dashboard",
+            order=60,
+            # Provider staff keep it too: their playlist studio is in the admin area.
+            visible=lambda request: membership_role(request, "territory_admin", "provider_staff"),
+        )

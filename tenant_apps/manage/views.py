@@ -16,6 +16,7 @@ from shared_apps.accounts.access import territory_admin_required, territory_staf
 from shared_apps.accounts.actions import LastAdminError, change_member_role
 from shared_apps.accounts.models import Membership
 from shared_apps.accounts.selectors import territory_members
+from shared_apps.core.figures import live_figures
 from shared_apps.core.types import StaffRequest
 from tenant_apps.manage.forms import BrandingForm, MemberRoleForm
 from tenants.actions import update_branding
@@ -31,7 +32,13 @@ def dashboard(request: StaffRequest) -> HttpResponse:
         .values_list("role", "n")
     )
     roles = [(label, counts.get(value, 0)) for value, label in Membership.Role.choices]
-    return render(request, "manage/dashboard.html", {"roles": roles})
+    return render(
+        request,
+        "manage/dashboard.html",
+        # Counted now, not the console's hourly snapshot: an admin who just approved
+        # an activity sees it counted.
+        {"roles": roles, "figures": live_figures(territory)},
+    )
 
 
 @territory_admin_required

@@ -10,7 +10,8 @@ class PlaylistsConfig(AppConfig):
     verbose_name = _("Learning playlists")
 
     def ready(self) -> None:
-        from tenant_apps.playlists import data_rights, home
+        from tenant_apps.playlists import data_rights, figures, home
 
         home.register()
+        figures.register()
         data_rights.register()

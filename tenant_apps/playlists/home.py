@@ -25,12 +25,15 @@ def section_context(request: HttpRequest) -> dict[str, Any]:
 
 
 def register() -> None:
-    from shared_apps.core.navigation import register_nav
+    from shared_apps.core.navigation import register_my_link, register_nav
     from tenant_apps.home.sections import register_section
     from tenant_apps.manage.links import register_manage_link
 
     register_nav(
         "territory", key="playlists", label=_("Playlists"), url_name="playlists:list", order=30
+    )
+    register_my_link(
+        "territory", key="playlists", label=_("My playlists"), url_name="playlists:mine", order=20
     )
     register_section(
         "playlists",

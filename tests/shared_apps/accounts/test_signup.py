@@ -14,8 +14,8 @@ from tenants.models import Territory
 from tests.conftest import ClientFor
 
 NEW_PASSWORD = "a long new pass phrase 2026"
-# Sign-up asks for the year and month of birth (shared_apps.guardians).
-ADULT = {"birth_year": "1990", "birth_month": "5"}
+# Sign-up asks for a name and the year and month of birth (shared_apps.guardians).
+ADULT = {"display_name": "Newcomer", "birth_year": "1990", "birth_month": "5"}
 
 
 def test_signup_verifies_email_on_the_territory_host(

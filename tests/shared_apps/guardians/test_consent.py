@@ -31,6 +31,7 @@ def _signup(client: HostClient, email: str, birth: tuple[int, int]) -> User:
             "email": email,
             "password1": PASSWORD,
             "password2": PASSWORD,
+            "display_name": "Kim",
             "birth_year": str(birth[0]),
             "birth_month": str(birth[1]),
         },

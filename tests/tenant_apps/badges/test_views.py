@@ -141,8 +141,12 @@ def test_apply_with_evidence_that_only_applicant_and_reviewers_can_open(
     bruno.sign_in(user("bruno"))
     assert bruno.get(path).status_code == 404
     assert client_for(territory_a).get(path).status_code == 302  # to sign in
-    # The review queue shows it; the decision awards the badge.
-    assert badge.name in anna.get("/manage/badges/reviews/").content.decode()
+    # The review queue shows it, with the learner's name; the decision awards the badge.
+    ada_account = user("ada")
+    ada_account.display_name = "Ada Applicant"
+    ada_account.save()
+    queue = anna.get("/manage/badges/reviews/").content.decode()
+    assert badge.name in queue and "Ada Applicant" in queue
     response = anna.post(
         f"/manage/badges/reviews/{application.pk}/", {"decision": "approve", "comment": ""}
     )

@@ -113,8 +113,26 @@ def test_drafts_may_be_incomplete_but_not_contradictory():
 def test_describe_in_the_active_language():
     with translation.override("en"):
         text = sched.describe(weekly(exceptions=(datetime.date(2026, 9, 10),)))
-    assert text.startswith("Every Tuesday, Thursday, 4 p.m.")
+    assert text.startswith("Tuesdays, Thursdays, 4 p.m.")
     assert "except" in text
+
+
+def test_weekdays_take_each_language_grammatical_form():
+    # "Kiekvieną Pirmadienis" was a nominative weekday dropped into "every ...":
+    # each recurring weekday is now its own phrase, in the form the language needs.
+    with translation.override("lt"):
+        text = sched.describe(weekly(weekdays=(0,)))
+    assert text.startswith("Pirmadieniais, 16:00")
+    assert "Kiekvieną" not in text
+    with translation.override("de"):
+        assert sched.describe(weekly(weekdays=(0, 2))).startswith("Montags, mittwochs, 16:00")
+
+
+def test_weekly_without_hours_has_no_empty_slot():
+    with translation.override("en"):
+        text = sched.describe(weekly(start_time=None, end_time=None))
+    assert ", ," not in text
+    assert text.startswith("Tuesdays, Thursdays, from ")
 
 
 def test_ics_folds_and_escapes():
