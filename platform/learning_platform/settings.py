@@ -476,6 +476,8 @@ DPA_VERSION = "2026-11"
 ONBOARDING_RESUME_DAYS = 30
 # Custom domains are verified by a TXT record at <prefix>.<domain>.
 DOMAIN_VERIFICATION_PREFIX = "_cities-of-learning"
+# Days an unverified custom domain claim lasts: a claim never holds a name for long.
+DOMAIN_CLAIM_DAYS = 7
 # "host:port" nameservers to ask (tests run one on loopback); empty = the system's.
 DNS_NAMESERVERS = env.list("DNS_NAMESERVERS", default=[])
 
