@@ -108,6 +108,8 @@ ROOT_URLCONF = "learning_platform.urls_territory"
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # Proxy headers (X-Forwarded-*) are believed only from TRUSTED_PROXIES: first.
+    "shared_apps.core.security.TrustedProxyMiddleware",
     # Request id, /livez, /readyz, /metrics: before anything that needs the database.
     "shared_apps.ops.middleware.OperationsMiddleware",
     "shared_apps.core.middleware.HealthCheckMiddleware",
@@ -242,6 +244,10 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Networks of the reverse proxies whose X-Forwarded-* headers are believed (deploy/'s
+# nginx on the same machine: 127.0.0.1/32,::1/128). From any other peer they are
+# dropped (shared_apps.core.security.TrustedProxyMiddleware). Empty: nobody's.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Proxies in front of the application that set X-Forwarded-For (nginx in deploy/: 1).
 # allauth's sign-in rate limits count per client address, so they must see the real one.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

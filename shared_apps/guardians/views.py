@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from shared_apps.accounts import data_rights
 from shared_apps.accounts.access import territory_staff_required
 from shared_apps.accounts.actions import ensure_learner_membership
+from shared_apps.core.hosts import absolute_url
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from shared_apps.guardians import actions, cards
 from shared_apps.guardians.forms import (
@@ -69,8 +70,8 @@ def account(request: TerritoryRequest) -> HttpResponse:
                 actions.request_consent(
                     user=request.user,
                     guardian_email=guardian_form.cleaned_data["guardian_email"],
-                    build_link=lambda token: request.build_absolute_uri(
-                        reverse("guardians:guardian", args=[token])
+                    build_link=lambda token: absolute_url(
+                        request, reverse("guardians:guardian", args=[token])
                     ),
                     language=translation.get_language() or "en",
                 )
@@ -125,8 +126,8 @@ def guardian_new_link(request: TerritoryRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         actions.send_fresh_links(
             guardian_email=form.cleaned_data["guardian_email"],
-            build_link=lambda token: request.build_absolute_uri(
-                reverse("guardians:guardian", args=[token])
+            build_link=lambda token: absolute_url(
+                request, reverse("guardians:guardian", args=[token])
             ),
             language=translation.get_language() or "en",
         )
@@ -212,7 +213,7 @@ def cards_print(request: StaffRequest, batch: uuid.UUID) -> HttpResponse:
         {
             "cards": batch_cards,
             "label": batch_cards[0].label,
-            "redeem_url": request.build_absolute_uri(reverse("guardians:card_redeem")),
+            "redeem_url": absolute_url(request, reverse("guardians:card_redeem")),
         },
     )
     response.headers["Cache-Control"] = "no-store"

@@ -158,8 +158,10 @@ def served(site: Site, custom_domain: None) -> Iterator[Site]:
         BIND=f"127.0.0.1:{port('gunicorn')}",
         WEB_CONCURRENCY="2",
         PLATFORM_DOMAIN="localhost",
+        PLATFORM_SCHEME="https",
         SECURE_COOKIES="1",
         TRUSTED_PROXY_COUNT="1",
+        TRUSTED_PROXIES="127.0.0.1/32",
         PRIVATE_MEDIA_ACCEL_PREFIX="/_private/",
         LOG_FORMAT="json",
         GUNICORN_ACCESSLOG="-",
@@ -220,7 +222,7 @@ def test_two_territories_are_served_by_host_over_tls(served: Site) -> None:
     # nginx's request id reached Django and came back; HSTS on every response.
     assert len(aurora.headers["X-Request-ID"]) == 32
     assert aurora.headers["Strict-Transport-Security"] == "max-age=31536000"
-    # Django saw https (X-Forwarded-Proto): its links to the network site say so.
+    # Links to the network site carry the configured scheme (PLATFORM_SCHEME).
     assert 'href="https://localhost/"' in aurora.body
 
 

@@ -1,0 +1,65 @@
+"""Request and response hardening that every site shares."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from functools import cache
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+Handler = Callable[[HttpRequest], HttpResponse]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# What a reverse proxy says about the client. Anyone can send these headers; only a
+# configured proxy's word is taken (Django's SECURE_PROXY_SSL_HEADER, allauth's
+# TRUSTED_PROXY_COUNT and the metrics' "came through the proxy" check read them).
+PROXY_HEADERS = (
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_SSL",
+    "HTTP_FORWARDED",
+)
+# Client-address headers: from an untrusted peer, rewritten to the peer's address.
+ADDRESS_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP")
+
+
+@cache
+def _trusted_networks(setting: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(value.strip(), strict=False) for value in setting)
+
+
+def is_trusted_proxy(address: str) -> bool:
+    networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    try:
+        peer = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(peer in network for network in networks)
+
+
+class TrustedProxyMiddleware:
+    """Drops proxy headers unless the peer is one of TRUSTED_PROXIES (deploy/'s nginx).
+
+    From anyone else, X-Forwarded-Proto/Host/Port and Forwarded are removed (so
+    ``request.scheme`` is the connection's own) and X-Forwarded-For / X-Real-IP are
+    replaced by the peer's address, which is what the proxy itself would have written: code that
+    reads the client's address through the proxy then reads the real one, and the
+    metrics endpoint still knows the request claimed to be proxied.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        peer = meta.get("REMOTE_ADDR", "")
+        if not is_trusted_proxy(peer):
+            for header in PROXY_HEADERS:
+                meta.pop(header, None)
+            for header in ADDRESS_HEADERS:
+                if header in meta:
+                    meta[header] = peer
+        return self.get_response(request)
