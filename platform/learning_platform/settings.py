@@ -486,6 +486,10 @@ DOMAIN_VERIFICATION_PREFIX = "_cities-of-learning"
 DOMAIN_CLAIM_DAYS = 7
 # "host:port" nameservers to ask (tests run one on loopback); empty = the system's.
 DNS_NAMESERVERS = env.list("DNS_NAMESERVERS", default=[])
+# An uploaded SVG badge is drawn by a child process with these limits (the worst
+# drawing the sanitiser lets through takes about 1.5 s).
+BADGE_SVG_RENDER_CPU_SECONDS = env.int("BADGE_SVG_RENDER_CPU_SECONDS", default=5)
+BADGE_SVG_RENDER_MEMORY_MB = env.int("BADGE_SVG_RENDER_MEMORY_MB", default=1024)
 
 # ---------------------------------------------------------------------------
 # API
