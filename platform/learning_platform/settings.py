@@ -110,6 +110,8 @@ TENANT_LIMIT_SET_CALLS = True
 MIDDLEWARE = [
     # Proxy headers (X-Forwarded-*) are believed only from TRUSTED_PROXIES: first.
     "shared_apps.core.security.TrustedProxyMiddleware",
+    # Content-Security-Policy on every response (outermost: error pages get it too).
+    "shared_apps.core.security.ContentSecurityPolicyMiddleware",
     # Request id, /livez, /readyz, /metrics: before anything that needs the database.
     "shared_apps.ops.middleware.OperationsMiddleware",
     "shared_apps.core.middleware.HealthCheckMiddleware",
@@ -254,6 +256,11 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Where forms may go besides our own hosts (Content-Security-Policy form-action;
+# shared_apps.core.security): Stripe's pages, which checkout and the portal redirect to.
+CSP_FORM_ACTION_EXTRA = env.list(
+    "CSP_FORM_ACTION_EXTRA", default=["https://checkout.stripe.com", "https://billing.stripe.com"]
+)
 
 # ---------------------------------------------------------------------------
 # Languages
