@@ -509,7 +509,7 @@ REST_FRAMEWORK = {
         "shared_apps.accounts.permissions.IsTerritoryMemberOrReadOnly",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "shared_apps.core.pagination.PageNumbers",
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
+from rest_framework.request import Request
 
 if TYPE_CHECKING:
     from tenants.models import Territory
@@ -37,7 +38,7 @@ def territory_url(territory: Territory, path: str = "/") -> str:
     return site_url(territory.host, path)
 
 
-def absolute_url(request: HttpRequest, path: str) -> str:
+def absolute_url(request: HttpRequest | Request, path: str) -> str:
     """``path`` on the site that answered the request, at its configured address."""
     territory: Territory | None = getattr(request, "territory", None)
     if territory is None:
@@ -45,7 +46,7 @@ def absolute_url(request: HttpRequest, path: str) -> str:
     return territory_url(territory, path)
 
 
-def rebase(request: HttpRequest, url: str) -> str:
+def rebase(request: HttpRequest | Request, url: str) -> str:
     """A URL a library built from the request (allauth's email links), moved onto the
     configured address of the site that answered: only its path and query are kept."""
     parts = urlsplit(url)

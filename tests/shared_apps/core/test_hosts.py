@@ -4,11 +4,13 @@ X-Forwarded-Proto (shared_apps/core/hosts.py, the allauth adapter)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.test import override_settings
+from django.template import Context, Template
+from django.test import RequestFactory, override_settings
 
 from shared_apps.accounts.models import User
 from tenants.models import Territory
@@ -86,3 +88,37 @@ def test_links_between_sites_ignore_the_request(territory_a: Territory) -> None:
     page = forged_client(territory_a).get("/").content.decode()
     assert 'href="http://localhost/"' in page  # the network site
     assert "localhost:1" not in page and "https://" not in page.split("</head>")[0]
+
+
+def test_the_template_tag_ignores_the_request(territory_a: Territory) -> None:
+    request = RequestFactory().get("/", HTTP_HOST=f"{territory_a.host}:1", **FORGED)  # type: ignore[arg-type]
+    request.territory = territory_a  # type: ignore[attr-defined]
+    rendered = Template("{% load hosts %}{% absolute_url '/p/' %} {% absolute_url url %}").render(
+        Context({"request": request, "url": "https://cdn.example/x.png"})
+    )
+    assert rendered == "http://aurora.localhost/p/ https://cdn.example/x.png"
+
+
+def test_no_template_builds_links_from_the_request() -> None:
+    """Templates use {% absolute_url %}; request.get_host / request.scheme are the
+    visitor's words."""
+    root = Path(__file__).resolve().parents[3]
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("shared_apps", "tenant_apps", "tenants")
+        for path in (root / folder).rglob("templates/**/*.*")
+        if re.search(r"request\.(get_host|scheme|build_absolute_uri)", path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_api_page_links_ignore_the_forged_host(territory_a: Territory) -> None:
+    from tests.tenant_apps.catalogue.factories import make_provider
+
+    for number in range(21):  # one more than a page
+        make_provider(territory_a, f"Provider {number}")
+    body = forged_client(territory_a).get("/api/providers/").json()
+    assert body["next"].startswith("http://aurora.localhost/api/providers/?"), body["next"]
+    activities = forged_client(territory_a).get("/api/activities/").json()
+    for activity in activities["results"]:
+        assert activity["url"].startswith("http://aurora.localhost/"), activity["url"]
