@@ -7,18 +7,20 @@ import datetime
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import dns.message
 import dns.rcode
 import dns.rdatatype
 import dns.rrset
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
+from tenants import actions
 from tenants.models import Domain, Territory
 from tests.conftest import ClientFor, HostClient
 
@@ -246,3 +248,43 @@ def test_claims_lapse_after_seven_days(
     assert list(Domain.objects.filter(domain="old.example").values_list("tenant", flat=True)) == [
         territory_a.pk
     ]
+
+
+def test_two_verifications_at_the_same_moment_make_one_winner(
+    django_db_setup: None, django_db_blocker: Any, dns_server: dict[str, list[str]]
+) -> None:
+    """Two admins click *Verify now* together, each in its own transaction and
+    connection (committed rows, as on two workers): exactly one territory gets it."""
+    hostname = "together.example"
+    with django_db_blocker.unblock():
+        claims = [
+            Domain.objects.create(
+                domain=hostname, tenant=Territory.objects.get(slug=slug), kind="custom"
+            )
+            for slug in ("aurora", "borealis")
+        ]
+        publish(dns_server, *claims)
+        start = threading.Barrier(len(claims))
+        outcomes: list[str] = []
+
+        def verify(claim: Domain) -> None:
+            try:
+                start.wait()
+                verified = actions.verify_custom_domain(domain=claim, acting_user=None)
+                outcomes.append("verified" if verified else "not found")
+            except actions.DomainTaken:
+                outcomes.append("taken")
+            finally:
+                connection.close()
+
+        try:
+            threads = [threading.Thread(target=verify, args=(claim,)) for claim in claims]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            assert sorted(outcomes) == ["taken", "verified"]
+            assert Domain.objects.filter(domain=hostname, is_verified=True).count() == 1
+        finally:
+            Domain.objects.filter(domain=hostname).delete()
+            AuditEntry.objects.filter(action="domain.verified", details__domain=hostname).delete()
