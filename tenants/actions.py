@@ -312,8 +312,9 @@ def verify_custom_domain(*, domain: Domain, acting_user: Any) -> bool:
     """Look the TXT record up (real DNS) and mark the domain verified if it is there.
 
     The first territory to verify a name wins: a name verified elsewhere raises
-    DomainTaken (checked under lock, and the partial unique index on verified names
-    settles a race between two verifications). A lapsed claim raises DomainClaimLapsed.
+    DomainTaken (checked before the DNS lookup; a race between two verifications is
+    settled by the partial unique index on verified names: the later UPDATE waits for
+    the earlier transaction, then fails). A lapsed claim raises DomainClaimLapsed.
     Saved with save() so the route cache learns about it at once (tenants.signals).
     Raises tenants.dns.DnsLookupFailed when DNS gives no answer.
     """
