@@ -4,10 +4,11 @@ and the browser reports no violation (securitypolicyviolation events and console
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import ConsoleMessage
+from playwright.sync_api import ConsoleMessage, expect
 
 from tests.browser.conftest import ContextFor
 from tests.browser.pages import AUDITED_PAGES, Page, on_territory
@@ -81,4 +82,26 @@ def test_an_inline_script_would_be_reported(
     tab.wait_for_timeout(200)
     assert tab.evaluate("window.__ran") is None
     assert any("script-src" in text for text in tab.evaluate("window.__cspViolations"))
+    tab.close()
+
+
+def test_search_and_map_work_under_the_policy(
+    context_for: ContextFor, url_of: Callable[[Page], str]
+) -> None:
+    """What loads late runs under the policy too: htmx's live search results, and the
+    map (Leaflet and its CSS added by map-loader.js, its layer from /api/map)."""
+    context = context_for("anonymous", "en", "desktop", csp=True)
+    context.add_init_script(script=LISTEN)
+    tab = context.new_page()
+    search = next(page for page in AUDITED_PAGES if page.name == "search")
+    tab.goto(url_of(search), wait_until="load")
+    tab.fill("#id_q", "a")
+    tab.press("#id_q", "Enter")
+    expect(tab.locator("#results .result-count")).to_have_attribute("data-query", re.compile("q=a"))
+    with tab.expect_response(lambda response: "/api/map" in response.url) as layer:
+        tab.click("[data-action=show-map]")
+    assert layer.value.ok
+    expect(tab.locator("#finder-map .leaflet-proxy")).to_be_attached()
+    tab.wait_for_timeout(300)  # the layer's markers are drawn
+    assert tab.evaluate("window.__cspViolations") == []
     tab.close()
