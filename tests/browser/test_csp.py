@@ -1,6 +1,7 @@
 """The Content-Security-Policy breaks no page: every listed page (tests/browser/pages.py),
-Swagger UI and the Django admin's sign-in load in Chromium with the policy enforced,
-and the browser reports no violation (securitypolicyviolation events and console)."""
+Swagger UI, the Django admin's sign-in and the sign-up wizard load in Chromium with the
+policy enforced, and the browser reports no violation (securitypolicyviolation events
+and console)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, expect
 
 from tests.browser.conftest import ContextFor
-from tests.browser.pages import AUDITED_PAGES, Page, on_territory
+from tests.browser.pages import AUDITED_PAGES, Page, on_network, on_territory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -29,6 +30,7 @@ document.addEventListener("securitypolicyviolation", event => {
 EXTRA_PAGES = [
     Page("API documentation", "anonymous", lambda s: on_territory("api-docs")),
     Page("Django admin sign-in", "anonymous", lambda s: "/admin/login/", "network"),
+    Page("sign-up wizard", "anonymous", lambda s: on_network("onboarding:start"), "network"),
 ]
 
 
