@@ -155,6 +155,30 @@ def _clean_slate() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _credentials_conform_to_ob3_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every OpenBadgeCredential any test signs must pass 1EdTech's OB 3.0 JSON Schema
+    (tests/tenant_apps/badges/fixtures/)."""
+    from tenant_apps.badges import signing
+    from tests.tenant_apps.badges.ob3_schema import assert_conforms
+
+    sign_one, sign_many = signing.sign_document, signing.sign_documents
+
+    def checked_one(*args: object, **kwargs: object) -> dict[str, object]:
+        signed = sign_one(*args, **kwargs)  # type: ignore[arg-type]
+        assert_conforms(signed)
+        return signed
+
+    def checked_many(*args: object, **kwargs: object) -> list[dict[str, object]]:
+        signed = sign_many(*args, **kwargs)  # type: ignore[arg-type]
+        for document in signed:
+            assert_conforms(document)
+        return signed
+
+    monkeypatch.setattr(signing, "sign_document", checked_one)
+    monkeypatch.setattr(signing, "sign_documents", checked_many)
+
+
 @pytest.fixture
 def territory_a(db: None) -> Territory:
     return Territory.objects.get(slug="aurora")

@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "shared_apps.accounts.middleware.MembershipMiddleware",
     "shared_apps.billing.middleware.ReadOnlyWhenSuspendedMiddleware",
     "shared_apps.core.middleware.TerritoryLocaleMiddleware",
+    # NUL in a query string or form is a 400 (after the locale: the 400 page is translated).
+    "shared_apps.core.middleware.InputRuleMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -35,6 +36,7 @@ class TerritoryView(APIView):
             point = territory.map_center  # type: ignore[attr-defined]
             return {"lat": point.y, "lon": point.x}
 
+    @extend_schema(responses=Output)
     def get(self, request: Request) -> Response:
         territory = request.territory  # type: ignore[attr-defined]
         if territory is None:
@@ -47,6 +49,11 @@ class MeView(APIView):
 
     permission_classes = [IsTerritoryMember]
 
+    @extend_schema(
+        responses=inline_serializer(
+            "Me", {"role": serializers.CharField(), "territory": serializers.CharField()}
+        )
+    )
     def get(self, request: Request) -> Response:
         membership = api_membership(request)
         if membership is None:  # IsTerritoryMember has refused already; kept for typing

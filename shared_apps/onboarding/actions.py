@@ -81,6 +81,36 @@ def save_step(
     return signup
 
 
+# Where the wizard remembers which addresses were already told (one email per address
+# and sign-up, however often the step is sent).
+TOLD_KEY = "_told_existing_account"
+
+
+@transaction.atomic
+def tell_existing_account(*, signup: Signup, email: str, sign_in_url: str) -> None:
+    """The administrator step answers the same for any address; when the address has an
+    account, its owner learns by email what to do (sign in, then continue). Nothing is
+    sent for an unknown address, and the submitter cannot tell which happened."""
+    from shared_apps.ops.email import queue_email, recipient_language
+
+    address = email.strip().lower()
+    owner = User.objects.filter(email__iexact=address).first()
+    if owner is None:
+        return
+    signup = Signup.objects.select_for_update().get(pk=signup.pk)
+    told = list(signup.data.get(TOLD_KEY) or [])
+    if address in told:
+        return
+    signup.data = {**signup.data, TOLD_KEY: [*told, address]}
+    signup.save(update_fields=["data", "updated_at"])
+    queue_email(
+        to=[owner.email],
+        template_prefix="onboarding/email/existing_account",
+        context={"sign_in_url": sign_in_url},
+        language=recipient_language(owner),
+    )
+
+
 def _save_administrator(signup: Signup, cleaned: dict[str, Any], signed_in: User | None) -> None:
     if cleaned.get("use_current") and signed_in is not None:
         signup.account = signed_in

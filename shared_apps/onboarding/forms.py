@@ -188,16 +188,10 @@ class AdministratorForm(forms.Form):
             return data
         data["use_current"] = False
         email = str(data.get("email") or "").lower()
+        # Whether the address has an account is not said here (nor anywhere before
+        # the final submit): its owner is told by email (actions.tell_existing_account).
         if not email:
             self.add_error("email", _("Enter your email address."))
-        elif User.objects.filter(email__iexact=email).exists():
-            self.add_error(
-                "email",
-                _(
-                    "There is already an account with this address. Sign in with it "
-                    "(link above), then come back to this step."
-                ),
-            )
         data["email"] = email
         password1, password2 = data.get("password1"), data.get("password2")
         if not password1 and self.has_password:

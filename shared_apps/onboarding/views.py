@@ -159,6 +159,13 @@ def step_view(request: HttpRequest, step: str) -> HttpResponse:
                 cleaned=form.cleaned_data,
                 signed_in=signed_in,
             )
+            if step == "administrator" and not form.cleaned_data.get("use_current"):
+                back = reverse("onboarding:step", args=[step])
+                actions.tell_existing_account(
+                    signup=signup,
+                    email=form.cleaned_data["email"],
+                    sign_in_url=absolute_url(request, f"{reverse('account_login')}?next={back}"),
+                )
             return redirect("onboarding:step", step=next_step(step) or "review")
         status = 400
     else:

@@ -56,7 +56,10 @@ def sign(
     created: datetime,
     proof_purpose: str = "assertionMethod",
 ) -> dict[str, Any]:
-    """Return a copy of ``document`` with a Data Integrity proof added."""
+    """Return a copy of ``document`` with a Data Integrity proof added.
+
+    ``proof`` is a list (of one): VC 2.0 allows a single object too, but 1EdTech's
+    OB 3.0 JSON Schema for OpenBadgeCredential requires an array."""
     unsigned = {key: value for key, value in document.items() if key != "proof"}
     proof_options = {
         "type": PROOF_TYPE,
@@ -68,8 +71,17 @@ def sign(
     signature = private_key.sign(_hash_data(unsigned, proof_options))
     return {
         **deepcopy(unsigned),
-        "proof": {**proof_options, "proofValue": multibase_encode(signature)},
+        "proof": [{**proof_options, "proofValue": multibase_encode(signature)}],
     }
+
+
+def single_proof(document: dict[str, Any]) -> dict[str, Any] | None:
+    """The document's one proof: a list of one (what we sign) or, in documents
+    signed before proofs became lists, a bare object. None otherwise."""
+    proof = document.get("proof")
+    if isinstance(proof, list) and len(proof) == 1:
+        proof = proof[0]
+    return proof if isinstance(proof, dict) else None
 
 
 def sign_batch(args: tuple[bytes, str, datetime, list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -98,8 +110,8 @@ def verify(document: dict[str, Any], resolve_key: KeyResolver) -> ProofCheck:
     ``resolve_key(verification_method)`` returns the public key the controller
     publishes for that method (or None when it publishes none).
     """
-    proof = document.get("proof")
-    if not isinstance(proof, dict):
+    proof = single_proof(document)
+    if proof is None:
         return ProofCheck(False, error="no proof")
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
         return ProofCheck(False, error="unsupported proof type or cryptosuite")

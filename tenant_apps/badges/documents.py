@@ -86,7 +86,9 @@ def ob2_badge_class(territory: Territory, badge: BadgeClass) -> dict[str, Any]:
     return document
 
 
-OB3_IDENTITY_TYPES = {"email": "emailAddress", "url": "url"}
+# OB 3.0's IdentifierTypeEnum has no "url": extensions take the "ext:" prefix, or
+# 1EdTech's JSON Schema refuses the credential.
+OB3_IDENTITY_TYPES = {"email": "emailAddress", "url": "ext:url"}
 
 
 def ob2_assertion(territory: Territory, award: Award) -> dict[str, Any]:

@@ -117,7 +117,7 @@ CARD_EMAIL_DOMAIN = "cards.invalid"
 def recipient_identity(email: str) -> tuple[str, str]:
     """The Open Badges identity of a recipient: ("email", address), or for a code-card
     account ("url", a URL naming the account on the network), which OB 2.0 (IdentityObject
-    type "url") and OB 3.0 (identityType "url") accept when there is no email."""
+    type "url") and OB 3.0 (identityType "ext:url") accept when there is no email."""
     address = normalise_email(email)
     local, _at, domain = address.partition("@")
     if domain == CARD_EMAIL_DOMAIN:

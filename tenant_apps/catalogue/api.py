@@ -40,7 +40,9 @@ from tenants.models import Territory
 MAX_PAGE_SIZE = 100
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("q", str, description="Free text, in the territory's language."),
+    OpenApiParameter(
+        "q", str, description="Free text, in the territory's language (at most 200 characters)."
+    ),
     OpenApiParameter("interest", str, many=True, description="Interest slugs (any of them)."),
     OpenApiParameter("age", int, description="The learner's age."),
     OpenApiParameter("cost", str, many=True, enum=["free", "voucher"]),
@@ -48,8 +50,12 @@ FILTER_PARAMETERS = [
     OpenApiParameter(
         "when", str, enum=["today", "weekend", "week", "month", "range"], description="Dates."
     ),
-    OpenApiParameter("date_from", OpenApiTypes.DATE),
-    OpenApiParameter("date_to", OpenApiTypes.DATE),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description="Within three years of today."),
+    OpenApiParameter(
+        "date_to",
+        OpenApiTypes.DATE,
+        description="At most 366 days after date_from (or today); within three years of today.",
+    ),
     OpenApiParameter("near", str, description="lat,lon of the point to search around."),
     OpenApiParameter("radius", int, enum=[1, 2, 5, 10, 25], description="Kilometres."),
     OpenApiParameter("lang", str, many=True, description="Languages of instruction."),
@@ -83,7 +89,12 @@ def _territory(request: Request) -> Territory:
 
 
 def _filters(request: Request, interests: list[Interest], territory: Territory) -> Filters:
-    form = FilterForm(request.query_params, interests=interests, languages=territory.languages)
+    form = FilterForm(
+        request.query_params,
+        interests=interests,
+        languages=territory.languages,
+        today=territory_today(territory.timezone),
+    )
     if not form.is_valid():
         raise serializers.ValidationError(form.errors.get_json_data())
     return form.filters()
@@ -170,7 +181,10 @@ class ActivitySerializer(serializers.ModelSerializer[Activity]):
     provider = ProviderRefSerializer(read_only=True)
     venue = serializers.SerializerMethodField()
     interests = serializers.SerializerMethodField()
-    price = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True)
+    # Empty for free activities.
+    price = serializers.DecimalField(
+        max_digits=8, decimal_places=2, read_only=True, allow_null=True
+    )
     currency = serializers.SerializerMethodField()
     schedule = serializers.SerializerMethodField()
     next_date = serializers.SerializerMethodField()

@@ -20,6 +20,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.catalogue.models import MAX_AGE, Interest
@@ -52,7 +53,12 @@ SORT_CHOICES = [
 ]
 RADIUS_CHOICES = [(1, "1 km"), (2, "2 km"), (5, "5 km"), (10, "10 km"), (25, "25 km")]
 DEFAULT_RADIUS_KM = 5
+# A date window, open or closed, spans at most this many days: the search expands it
+# day by day, so an unbounded one (``date_to=9999-12-31``) would stall the server.
 MAX_RANGE_DAYS = 366
+# Dates further than this from today are refused (400 in the API): nothing is listed
+# that far ahead, and the window arithmetic must never near date.min / date.max.
+DATE_HORIZON_DAYS = 3 * 366
 # Parameters that are the page's state but not filters.
 NOT_FILTERS = ("page", "bbox", "zoom")
 
@@ -178,8 +184,11 @@ class FilterForm(forms.Form):
         *,
         interests: list[Interest],
         languages: list[str] | None = None,
+        today: datetime.date | None = None,
     ) -> None:
         super().__init__(data)
+        # The territory's today (callers pass it); dates are judged against it.
+        self.today = today or timezone.localdate()
         interest_field = cast(forms.MultipleChoiceField, self.fields["interest"])
         interest_field.choices = [(i.slug, i.name) for i in interests]
         if languages:
@@ -192,10 +201,16 @@ class FilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        horizon = datetime.timedelta(days=DATE_HORIZON_DAYS)
+        for name in ("date_from", "date_to"):
+            day = data.get(name)
+            if day is not None and abs(day - self.today) > horizon:
+                self.add_error(name, _("Choose a date within three years of today."))
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end date is before the start date."))
-        elif start and end and (end - start).days > MAX_RANGE_DAYS:
+        elif end and (end - (start or self.today)).days > MAX_RANGE_DAYS:
+            # An open start means today: the window is capped either way.
             self.add_error("date_to", _("Choose at most a year between the dates."))
         if data.get("sort") == "distance" and not data.get("near") and "near" not in self.errors:
             self.add_error("sort", _("To sort by distance, choose a place first."))
@@ -244,6 +259,10 @@ def date_window(
         return today, today + datetime.timedelta(days=29)
     if filters.when == "range" and (filters.date_from or filters.date_to):
         start = filters.date_from or today
-        end = filters.date_to or start + datetime.timedelta(days=MAX_RANGE_DAYS)
+        # Second line of defence behind the form: never more than MAX_RANGE_DAYS days,
+        # whatever built the Filters (and no overflow next to date.max).
+        longest = datetime.timedelta(days=MAX_RANGE_DAYS)
+        cap = start + longest if start <= datetime.date.max - longest else datetime.date.max
+        end = min(filters.date_to or cap, cap)
         return start, end
     return None

@@ -80,8 +80,9 @@ class PlaylistSerializer(serializers.ModelSerializer[Playlist]):
     interests: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True
     )
+    # Empty for the territory's own playlists.
     provider: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta:

@@ -68,7 +68,12 @@ def activity_search(request: TerritoryRequest) -> HttpResponse:
     """One page, list and map: the filters live in the URL; htmx swaps the list."""
     territory = _territory(request)
     interests = selectors.active_interests()
-    form = FilterForm(request.GET, interests=interests, languages=territory.languages)
+    form = FilterForm(
+        request.GET,
+        interests=interests,
+        languages=territory.languages,
+        today=territory_today(territory.timezone),
+    )
     form.is_valid()
     filters = form.filters()
     number = _page_number(request.GET.get("page"))

@@ -99,17 +99,23 @@ def test_the_template_tag_ignores_the_request(territory_a: Territory) -> None:
     assert rendered == "http://aurora.localhost/p/ https://cdn.example/x.png"
 
 
-def test_no_template_builds_links_from_the_request() -> None:
-    """Templates use {% absolute_url %}; request.get_host / request.scheme are the
-    visitor's words."""
+def test_no_code_builds_links_from_the_request() -> None:
+    """Templates use {% absolute_url %}, code shared_apps.core.hosts: the request's
+    Host and scheme are the visitor's words."""
     root = Path(__file__).resolve().parents[3]
-    offenders = [
+    templates = [
         str(path.relative_to(root))
         for folder in ("shared_apps", "tenant_apps", "tenants")
         for path in (root / folder).rglob("templates/**/*.*")
         if re.search(r"request\.(get_host|scheme|build_absolute_uri)", path.read_text())
     ]
-    assert offenders == []
+    code = [
+        str(path.relative_to(root))
+        for folder in ("shared_apps", "tenant_apps", "tenants", "platform")
+        for path in (root / folder).rglob("*.py")
+        if "build_absolute_uri(" in path.read_text()
+    ]
+    assert templates == [] and code == []
 
 
 def test_api_page_links_ignore_the_forged_host(territory_a: Territory) -> None:

@@ -121,7 +121,7 @@ def test_badges_for_card_accounts_use_a_url_identity(
             holder.email, made.recipient_salt
         )
         subject = made.credential["credentialSubject"]["identifier"][0]
-        assert subject["identityType"] == "url"
+        assert subject["identityType"] == "ext:url"
         assert "cards.invalid" not in str(ob2) and "cards.invalid" not in str(made.credential)
         email_award = actions.award_badge(
             territory=territory_a,

@@ -252,16 +252,36 @@ def test_signed_in_account_becomes_the_admin(
     assert (account.plan, account.method, account.state) == ("city", "invoice", "awaiting_payment")
 
 
-def test_terms_must_be_accepted_and_existing_email_refused(wizard: HostClient) -> None:
+def test_terms_must_be_accepted(wizard: HostClient) -> None:
     fill(wizard, until="administrator")
     response = wizard.post(
-        "/join/step/administrator/",
-        {**STEP_DATA["administrator"], "accept_dpa": "", "email": "ada@example.org"},
+        "/join/step/administrator/", {**STEP_DATA["administrator"], "accept_dpa": ""}
     )
     assert response.status_code == 400
-    text = response.content.decode()
-    assert "already an account" in text
-    assert "This field is required" in text
+    assert "This field is required" in response.content.decode()
+
+
+def test_known_and_unknown_addresses_get_the_same_answer(
+    db: None, client_for: ClientFor, django_capture_on_commit_callbacks
+) -> None:
+    """Issue 14: the step does not tell whether an address has an account; the
+    account's owner learns by email what to do (once per sign-up)."""
+    answers = []
+    for address in ("ada@example.org", "nobody-yet@kaunas.example"):
+        client = HostClient("localhost")
+        start(client)
+        fill(client, until="administrator")
+        with django_capture_on_commit_callbacks(execute=True):
+            for _ in range(2):
+                response = client.post(
+                    "/join/step/administrator/", {**STEP_DATA["administrator"], "email": address}
+                )
+                answers.append((response.status_code, response["Location"]))
+        assert client.get(response["Location"]).status_code == 200
+    assert set(answers) == {(302, "/join/step/plan/")}
+    assert [m.to for m in mail.outbox] == [["ada@example.org"]]
+    assert "/accounts/login/?next=/join/step/administrator/" in mail.outbox[0].body
+    assert "already have an account" in mail.outbox[0].body
 
 
 def test_card_payment_is_not_offered_without_stripe(wizard: HostClient) -> None:

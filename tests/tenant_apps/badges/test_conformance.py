@@ -238,10 +238,10 @@ def test_ob3_credentials_verify_independently(live_network: Live) -> None:
     for name in ("valid", "png", "after_rotation"):
         report = verifier.verify(live_network.credentials[name])
         assert report.valid, (name, report.errors)
-    assert live_network.credentials["after_rotation"]["proof"]["verificationMethod"].endswith(
+    assert live_network.credentials["after_rotation"]["proof"][0]["verificationMethod"].endswith(
         "#key-2"
     )
-    assert live_network.credentials["valid"]["proof"]["verificationMethod"].endswith("#key-1")
+    assert live_network.credentials["valid"]["proof"][0]["verificationMethod"].endswith("#key-1")
 
 
 def test_ob3_tampered_forged_revoked_and_expired_are_detected(live_network: Live) -> None:
@@ -253,7 +253,7 @@ def test_ob3_tampered_forged_revoked_and_expired_are_detected(live_network: Live
     forged = dataintegrity.sign(
         {k: v for k, v in live_network.credentials["valid"].items() if k != "proof"},
         private_key=Ed25519PrivateKey.generate(),
-        verification_method=live_network.credentials["valid"]["proof"]["verificationMethod"],
+        verification_method=live_network.credentials["valid"]["proof"][0]["verificationMethod"],
         created=timezone.now(),
     )
     assert "bad signature" in verifier.verify(forged).errors

@@ -74,7 +74,9 @@ def test_a_signed_credential_verifies_and_its_proof_is_eddsa_rdfc_2022(
     signed = dataintegrity.sign(
         credential(), private_key=key, verification_method=METHOD, created=CREATED
     )
-    proof = signed["proof"]
+    # A list of one: 1EdTech's OB 3.0 JSON Schema accepts no bare proof object.
+    assert isinstance(signed["proof"], list) and len(signed["proof"]) == 1
+    proof = signed["proof"][0]
     assert proof["type"] == "DataIntegrityProof"
     assert proof["cryptosuite"] == "eddsa-rdfc-2022"
     assert proof["proofPurpose"] == "assertionMethod"
@@ -92,11 +94,22 @@ def test_any_change_breaks_the_signature(key: Ed25519PrivateKey) -> None:
     tampered_date = copy.deepcopy(signed)
     tampered_date["validFrom"] = "2020-01-01T00:00:00Z"
     tampered_proof = copy.deepcopy(signed)
-    tampered_proof["proof"]["created"] = "2027-01-01T00:00:00Z"
+    tampered_proof["proof"][0]["created"] = "2027-01-01T00:00:00Z"
     for document in (tampered_name, tampered_date, tampered_proof):
         check = dataintegrity.verify(document, lambda method: key.public_key())
         assert not check.valid
         assert check.error == "the signature does not match the credential"
+
+
+def test_a_proof_signed_as_a_bare_object_still_verifies(key: Ed25519PrivateKey) -> None:
+    # Credentials stored before proofs became lists keep verifying.
+    signed = dataintegrity.sign(
+        credential(), private_key=key, verification_method=METHOD, created=CREATED
+    )
+    legacy = {**signed, "proof": signed["proof"][0]}
+    assert dataintegrity.verify(legacy, lambda method: key.public_key()).valid
+    two = {**signed, "proof": [signed["proof"][0], signed["proof"][0]]}
+    assert dataintegrity.verify(two, lambda method: key.public_key()).error == "no proof"
 
 
 def test_a_forged_signature_by_another_key_is_refused(key: Ed25519PrivateKey) -> None:

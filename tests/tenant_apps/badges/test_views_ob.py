@@ -123,7 +123,7 @@ def test_status_list_is_a_signed_bitstring_status_list(
     status = client_for(territory_a).get(url.replace("http://aurora.localhost", "")).json()
     assert status["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert status["credentialSubject"]["encodedList"].startswith("u")
-    assert status["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert status["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
 
 
 def test_home_section_and_badge_list_pin_their_queries(

@@ -101,7 +101,9 @@ class OB3Verifier:
         return Ed25519PublicKey.from_public_bytes(raw[2:])
 
     def check_proof(self, document: dict[str, Any], report: Report) -> None:
-        proof = dict(document["proof"])
+        # VC 2.0: one proof object or a set of them (we check the one there is).
+        proofs = document["proof"]
+        proof = dict(proofs[0] if isinstance(proofs, list) and len(proofs) == 1 else proofs)
         if (
             proof.get("cryptosuite") != "eddsa-rdfc-2022"
             or proof.get("type") != "DataIntegrityProof"
