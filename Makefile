@@ -19,6 +19,9 @@ unexport PYTHONDONTWRITEBYTECODE
 # Settings read these; the Makefile is the only place the local defaults live.
 export DATABASE_URL ?= postgis://postgres@127.0.0.1:$(PGPORT)/$(DB_NAME)
 export TEST_DATABASE_NAME ?= $(TEST_DB_NAME)
+# A local run: generated keys in .data/, in-process tasks without REDIS_URL, console
+# email. Without it (and without DEBUG) a process refuses to start on those fallbacks.
+export LOCAL_DEFAULTS ?= 1
 
 PO_FILES := $(shell find tenants shared_apps tenant_apps platform -path '*/locale/*' -name '*.po' 2>/dev/null)
 MO_FILES := $(PO_FILES:.po=.mo)
@@ -69,7 +72,7 @@ run: setup
 	@scripts/db.sh ensure $(DB_NAME)
 	@$(PY) manage.py migrate_schemas --shared --noinput -v 0
 	@$(PY) manage.py migrate_standby_schemas --fill -v 0
-	@$(PY) manage.py migrate_schemas --tenant --noinput -v 0
+	@$(PY) manage.py migrate_territories -v 0
 	@# Same PLATFORM_PORT as the server: the demo's signed badges carry their URLs.
 	@PLATFORM_PORT=$(PORT) $(PY) manage.py load_demo
 	@echo "Serving the network on http://localhost:$(PORT) (territories on http://<slug>.localhost:$(PORT))"

@@ -284,7 +284,12 @@ def main() -> None:
     figures["catalog_cache_kib_per_schema"] = catalog_cache_per_schema(connection, SCHEMAS)
 
     def migrate(executor: str) -> float:
-        env = {**os.environ, "DATABASE_URL": database_url(DB), "DB_POOL": "0"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(DB),
+            "DB_POOL": "0",
+            "LOCAL_DEFAULTS": "1",
+        }
         started = time.perf_counter()
         subprocess.run(
             [

@@ -51,6 +51,7 @@ def server_env(db_name: str, **extra: str) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": database_url(db_name),
         "DEBUG": "0",
+        "LOCAL_DEFAULTS": "1",  # generated keys, in-process tasks: meant here
         "DB_POOL": "1",
         "LOG_LEVEL": "WARNING",
         "GUNICORN_ACCESSLOG": "",

@@ -17,8 +17,11 @@ keepalive = 5
 # Recycle workers now and then so a slow leak can never take a node down.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))  # 0 = never
 max_requests_jitter = 200
-# Load the app once in the master, fork the workers (faster start, shared pages).
-preload_app = True
+# Each worker loads the application itself, never the master: `systemctl reload`
+# (HUP) then starts workers that import the code now on disk and retires the old ones
+# gracefully, so a release switches code without dropping a request. With
+# preload_app the master would keep the old code and hand it to every new worker.
+preload_app = False
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No client address and no query string in the access log: most users are minors.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
@@ -46,3 +49,11 @@ def child_exit(server: object, worker: object) -> None:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
+
+
+def post_worker_init(worker: object) -> None:
+    """A worker whose production configuration is incomplete fails to boot, naming the
+    missing settings (gunicorn then stops), instead of serving on local fallbacks."""
+    from shared_apps.core.checks import refuse_incomplete_configuration
+
+    refuse_incomplete_configuration()

@@ -7,9 +7,13 @@ out=shared_apps/core/static/vendor
 rm -rf "$out"
 mkdir -p "$out/htmx" "$out/leaflet/images" "$out/leaflet.markercluster"
 cp node_modules/htmx.org/dist/htmx.min.js "$out/htmx/"
-cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$out/leaflet/"
+# The source maps too: leaflet.js and leaflet.markercluster.js name them
+# (sourceMappingURL), and the manifest storage of collectstatic refuses a missing one.
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map \
+   node_modules/leaflet/dist/leaflet.css "$out/leaflet/"
 cp node_modules/leaflet/dist/images/*.png "$out/leaflet/images/"
 cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+   node_modules/leaflet.markercluster/dist/leaflet.markercluster.js.map \
    node_modules/leaflet.markercluster/dist/MarkerCluster.css \
    node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css "$out/leaflet.markercluster/"
 cp node_modules/htmx.org/LICENSE "$out/htmx/"

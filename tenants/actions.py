@@ -4,8 +4,9 @@ Provisioning is one PostgreSQL transaction: the territory row, its schema with a
 migrations, its platform domain, its first admin membership and the audit entry
 appear together or not at all (DDL is transactional in PostgreSQL). The schema is a
 pre-migrated standby renamed into place (tenants.pool), so provisioning takes the same
-time whatever the number of territories and migrations; with the pool empty it falls
-back to running the migrations.
+time whatever the number of territories and migrations. With the pool empty it falls
+back to running the migrations, or (``build_schema_later``, the sign-up wizard) commits
+the territory as "being set up" and builds its schema in the background.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from shared_apps.accounts.actions import grant_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
 from tenants import dns_lookup, pool
-from tenants.models import Domain, Territory
+from tenants.models import Domain, SchemaState, Territory
 from tenants.selectors import conflicting_slug
 from tenants.validation import confusable_skeleton, schema_name_for, validate_new_slug
 
@@ -53,11 +54,15 @@ def provision_territory(
     admin: User | None = None,
     acting_user: Any = None,
     logo: File[bytes] | None = None,
+    build_schema_later: bool = False,
 ) -> Territory:
     """Create a territory with its schema, subdomain and first admin, all or nothing.
 
     Raises ValidationError (with a message per field) when any input is refused.
     ``logo`` is an already checked image (shared_apps.core.uploads.clean_image).
+    ``build_schema_later``: when no standby schema is ready, do not run the migrations
+    here; the territory is committed with status PROVISIONING and gets ``status`` once
+    a background job (tenants.pool.build_territory_schema) has built its schema.
     """
     slug = slug.strip().lower()
     check_new_slug(slug)
@@ -107,9 +112,21 @@ def provision_territory(
                     verified_at=timezone.now(),
                 )
                 from_standby = pool.claim_standby_schema(territory.schema_name)
-                if not from_standby:
+                later = not from_standby and build_schema_later
+                if from_standby:
+                    pool.record_migrated(territory)
+                if later:
+                    # A sign-up found the pool empty: an alarm (commands that provision
+                    # in bulk, like load_demo, may empty it on purpose).
+                    pool.alarm_pool_empty(territory.schema_name)
+                    territory.status = Territory.Status.PROVISIONING
+                    territory.save(update_fields=["status", "updated_at"])
+                    SchemaState.objects.create(territory=territory, status_when_ready=status)
+                    pool.request_schema_build(territory.pk)
+                elif not from_standby:
                     logger.warning("standby pool empty: migrating %s", territory.schema_name)
                     territory.create_schema(check_if_exists=False, verbosity=0)
+                    pool.record_migrated(territory)
                 if admin is not None:
                     grant_membership(
                         user=admin,
@@ -125,7 +142,11 @@ def provision_territory(
                     details={
                         "slug": slug,
                         "status": status,
-                        "schema_from": "standby" if from_standby else "migrations",
+                        "schema_from": "standby"
+                        if from_standby
+                        else "background"
+                        if later
+                        else "migrations",
                     },
                 )
                 pool.request_refill()

@@ -36,8 +36,9 @@ from django.utils import timezone
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
 
+from shared_apps.ops.metrics import STANDBY_POOL_EMPTY
 from tenants.db import tenant_connection
-from tenants.models import StandbySchema
+from tenants.models import SchemaState, StandbySchema, Territory
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ STANDBY_PREFIX = "standby_"
 STALE_BUILD_AFTER = timedelta(hours=1)
 # pg_advisory_xact_lock key: serialises the bookkeeping of concurrent refills.
 _REFILL_LOCK_KEY = 0x5754414E4442  # "STANDB"
+# pg_try_advisory_lock(class, territory id): one build of a territory's schema at a time.
+_BUILD_LOCK_CLASS = 0x5443  # "TC"
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +67,39 @@ def migrations_fingerprint() -> str:
 
 def pool_size() -> int:
     return int(settings.STANDBY_POOL_SIZE)
+
+
+def ready_standby_count() -> int:
+    return StandbySchema.objects.filter(
+        state=StandbySchema.State.READY, fingerprint=migrations_fingerprint()
+    ).count()
+
+
+def record_migrated(territory: Territory, *, fingerprint: str | None = None) -> None:
+    """The territory's schema is fully migrated to ``fingerprint`` (default: the running
+    code's): releases skip it until the code's migrations change (tenants.release)."""
+    SchemaState.objects.update_or_create(
+        territory=territory,
+        defaults={
+            "fingerprint": fingerprint or migrations_fingerprint(),
+            "migrated_at": timezone.now(),
+            "failed_at": None,
+            "error": "",
+            "status_when_ready": "",
+        },
+    )
+
+
+def alarm_pool_empty(schema_name: str) -> None:
+    """The pool should never be empty when someone signs up: say so loudly (the error
+    log line is also a Sentry event through its logging integration; the counter is
+    col_standby_pool_empty_total on /metrics)."""
+    STANDBY_POOL_EMPTY.inc()
+    logger.error(
+        "standby pool empty: schema %s is built without a standby (raise STANDBY_POOL_SIZE "
+        "or check the refill worker)",
+        schema_name,
+    )
 
 
 def _quote(name: str) -> str:
@@ -258,8 +294,124 @@ def orphan_standby_schemas() -> list[str]:
     return sorted(names - known)
 
 
+# ---------------------------------------------------------------------------
+# A new territory's schema built in the background (sign-up with the pool empty)
+# ---------------------------------------------------------------------------
+
+
+def build_territory_schema(territory_id: int) -> bool:
+    """Create and migrate the schema of a territory provisioned without one, then give
+    the territory the status it was provisioned with. True when it is live now.
+
+    Safe to run twice at once (an advisory lock; the second returns False) and to run
+    again after a failure (migrations carry on where they stopped; the failure is kept
+    on its SchemaState and the watchdog, finish_pending_territories, retries).
+    """
+    tenant_connection().set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_BUILD_LOCK_CLASS, territory_id])
+        if not cursor.fetchone()[0]:
+            return False
+    try:
+        state = (
+            SchemaState.objects.select_related("territory")
+            .filter(territory_id=territory_id)
+            .exclude(status_when_ready="")
+            .first()
+        )
+        if state is None:
+            return False  # built already
+        name = state.territory.schema_name
+        try:
+            if not schema_exists(name):
+                with connection.cursor() as cursor:
+                    cursor.execute(f"CREATE SCHEMA {_quote(name)}")
+            _migrate_schema(name)
+            if not _is_fully_migrated(name):
+                raise RuntimeError(f"schema {name} is missing migrations")
+        except Exception as error:
+            logger.exception("building the schema of territory %s failed", territory_id)
+            tenant_connection().set_schema_to_public()
+            SchemaState.objects.filter(pk=state.pk).update(
+                failed_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:500]
+            )
+            return False
+        _make_live(territory_id, state.status_when_ready)
+        return True
+    finally:
+        tenant_connection().set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_BUILD_LOCK_CLASS, territory_id])
+
+
+@transaction.atomic
+def _make_live(territory_id: int, status: str) -> None:
+    from shared_apps.audit.actions import record
+
+    territory = Territory.objects.select_for_update().get(pk=territory_id)
+    record_migrated(territory)
+    if territory.status == Territory.Status.PROVISIONING:
+        # save(), not update(): cached host routes learn the new status at once.
+        territory.status = status
+        territory.save(update_fields=["status", "updated_at"])
+    record(
+        actor=None,
+        action="territory.schema_built",
+        territory=territory,
+        target=territory,
+        details={"status": territory.status},
+    )
+    logger.info("territory %s is live (schema built in the background)", territory.slug)
+
+
+def pending_territory_ids() -> list[int]:
+    return list(
+        SchemaState.objects.exclude(status_when_ready="")
+        .order_by("updated_at")
+        .values_list("territory_id", flat=True)
+    )
+
+
+def finish_pending_territories() -> int:
+    """Watchdog: build the schemas of territories still waiting for one (a lost job, a
+    worker restart, a failure). Returns how many went live."""
+    return sum(build_territory_schema(pk) for pk in pending_territory_ids())
+
+
+@shared_task
+def build_territory_schema_task(territory_id: int) -> bool:
+    return build_territory_schema(territory_id)
+
+
+def request_schema_build(territory_id: int) -> None:
+    """After the caller's transaction commits: build the territory's schema in the
+    background (a Celery task with a broker, a thread without one)."""
+
+    def start() -> None:
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            build_territory_schema_task.delay(territory_id)
+            return
+        threading.Thread(
+            target=_build_in_thread, args=(territory_id,), name="territory-schema", daemon=False
+        ).start()
+
+    transaction.on_commit(start)
+
+
+def _build_in_thread(territory_id: int) -> None:
+    try:
+        build_territory_schema(territory_id)
+    except Exception:
+        logger.exception("building the schema of territory %s failed", territory_id)
+    finally:
+        connections.close_all()
+
+
 @shared_task
 def refill_standby_pool() -> int:
+    """Beat's watchdog (every minute): territories waiting for their schema first,
+    then the pool topped up."""
+    finish_pending_territories()
     return refill_pool()
 
 

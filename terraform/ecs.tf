@@ -16,6 +16,7 @@ locals {
     { name = "PLATFORM_DOMAIN", value = var.platform_domain },
     { name = "PLATFORM_SCHEME", value = "https" },
     { name = "SECURE_COOKIES", value = "1" },
+    { name = "SECURE_HSTS_SECONDS", value = "31536000" },
     # The ALB is the only proxy and appends the client's address to X-Forwarded-For.
     { name = "TRUSTED_PROXY_COUNT", value = "1" },
     # X-Forwarded-* headers are believed only from inside the VPC (the ALB).

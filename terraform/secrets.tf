@@ -5,8 +5,15 @@ resource "random_password" "django_secret_key" {
   special = false
 }
 
+# Encrypts the issuers' signing keys (Open Badges): never rotated by a release, as the
+# stored keys could not be decrypted any more.
+resource "random_password" "badges_key_secret" {
+  length  = 64
+  special = false
+}
+
 resource "aws_secretsmanager_secret" "app" {
-  for_each                = toset(["SECRET_KEY", "REDIS_URL", "SENTRY_DSN", "METRICS_TOKEN"])
+  for_each                = toset(["SECRET_KEY", "BADGES_KEY_SECRET", "REDIS_URL", "SENTRY_DSN", "METRICS_TOKEN"])
   name                    = "${local.name}/${each.key}"
   kms_key_id              = aws_kms_key.data.arn
   recovery_window_in_days = 7
@@ -22,9 +29,10 @@ resource "aws_secretsmanager_secret_version" "app" {
   for_each  = aws_secretsmanager_secret.app
   secret_id = each.value.id
   secret_string = {
-    SECRET_KEY    = random_password.django_secret_key.result
-    REDIS_URL     = "rediss://:${random_password.redis.result}@${aws_elasticache_replication_group.main.primary_endpoint_address}:6379/0"
-    SENTRY_DSN    = var.sentry_dsn
-    METRICS_TOKEN = random_password.metrics_token.result
+    SECRET_KEY        = random_password.django_secret_key.result
+    BADGES_KEY_SECRET = random_password.badges_key_secret.result
+    REDIS_URL         = "rediss://:${random_password.redis.result}@${aws_elasticache_replication_group.main.primary_endpoint_address}:6379/0"
+    SENTRY_DSN        = var.sentry_dsn
+    METRICS_TOKEN     = random_password.metrics_token.result
   }[each.key]
 }

@@ -28,7 +28,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from shared_apps.accounts.actions import grant_membership
 from shared_apps.accounts.models import Coordinator, Membership, User
-from tenants import pool
+from tenants import pool, release
 from tenants.actions import provision_territory
 from tenants.db import tenant_connection
 from tenants.models import Territory
@@ -128,6 +128,9 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
         pool.refill_pool(TEST_POOL_SIZE)
         build_test_network()
         pool.refill_pool(TEST_POOL_SIZE)
+        # Territories of a reused database recorded as behind the code (new migrations
+        # since) are brought up to date, as a release would.
+        release.migrate_territories()
 
 
 def _ensure_test_database() -> None:

@@ -25,6 +25,9 @@ PORTS = {
     "gunicorn": 2,
     "moto": 3,
     "redis": 4,
+    "gunicorn_config": 7,  # tests/shared_apps/core/test_checks.py
+    "gunicorn_release": 8,  # tests/deploy/test_release.py
+    "closed_smtp": 9,  # nothing listens: a mail server that is down
 }
 
 
@@ -118,6 +121,8 @@ def python_env(**extra: str) -> dict[str, str]:
         "DB_POOL": "0",
         "DJANGO_SETTINGS_MODULE": "learning_platform.settings",
         "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
+        # DEBUG is off in these processes: say that the local fallbacks are meant.
+        "LOCAL_DEFAULTS": "1",
         **extra,
     }
 

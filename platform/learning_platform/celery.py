@@ -7,7 +7,9 @@ it before the task runs. Without REDIS_URL, tasks run eagerly (in-process).
 from __future__ import annotations
 
 import os
+from typing import Any
 
+from celery.signals import beat_init, worker_init
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning_platform.settings")
@@ -15,3 +17,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning_platform.settings")
 app = CeleryApp("learning_platform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+@beat_init.connect
+def _refuse_incomplete_configuration(**kwargs: Any) -> None:
+    """A worker or beat with an incomplete production configuration does not start."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from shared_apps.core.checks import refuse_incomplete_configuration
+
+    try:
+        refuse_incomplete_configuration()
+    except ImproperlyConfigured as error:
+        # Celery logs an Exception raised by a signal handler and goes on; SystemExit
+        # is no Exception: it ends the process, with the message on stderr.
+        raise SystemExit(str(error)) from None

@@ -34,6 +34,23 @@ def _local_secret_key(name: str = "secret_key") -> str:
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 
+# What a real deployment must set. Without them a local run falls back to keys generated
+# in .data/, in-process tasks with a local cache, and the console email backend: right
+# for `make run` / `make test` (they set LOCAL_DEFAULTS=1; DEBUG implies it), a silent
+# loss anywhere else (sessions and issuer keys unreadable on another machine, emails
+# printed instead of sent). A process with neither refuses to start and says what is
+# missing (shared_apps/core/checks.py).
+LOCAL_DEFAULTS = env.bool("LOCAL_DEFAULTS", default=DEBUG)
+REQUIRED_SETTINGS = (
+    "SECRET_KEY",
+    "BADGES_KEY_SECRET",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "PLATFORM_DOMAIN",
+    "EMAIL_BACKEND",
+)
+MISSING_SETTINGS = [name for name in REQUIRED_SETTINGS if not env.str(name, default="")]
+
 # The host decides everything: `<slug>.<PLATFORM_DOMAIN>` is a territory, the bare
 # PLATFORM_DOMAIN is the network site. Unknown hosts are answered 404 by
 # tenants.middleware.TerritoryMiddleware before any view runs, so Django's host check
@@ -187,7 +204,16 @@ if env.bool("DB_POOL", default=True):
 ORIGINAL_BACKEND = "django.contrib.gis.db.backends.postgis"
 # GDAL 3.6 cannot block file/network access of malicious spatial references; we never
 # hand user-supplied SRS or WKT to GDAL (points are built from validated numbers).
-SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+SILENCED_SYSTEM_CHECKS = [
+    "gis.W001",
+    # HTTP -> HTTPS redirects happen at the edge (nginx, the ALB's listener); the load
+    # balancer's health checks reach the application over plain HTTP and must not be
+    # redirected.
+    "security.W008",
+    # HSTS preloading is a near-irreversible decision for the whole domain, taken by
+    # its owner with the browsers' preload list, not by a setting.
+    "security.W021",
+]
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -237,6 +263,14 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Failed sign-ins are counted per account across the whole network (the adapter's key
+# is the address alone, the cache key is network-wide) and per client address. The
+# address limit is far above the account one, so a class signing in from one school
+# address is never stopped before each pupil's own account limit applies.
+ACCOUNT_RATE_LIMITS = {
+    "login": "300/m/ip",
+    "login_failed": "300/15m/ip,5/5m/key,20/1d/key",
+}
 
 # Host-only cookies: a cookie set by vilnius.<domain> is never sent to ljubljana.<domain>.
 SESSION_COOKIE_DOMAIN = None
@@ -256,6 +290,10 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # allauth's sign-in rate limits count per client address, so they must see the real one.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HSTS from the application too (the ALB in terraform/ adds no header; nginx in deploy/
+# sets its own and hides this one). Every subdomain is a territory served over HTTPS.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Where forms may go besides our own hosts (Content-Security-Policy form-action;
@@ -365,7 +403,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-CACHES["default"]["KEY_FUNCTION"] = "django_tenants.cache.make_key"
+# Per schema, except sign-in rate limits and other network-wide counters (accounts
+# are global): shared_apps.core.cache.
+CACHES["default"]["KEY_FUNCTION"] = "shared_apps.core.cache.make_key"
 
 # ---------------------------------------------------------------------------
 # Background work: Celery tasks run in the sender's territory schema
@@ -403,10 +443,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "tenant_schemas": ["public"],
     },
-    # Tops the standby pool up if a refill was lost (a worker restart, a broker outage).
+    # Watchdog: builds the schemas of sign-ups that found the pool empty (if their job
+    # was lost) and tops the standby pool up (a lost refill, a worker restart, a broker
+    # outage), so the pool is empty for a minute at most.
     "standby-pool-refill": {
         "task": "tenants.pool.refill_standby_pool",
-        "schedule": 600.0,
+        "schedule": 60.0,
         "tenant_schemas": ["public"],
     },
     "clear-expired-sessions": {
@@ -435,6 +477,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=20),
         "tenant_schemas": ["public"],
     },
+}
+# Addresses of staff invitations closed a month ago are deleted (tenant_apps.catalogue).
+CELERY_BEAT_SCHEDULE["catalogue-purge-invitations"] = {
+    "task": "catalogue.purge_invitations",
+    "schedule": crontab(hour=4, minute=20),
 }
 CELERY_BEAT_SCHEDULE["console-figures"] = {
     "task": "console.refresh_territory_figures",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from shared_apps.accounts import footprints
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
 from tenants.models import Territory
@@ -28,6 +29,9 @@ def grant_membership(
         user=user, territory=territory, defaults={"role": role}
     )
     previous = None if created else membership.role
+    if created:
+        # Outlives the membership: rows written as a member stay findable after it ends.
+        footprints.note([user.pk], territory.pk)
     if not created and membership.role != role:
         membership.role = role
         membership.save(update_fields=["role", "updated_at"])

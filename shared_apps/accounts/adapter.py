@@ -29,6 +29,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
         return rebase(request, super().get_email_confirmation_url(request, emailconfirmation))
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """The key of the per-account limit on failed sign-ins: the address alone.
+
+        allauth adds the site's domain, and every territory is its own site here, so
+        a guesser would get a new allowance on each territory; accounts are global.
+        (The rate-limit cache keys are network-wide too: shared_apps.core.cache.)"""
+        return str(credentials.get("email", credentials.get("username", ""))).strip().lower()
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render in the account's language (else the site's), send through the email
         task: a failing mail server is retried by a worker, the visitor never waits.

@@ -14,10 +14,12 @@ handler in its ``AppConfig.ready()``:
     )
 
 - ``PUBLIC`` handlers run once, in the public schema.
-- ``TERRITORY`` handlers run once in **every** territory's schema (not only where the
-  account has a membership: an account may have left a territory, and completeness
-  matters more than the few extra queries). The schema is already set when they run;
-  ``django.db.connection.tenant`` is the territory.
+- ``TERRITORY`` handlers run once in the schema of every territory that may hold rows
+  about the account: the public schema knows them (memberships, past or present,
+  footprints of every row written about the account, badges in the backpack index;
+  shared_apps.accounts.footprints), so the work does not grow with the number of
+  territories. The schema is already set when they run; ``django.db.connection.tenant``
+  is the territory.
 - Exporters return facts about the person (what they saved, earned, wrote), never other
   people's personal data. Tenant exports are listed under the territory's slug.
 - Erasers delete the person's rows, or anonymise rows that must stay for others (an
@@ -90,11 +92,13 @@ def refusal(user: Any) -> str | None:
     return None
 
 
-def _territories() -> list[Any]:
+def _territories(user: Any) -> list[Any]:
+    """The territories whose schemas may hold rows about the account (not every one)."""
+    from shared_apps.accounts.footprints import territory_ids_of
     from tenants.models import Territory
 
     with schema_context("public"):
-        return list(Territory.objects.order_by("slug"))
+        return list(Territory.objects.filter(pk__in=territory_ids_of(user)).order_by("slug"))
 
 
 def export_user_data(user: Any) -> dict[str, Any]:
@@ -117,7 +121,7 @@ def export_user_data(user: Any) -> dict[str, Any]:
             if handler.exporter is not None:
                 data["network"][handler.key] = handler.exporter(user)
     tenant_handlers = [h for h in handlers(TERRITORY) if h.exporter is not None]
-    for territory in _territories():
+    for territory in _territories(user):
         section: dict[str, Any] = {}
         with tenant_context(territory):
             for handler in tenant_handlers:
@@ -139,7 +143,7 @@ def delete_account(user: Any, *, via: str) -> None:
     message = refusal(user)
     if message:
         raise DeletionRefused(message)
-    for territory in _territories():
+    for territory in _territories(user):
         with tenant_context(territory):
             for handler in handlers(TERRITORY):
                 if handler.eraser is not None:

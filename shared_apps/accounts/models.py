@@ -108,6 +108,24 @@ class Membership(models.Model):
         return self.role == self.Role.TERRITORY_ADMIN
 
 
+class Footprint(models.Model):
+    """The account has (or had) rows in this territory's schema: per-person work (data
+    export, deletion, consent withdrawal) visits only these territories
+    (shared_apps.accounts.footprints)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "territory"], name="accounts_footprint_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.territory_id}"
+
+
 class Coordinator(models.Model):
     """A network coordinator, looking after some territories or all of them."""
 

@@ -13,16 +13,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import Membership
 from shared_apps.audit.actions import record
 from shared_apps.billing import plans, stripe_api
 from shared_apps.billing.models import BillingAccount, StripeEvent
+from shared_apps.ops.email import queue_email, recipient_language
 from tenants.actions import change_territory_status
 from tenants.models import Territory
 
@@ -208,6 +207,7 @@ def _apply(account: BillingAccount, event: dict[str, Any], obj: dict[str, Any]) 
     if account.method == BillingAccount.Method.INVOICE:
         account.save()
         return "ignored: billed by invoice"
+    adopted = False
     if subscription_id and subscription_id != account.stripe_subscription_id:
         adopting = not account.stripe_subscription_id or account.state in (
             State.CANCELLED,
@@ -224,6 +224,7 @@ def _apply(account: BillingAccount, event: dict[str, Any], obj: dict[str, Any]) 
             account.stripe_subscription_id = subscription_id
             account.method = BillingAccount.Method.STRIPE
             account.stripe_state_at = None  # a new subscription starts a new history
+            adopted = True
         else:
             account.save()
             return "ignored: unknown subscription"
@@ -231,8 +232,14 @@ def _apply(account: BillingAccount, event: dict[str, Any], obj: dict[str, Any]) 
     if account.stripe_state_at is not None and at < account.stripe_state_at:
         account.save()
         return "ignored: older than the state"
-    if account.state in (State.CANCELLED, State.ARCHIVED) and (
-        subscription_id == account.stripe_subscription_id
+    # Late events of the subscription that ended change nothing. A subscription adopted
+    # after the cancellation (here, or by an earlier event that changed no state, which
+    # leaves stripe_state_at empty) is a new one: paying again reactivates.
+    if (
+        account.state in (State.CANCELLED, State.ARCHIVED)
+        and subscription_id == account.stripe_subscription_id
+        and not adopted
+        and account.stripe_state_at is not None
     ):
         account.save()
         return "ignored: subscription ended"
@@ -363,21 +370,22 @@ def _step(account: BillingAccount, now: datetime) -> list[str]:
 
 
 def _notify_admins(account: BillingAccount, notice: str) -> None:
-    """Email the territory's admins (in the territory's language) once committed."""
+    """Email each of the territory's admins, in their language (else the territory's).
+
+    The messages are stored in the outbox in this transaction and sent by a worker
+    with retries once it commits: a mail server that is down delays a notice, it
+    never loses it (a redelivered Stripe event is a duplicate and sends nothing)."""
     territory = account.territory
-    emails = list(
-        Membership.objects.filter(
-            territory=territory, role=Membership.Role.TERRITORY_ADMIN
-        ).values_list("user__email", flat=True)
-    )
-    if not emails:
-        return
-    with translation.override(territory.default_language):
-        context = {"territory": territory, "account": account, "notice": notice}
-        subject = render_to_string("billing/email/notice_subject.txt", context).strip()
-        body = render_to_string("billing/email/notice_body.txt", context)
-
-    def send() -> None:
-        send_mail(subject, body, None, emails, fail_silently=False)
-
-    transaction.on_commit(send)
+    admins = Membership.objects.filter(
+        territory=territory, role=Membership.Role.TERRITORY_ADMIN
+    ).select_related("user")
+    context = {"territory": territory, "account": account, "notice": notice}
+    for membership in admins:
+        if not membership.user.email:
+            continue
+        queue_email(
+            to=[membership.user.email],
+            template_prefix="billing/email/notice",
+            context=context,
+            language=recipient_language(membership.user, fallback=territory.default_language),
+        )

@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
     name = "shared_apps.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from shared_apps.core import checks  # noqa: F401  (registers the system check)

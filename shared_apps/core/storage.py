@@ -98,6 +98,7 @@ def serve_private_file(
     download_name: str | None = None,
     as_attachment: bool = True,
     storage: Storage | None = None,
+    content_type: str | None = None,
 ) -> HttpResponseBase:
     """Hand a private file to a request that has ALREADY passed its permission check.
 
@@ -105,11 +106,13 @@ def serve_private_file(
     expires after PRIVATE_URL_SECONDS. On disk: an X-Accel-Redirect to nginx's internal
     location when PRIVATE_MEDIA_ACCEL_PREFIX is set (production), otherwise the file
     streamed by Django. Files outside the current territory's prefix are a 404.
+    ``content_type``: the type checked at upload (shared_apps.core.evidence); without
+    it, the type is guessed from ``download_name``.
     """
     storage = storage or private_storage()
     stored = _checked_name(request, str(getattr(name, "name", name) or ""))
     filename = download_name or PurePosixPath(stored).name
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     disposition = "attachment" if as_attachment else "inline"
     disposition_header = f"{disposition}; filename*=UTF-8''{quote(filename)}"
 
@@ -140,6 +143,7 @@ def serve_private_file(
                 content_type=content_type,
             )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     # The signed URL must not leak to another site through the Referer header.
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -138,9 +138,13 @@ def _stop_sharing_contact(user_id: int) -> None:
     """Providers no longer see the address the learner shared with "I'm interested"."""
     from django_tenants.utils import tenant_context
 
+    from shared_apps.accounts.footprints import territory_ids_of
+    from shared_apps.accounts.models import User
     from tenant_apps.catalogue.models import InterestedLearner
 
-    for territory in Territory.objects.all():
+    user = User.objects.get(pk=user_id)
+    # Only where the learner has rows (the public schema knows them), not every schema.
+    for territory in Territory.objects.filter(pk__in=territory_ids_of(user)):
         with tenant_context(territory):
             InterestedLearner.objects.filter(user_id=user_id, share_contact=True).update(
                 share_contact=False

@@ -9,7 +9,7 @@ import secrets
 import uuid
 from typing import Any
 
-from django.contrib.auth import authenticate
+from allauth.account.adapter import get_adapter
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -109,5 +109,11 @@ def redeem_card(
 
 
 def authenticate_card(request: Any, *, code: str, passphrase: str) -> User | None:
-    user = authenticate(request, email=card_email(normalise_code(code)), password=passphrase)
+    """The account of a redeemed card, or None. Goes through allauth's adapter, so the
+    same limits on failed attempts apply as to signing in with an email: per card
+    account across the network and per client address. Raises ValidationError
+    (code ``too_many_login_attempts``) once a limit is reached."""
+    user = get_adapter(request).authenticate(
+        request, email=card_email(normalise_code(code)), password=passphrase
+    )
     return user if isinstance(user, User) else None

@@ -258,15 +258,19 @@ def card_sign_in(request: TerritoryRequest) -> HttpResponse:
     territory = _territory_only(request)
     form = CardSignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = cards.authenticate_card(
-            request, code=form.cleaned_data["code"], passphrase=form.cleaned_data["passphrase"]
-        )
-        if user is None:
-            form.add_error(None, _("The code or the passphrase is wrong."))
+        try:
+            user = cards.authenticate_card(
+                request, code=form.cleaned_data["code"], passphrase=form.cleaned_data["passphrase"]
+            )
+        except ValidationError as error:  # too many failed attempts (allauth's message)
+            form.add_error(None, error)
         else:
-            login(request, user)
-            ensure_learner_membership(user=user, territory=territory)
-            return redirect("/")
+            if user is None:
+                form.add_error(None, _("The code or the passphrase is wrong."))
+            else:
+                login(request, user)
+                ensure_learner_membership(user=user, territory=territory)
+                return redirect("/")
     return render(
         request, "guardians/card_sign_in.html", {"form": form}, status=400 if form.errors else 200
     )

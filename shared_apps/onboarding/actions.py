@@ -202,6 +202,9 @@ def _create_everything(signup: Signup, validated: ValidatedSignup) -> tuple[Terr
         admin=admin,
         acting_user=admin,
         logo=logo,
+        # With the standby pool empty, answer now and build the schema in the background
+        # (the wizard then shows a page that waits for it).
+        build_schema_later=True,
     )
     open_billing_account(
         territory=territory,

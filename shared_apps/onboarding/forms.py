@@ -3,7 +3,6 @@ kept as typed (Signup.data) and validated again, all together, at the final subm
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any
 
 from django import forms
@@ -22,7 +21,7 @@ from shared_apps.billing.models import BillingAccount
 from shared_apps.core.colors import validate_accent_color, validate_primary_color
 from shared_apps.core.uploads import LOGO_RULES, clean_image
 from shared_apps.onboarding.timezones import timezone_choices
-from tenants.models import Territory
+from tenants.models import Territory, known_timezones
 from tenants.selectors import conflicting_slug
 from tenants.validation import SLUG_MAX_LENGTH, validate_new_slug
 
@@ -132,7 +131,7 @@ class PlaceForm(forms.Form):
 
     def clean_timezone(self) -> str:
         value = str(self.cleaned_data["timezone"])
-        if value not in zoneinfo.available_timezones():
+        if value not in known_timezones():
             raise ValidationError(_("Choose a time zone from the list."))
         return value
 

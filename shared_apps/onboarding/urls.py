@@ -10,6 +10,7 @@ urlpatterns = [
     path("resume/<str:token>/", views.resume, name="resume"),
     path("restart/", views.restart, name="restart"),
     path("done/", views.done, name="done"),
+    path("preparing/", views.preparing, name="preparing"),
     path("check-address/", views.check_address, name="check_address"),
     path("preview/", views.preview, name="preview"),
     path("terms/", views.document, {"kind": "terms"}, name="terms"),

@@ -133,7 +133,7 @@ def step_view(request: HttpRequest, step: str) -> HttpResponse:
     if signup.territory_id:
         # A reload or a second click of the final submit ends where the first did.
         if step == "review" and request.method == "POST":
-            return redirect(handoff_url(request, signup))
+            return _after_signup(request, signup)
         return redirect("onboarding:done")
     keys = [s.key for s in STEPS]
     open_step = first_open_step(signup)
@@ -227,7 +227,7 @@ def _review(request: HttpRequest, signup: Signup) -> HttpResponse:
                 ),
                 status=500,
             )
-        return redirect(handoff_url(request, signup))
+        return _after_signup(request, signup)
     return render(
         request,
         "onboarding/steps/review.html",
@@ -264,6 +264,36 @@ def _summary(signup: Signup) -> dict[str, Any]:
     }
 
 
+def _after_signup(request: HttpRequest, signup: Signup) -> HttpResponse:
+    """Where the final submit leads: the new site, or the page that waits for it while
+    its schema is built in the background (the standby pool was empty)."""
+    if signup.territory is not None and signup.territory.status == Territory.Status.PROVISIONING:
+        return redirect("onboarding:preparing")
+    return redirect(handoff_url(request, signup))
+
+
+PREPARING_REFRESH_SECONDS = 2
+
+
+@require_GET
+def preparing(request: HttpRequest) -> HttpResponse:
+    """Refreshes itself until the new territory is live, then signs the admin in there."""
+    _network_only(request)
+    signup = _current_signup(request)
+    if signup is None or signup.territory is None:
+        return redirect("onboarding:start")
+    if signup.territory.status != Territory.Status.PROVISIONING:
+        return redirect(handoff_url(request, signup))
+    response = render(
+        request,
+        "onboarding/preparing.html",
+        {"territory": None, "new_territory": signup.territory},
+    )
+    response["Refresh"] = str(PREPARING_REFRESH_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_GET
 def done(request: HttpRequest) -> HttpResponse:
     """After the final submit (or a reload of it): where the new site is."""
@@ -271,6 +301,8 @@ def done(request: HttpRequest) -> HttpResponse:
     signup = _current_signup(request)
     if signup is None or signup.territory is None:
         return redirect("onboarding:start")
+    if signup.territory.status == Territory.Status.PROVISIONING:
+        return redirect("onboarding:preparing")
     return render(
         request,
         "onboarding/done.html",

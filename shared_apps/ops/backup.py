@@ -20,6 +20,14 @@ Restore puts the rows back with their primary keys (the schema's tables may refe
 accounts by id) and then loads the schema with ``psql --single-transaction``. It
 refuses, changing nothing, when the territory exists or when an id it needs belongs to
 another row; if loading the schema fails, the rows it inserted are deleted again.
+
+In place: deleting a territory keeps its audit entries (and other rows whose link to
+it is SET_NULL) with the link emptied. Such a row, found under the archived id with
+every link to a territory empty, is the archived row itself (ids are never reused):
+restore links it again instead of refusing.
+
+Timestamps keep their microseconds: Django's JSON encoder cuts them to milliseconds,
+so the rows are written with an exact encoder.
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ import tarfile
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +50,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django_tenants.utils import schema_context
 
@@ -54,6 +63,15 @@ FORMAT = 1
 
 class RestoreRefused(Exception):
     """The archive cannot be restored here; nothing was changed."""
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder without its cut of datetimes and times to milliseconds."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, (datetime, time)):
+            return o.isoformat()
+        return super().default(o)
 
 
 # ---- which public rows belong to a territory ---------------------------------------------
@@ -191,8 +209,8 @@ def backup_territory(territory: Territory, folder: Path) -> Path:
         owned = _owned_rows(Territory.objects.get(pk=territory.pk))
         referenced = _referenced_rows(owned)
     public = {
-        "owned": json.loads(serializers.serialize("json", owned)),
-        "referenced": json.loads(serializers.serialize("json", referenced)),
+        "owned": json.loads(serializers.serialize("json", owned, cls=ExactJSONEncoder)),
+        "referenced": json.loads(serializers.serialize("json", referenced, cls=ExactJSONEncoder)),
     }
     manifest = {
         "format": FORMAT,
@@ -268,6 +286,7 @@ def restore_territory(archive_path: Path) -> Restored:
     slug, schema = manifest["slug"], manifest["schema_name"]
     result = Restored(slug=slug, schema_name=schema)
     inserted: list[models.Model] = []
+    relinked: list[models.Model] = []  # as they were before: unlinked again on failure
     with schema_context("public"), transaction.atomic():
         if Territory.objects.filter(models.Q(slug=slug) | models.Q(schema_name=schema)).exists():
             raise RestoreRefused(f"territory {slug} ({schema}) exists here: delete it first")
@@ -298,10 +317,15 @@ def restore_territory(archive_path: Path) -> Restored:
             result.rows[label] = result.rows.get(label, 0) + 1
         for row in _dependency_order(owned):
             label = row._meta.label_lower
-            if type(row)._base_manager.filter(pk=row.pk).exists():
-                raise RestoreRefused(f"{label} #{row.pk} is another record here")
-            _insert(row)
-            inserted.append(row)
+            existing = type(row)._base_manager.filter(pk=row.pk).first()
+            if existing is not None:
+                if not _orphaned(existing):
+                    raise RestoreRefused(f"{label} #{row.pk} is another record here")
+                models.Model.save_base(row, raw=True, force_update=True)
+                relinked.append(existing)
+            else:
+                _insert(row)
+                inserted.append(row)
             result.rows[label] = result.rows.get(label, 0) + 1
         touched = list({type(row) for row in inserted})
         with connection.cursor() as cursor:
@@ -313,11 +337,27 @@ def restore_territory(archive_path: Path) -> Restored:
     except Exception:
         # Undo the public rows, newest first, so the database is as it was.
         with schema_context("public"), transaction.atomic():
+            for row in relinked:
+                models.Model.save_base(row, raw=True, force_update=True)
             for row in reversed(inserted):
                 type(row)._base_manager.filter(pk=row.pk).delete()
         raise
     logger.info("restored territory %s from %s", slug, archive_path.name)
     return result
+
+
+def _territory_links(model: type[models.Model]) -> list[str]:
+    return [
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.related_model is Territory
+    ]
+
+
+def _orphaned(existing: models.Model) -> bool:
+    """A row the territory's deletion kept with its link to the territory emptied."""
+    links = _territory_links(type(existing))
+    return bool(links) and all(getattr(existing, name) is None for name in links)
 
 
 def _insert(row: models.Model) -> None:

@@ -37,6 +37,10 @@ HTTP_DURATION = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 TASKS = Counter("col_tasks_total", "Background tasks finished", ["task", "outcome"])
+# Alarm: a sign-up found no pre-migrated standby schema (tenants.pool); alert on any rise.
+STANDBY_POOL_EMPTY = Counter(
+    "col_standby_pool_empty_total", "Provisionings that found the standby pool empty"
+)
 
 
 class DatabaseCollector(Collector):
@@ -48,12 +52,16 @@ class DatabaseCollector(Collector):
         from shared_apps.ops.models import FailedTask, OutboundEmail
         from tenants.db import tenant_connection
         from tenants.models import Territory
+        from tenants.pool import ready_standby_count
 
         territories = GaugeMetricFamily(
             "col_territories", "Territories by status", labels=["status"]
         )
         dead = GaugeMetricFamily("col_failed_tasks", "Dead letters waiting for staff")
         unsent = GaugeMetricFamily("col_unsent_emails", "Emails stored but not sent yet")
+        standbys = GaugeMetricFamily(
+            "col_standby_schemas_ready", "Standby schemas ready to be claimed by a sign-up"
+        )
         try:
             tenant_connection().set_schema_to_public()
             counts = dict(
@@ -63,11 +71,13 @@ class DatabaseCollector(Collector):
                 territories.add_metric([status], counts.get(status, 0))
             dead.add_metric([], FailedTask.objects.filter(state=FailedTask.State.FAILED).count())
             unsent.add_metric([], OutboundEmail.objects.filter(sent_at__isnull=True).count())
+            standbys.add_metric([], ready_standby_count())
         except DatabaseError:
             return
         yield territories
         yield dead
         yield unsent
+        yield standbys
 
 
 def registry() -> CollectorRegistry:
@@ -76,7 +86,7 @@ def registry() -> CollectorRegistry:
         MultiProcessCollector(combined)
     else:
         combined = CollectorRegistry()
-        for collector in (HTTP_REQUESTS, HTTP_DURATION, TASKS):
+        for collector in (HTTP_REQUESTS, HTTP_DURATION, TASKS, STANDBY_POOL_EMPTY):
             combined.register(collector)
     combined.register(DatabaseCollector())
     return combined
@@ -109,4 +119,4 @@ def metrics_response(request: HttpRequest) -> HttpResponse:
     return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
 
 
-__all__ = ["HTTP_DURATION", "HTTP_REQUESTS", "TASKS", "metrics_response"]
+__all__ = ["HTTP_DURATION", "HTTP_REQUESTS", "STANDBY_POOL_EMPTY", "TASKS", "metrics_response"]

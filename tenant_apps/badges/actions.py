@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from shared_apps.accounts import footprints
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.core.evidence import store_evidence_file
 from tenant_apps.badges import documents, identity, keys, signing
 from tenant_apps.badges.images import BadgeImage
 from tenant_apps.badges.models import (
@@ -455,6 +457,11 @@ def award_many(
     try:
         with transaction.atomic():
             Award.objects.bulk_create(awards)
+            # bulk_create sends no post_save: say who now has rows here ourselves.
+            footprints.note(
+                [a.recipient_user_id for a in awards] + [a.awarded_by_user_id for a in awards],
+                territory.pk,
+            )
     except IntegrityError as exc:
         # Someone else awarded the same person in the meantime.
         raise AwardError(_("This person already holds this badge.")) from exc
@@ -611,7 +618,7 @@ def _add_evidence(application: Application, evidence: Sequence[EvidenceInput]) -
             application=application, note=item.note, url=item.url, content_type=item.content_type
         )
         if item.file is not None:
-            row.file.save(item.file.name or "evidence", item.file, save=False)
+            store_evidence_file(row.file, item.file, content_type=item.content_type)
         row.save()
 
 
@@ -728,6 +735,7 @@ def create_claim_codes(
             ClaimCode(code=new_code(), single_use=True, max_uses=1, batch=batch, **common)
             for _i in range(single_use_count)
         )
+        footprints.note([common["created_by_user_id"]], territory.pk)
     else:
         codes = [ClaimCode.objects.create(code=new_code(), max_uses=max_uses, **common)]
     record(

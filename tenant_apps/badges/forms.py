@@ -12,16 +12,11 @@ from django.core.validators import URLValidator, validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.core.evidence import CheckedEvidence, clean_evidence_file
 from tenant_apps.badges.images import SHAPES
 from tenant_apps.badges.models import BadgeClass, Issuer
 
 ALIGNMENT_FRAMEWORKS = ["ESCO", "EntreComp", "DigComp", "LifeComp", "GreenComp"]
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {
-    b"\x89PNG": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"%PDF": "application/pdf",
-}
 
 
 class BadgeClassForm(forms.Form):
@@ -241,19 +236,10 @@ class ApplicationForm(forms.Form):
         label=_("File (optional): PNG, JPEG or PDF, up to 10 MB"), required=False
     )
 
-    def clean_evidence_file(self) -> Any:
+    def clean_evidence_file(self) -> CheckedEvidence | None:
         upload = self.cleaned_data.get("evidence_file")
-        if upload is None:
-            return None
-        if upload.size and upload.size > MAX_EVIDENCE_BYTES:
-            raise ValidationError(_("The file is larger than 10 MB."))
-        head = upload.read(8)
-        upload.seek(0)
-        for magic, content_type in EVIDENCE_TYPES.items():
-            if head.startswith(magic):
-                upload.evidence_content_type = content_type
-                return upload
-        raise ValidationError(_("Upload a PNG, JPEG or PDF file."))
+        # Typed by content and re-encoded if an image: the one path of all evidence.
+        return clean_evidence_file(upload) if upload is not None else None
 
 
 class ReviewForm(forms.Form):

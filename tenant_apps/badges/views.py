@@ -3,8 +3,6 @@ applying with evidence, claiming with a code, and the verification page."""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from shared_apps.accounts.access import territory_member_required
+from shared_apps.core.evidence import serve_evidence
 from shared_apps.core.hosts import network_url
-from shared_apps.core.storage import serve_private_file
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from shared_apps.guardians.selectors import is_restricted_recipient
 from tenant_apps.badges import actions, identity, verification
@@ -104,12 +102,12 @@ def my_badges(request: StaffRequest) -> HttpResponse:
 
 
 def _evidence_inputs(form: ApplicationForm) -> list[actions.EvidenceInput]:
-    upload = form.cleaned_data.get("evidence_file")
+    checked = form.cleaned_data.get("evidence_file")
     return [
         actions.EvidenceInput(
             url=form.cleaned_data.get("evidence_url") or "",
-            file=upload,
-            content_type=getattr(upload, "evidence_content_type", ""),
+            file=checked.file if checked else None,
+            content_type=checked.content_type if checked else "",
         )
     ]
 
@@ -189,19 +187,14 @@ def evidence_file(request: StaffRequest, evidence_id: int) -> HttpResponse:
     )
     if not (is_applicant or is_reviewer) or not evidence.file:
         raise Http404
-    # The shared helper: a presigned URL on S3, X-Accel-Redirect behind nginx, a
-    # stream in development; refuses names outside this territory's prefix.
-    content_type = evidence.content_type or "application/octet-stream"
-    response = serve_private_file(
+    # The shared evidence path: the checked type, nosniff, a sandboxing CSP, inline
+    # only for re-encoded images; refuses names outside this territory's prefix.
+    return serve_evidence(  # type: ignore[return-value]
         request,
         evidence.file,
-        download_name=f"evidence-{evidence.pk}{PurePosixPath(evidence.file.name).suffix}",
-        as_attachment=content_type == "application/pdf",
-        storage=evidence.file.storage,
+        content_type=evidence.content_type,
+        download_stem=f"evidence-{evidence.pk}",
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'"
-    return response  # type: ignore[return-value]
 
 
 @require_http_methods(["GET", "POST"])

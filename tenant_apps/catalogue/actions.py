@@ -17,6 +17,8 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -36,7 +38,9 @@ from tenant_apps.catalogue.models import (
     Provider,
     ProviderStaff,
     SavedActivity,
+    StaffInvitation,
     Venue,
+    new_nonce,
 )
 from tenant_apps.catalogue.search import territory_today
 from tenant_apps.catalogue.text import sanitize_html
@@ -237,42 +241,146 @@ def sync_staff_role(*, user: User, territory: Territory, acting_user: Any = None
         )
 
 
+# At most this many invitations of one provider wait at a time (each sends an email).
+MAX_OPEN_INVITATIONS = 20
+RESEND_INTERVAL = datetime.timedelta(seconds=60)
+
+
+def _open_invitations(provider: Provider) -> Any:
+    return StaffInvitation.objects.filter(
+        provider=provider, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    )
+
+
 @transaction.atomic
-def add_provider_staff(
+def invite_provider_staff(
     *, provider: Provider, territory: Territory, acting_user: User, email: str, role: str
-) -> ProviderStaff:
-    """An owner adds a colleague by the email of their account in this territory."""
-    user = User.objects.filter(
-        email__iexact=email.strip(), memberships__territory=territory
-    ).first()
-    if user is None:
-        raise ValidationError(
-            {
-                "email": _(
-                    "No account with this address has joined this site yet. "
-                    "Ask your colleague to sign up here first."
-                )
-            }
-        )
+) -> StaffInvitation:
+    """An owner invites a colleague by email; nobody is attached before they accept.
+
+    The same happens for any address, with an account or not, a member here or not,
+    so the owner learns nothing about who has an account. Inviting the same address
+    again resends the link (the earlier one stops working)."""
+    from shared_apps.ops.email import queue_email
+    from tenant_apps.catalogue.invitations import VALID_DAYS, make_token
+
     if role not in ProviderStaff.Role.values:
         raise ValidationError({"role": _("Choose one of the listed roles.")})
-    staff, created = ProviderStaff.objects.get_or_create(
-        provider=provider, user=user, defaults={"role": role}
+    address = email.strip().lower()
+    now = timezone.now()
+    invitation = _open_invitations(provider).select_for_update().filter(email=address).first()
+    if invitation is None:
+        if _open_invitations(provider).count() >= MAX_OPEN_INVITATIONS:
+            raise ValidationError(_("Too many invitations are waiting. Revoke some first."))
+        invitation = StaffInvitation(provider=provider, email=address, invited_by=acting_user)
+    elif now - invitation.sent_at < RESEND_INTERVAL:
+        raise ValidationError(_("Wait a minute before sending again."))
+    invitation.sent_at = now
+    invitation.role = role
+    invitation.nonce = new_nonce()
+    invitation.expires_at = now + datetime.timedelta(days=VALID_DAYS)
+    invitation.save()
+    path = reverse("catalogue:invitation", args=[make_token(invitation, territory)])
+    queue_email(
+        to=[address],
+        template_prefix="catalogue/email/staff_invitation",
+        context={
+            "link": territory.url.rstrip("/") + path,
+            "provider": provider.name,
+            "site": territory.name,
+            "role": invitation.get_role_display(),
+            "days": VALID_DAYS,
+        },
+        language=territory.default_language,
     )
-    if not created and staff.role != role:
-        if staff.role == ProviderStaff.Role.OWNER:
-            _check_other_owner(staff)
-        staff.role = role
-        staff.save(update_fields=["role"])
-    sync_staff_role(user=user, territory=territory, acting_user=acting_user)
     record(
         actor=acting_user,
+        action="provider.staff_invited",
+        territory=territory,
+        target=provider,
+        details={"invitation_id": invitation.pk, "role": role},
+    )
+    return invitation
+
+
+# Answered, withdrawn or expired invitations are deleted this long after: the address
+# of someone who may never have had an account is not kept.
+CLOSED_INVITATION_KEEP_DAYS = 30
+
+
+def purge_closed_invitations() -> int:
+    """Delete invitations closed more than CLOSED_INVITATION_KEEP_DAYS ago (nightly,
+    in every territory's schema). Returns how many were deleted."""
+    before = timezone.now() - datetime.timedelta(days=CLOSED_INVITATION_KEEP_DAYS)
+    deleted, _per_model = StaffInvitation.objects.filter(
+        Q(accepted_at__lt=before) | Q(revoked_at__lt=before) | Q(expires_at__lt=before)
+    ).delete()
+    return deleted
+
+
+def _has_address(user: User, email: str) -> bool:
+    from allauth.account.models import EmailAddress
+
+    if user.email.lower() == email.lower():
+        return True
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+@transaction.atomic
+def accept_staff_invitation(
+    *, invitation: StaffInvitation, user: User, territory: Territory
+) -> ProviderStaff:
+    """The invited person, signed in with the invited address, joins the provider.
+
+    ``invitation`` must be locked and open (invitations.invitation_from_token with
+    ``for_update``); it cannot be used again afterwards."""
+    if not _has_address(user, invitation.email):
+        raise ValidationError(
+            _(
+                "This invitation was sent to another email address. "
+                "Sign in with the account of that address to accept it."
+            )
+        )
+    provider = invitation.provider
+    ensure_learner_membership(user=user, territory=territory)
+    staff, created = ProviderStaff.objects.get_or_create(
+        provider=provider, user=user, defaults={"role": invitation.role}
+    )
+    if not created and staff.role != invitation.role:
+        if staff.role == ProviderStaff.Role.OWNER:
+            _check_other_owner(staff)
+        staff.role = invitation.role
+        staff.save(update_fields=["role"])
+    sync_staff_role(user=user, territory=territory, acting_user=user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.nonce = new_nonce()
+    invitation.save(update_fields=["accepted_at", "accepted_by", "nonce"])
+    record(
+        actor=user,
         action="provider.staff_added",
         territory=territory,
         target=provider,
-        details={"user_id": user.pk, "role": role},
+        details={"user_id": user.pk, "role": staff.role, "invitation_id": invitation.pk},
     )
     return staff
+
+
+@transaction.atomic
+def revoke_staff_invitation(
+    *, invitation: StaffInvitation, territory: Territory, acting_user: User
+) -> None:
+    """An owner withdraws a waiting invitation: its link stops working at once."""
+    invitation.revoked_at = timezone.now()
+    invitation.nonce = new_nonce()
+    invitation.save(update_fields=["revoked_at", "nonce"])
+    record(
+        actor=acting_user,
+        action="provider.staff_invitation_revoked",
+        territory=territory,
+        target=invitation.provider,
+        details={"invitation_id": invitation.pk},
+    )
 
 
 def _check_other_owner(staff: ProviderStaff) -> None:

@@ -86,7 +86,7 @@ class ProviderEditForm(ProviderForm):
 class StaffForm(forms.Form):
     email = forms.EmailField(
         label=_("Email of their account"),
-        help_text=_("They must have signed up on this site."),
+        help_text=_("They get an invitation by email and join when they accept it."),
     )
     role = forms.ChoiceField(label=_("Role"), choices=ProviderStaff.Role.choices)
 

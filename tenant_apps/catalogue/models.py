@@ -12,6 +12,7 @@ They are written only by ``tenant_apps.catalogue.indexing`` and
 from __future__ import annotations
 
 import datetime
+import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from shared_apps.core.uploads import territory_upload_to
@@ -158,6 +159,45 @@ class ProviderStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.provider_id}: {self.role}"
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class StaffInvitation(models.Model):
+    """An owner asked someone, by email, to join a provider's staff. Nothing is granted
+    until that person opens the emailed link (signed, expiring, single use), signed in
+    with the invited address, and accepts (tenant_apps.catalogue.invitations)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=ProviderStaff.Role.choices)
+    # Part of the signed link; replaced when the link is used, resent or revoked.
+    nonce = models.CharField(max_length=32, default=new_nonce)
+    invited_by = _user_fk(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the link was last emailed: resending waits a minute (no mail bombing).
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = _user_fk(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["provider", "email"])]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} @ {self.provider_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
 
 
 class Venue(models.Model):

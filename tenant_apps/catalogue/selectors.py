@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from shared_apps.accounts.models import Membership, User
 from tenant_apps.catalogue.models import (
@@ -16,6 +17,7 @@ from tenant_apps.catalogue.models import (
     Provider,
     ProviderStaff,
     SavedActivity,
+    StaffInvitation,
     Venue,
 )
 
@@ -111,6 +113,13 @@ def activity_status_counts(provider: Provider) -> dict[str, int]:
 
 def staff_members(provider: Provider) -> QuerySet[ProviderStaff]:
     return provider.staff.select_related("user").order_by("role", "created_at")
+
+
+def open_invitations(provider: Provider) -> QuerySet[StaffInvitation]:
+    """Invitations of the provider still waiting for an answer, newest first."""
+    return StaffInvitation.objects.filter(
+        provider=provider, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    ).order_by("-created_at")
 
 
 def activity_for_editing(provider: Provider, pk: int) -> Activity | None:

@@ -20,6 +20,12 @@ urlpatterns = [
     path("studio/<int:provider_id>/profile/", studio.edit_provider, name="edit_provider"),
     path("studio/<int:provider_id>/staff/", studio.add_staff, name="add_staff"),
     path(
+        "studio/<int:provider_id>/invitations/<int:invitation_id>/revoke/",
+        studio.revoke_invitation,
+        name="revoke_invitation",
+    ),
+    path("studio/invitations/<str:token>/", studio.invitation, name="invitation"),
+    path(
         "studio/<int:provider_id>/staff/<int:staff_id>/remove/",
         studio.remove_staff,
         name="remove_staff",

@@ -1,8 +1,10 @@
 """Stored results of the learning-desert analytics of one territory.
 
 Nothing here identifies a person: population comes from reference figures per area,
-demand from the anonymous search log already reduced to H3 cells, and demand figures
-of cells with fewer than ``k`` searches are blanked when a run is stored.
+demand from the anonymous search log already reduced to H3 cells. Demand of cells
+with fewer than ``k`` searches is blanked when a run is stored, and every demand
+figure below ``k`` (per interest, zero-result searches, clicks, territory totals) is
+blanked where it is read (``publishable``; selectors.cell_rows for the cells).
 """
 
 from __future__ import annotations
@@ -18,6 +20,16 @@ DEFAULT_K = 10
 DEFAULT_WINDOW_DAYS = 90
 # A populated cell whose index is below this share of the territory median is a desert.
 DESERT_RATIO = 0.5
+
+
+def publishable(count: int | None, k: int) -> int | None:
+    """``count`` if it may be published (k or more events), else None (shown blank).
+
+    Every published demand figure must count at least k events, not just a cell's
+    total: 3 searches for one interest among 50 tell as much about those 3 people as
+    a cell of 3 searches would. Zero is below k too: "nobody here searched for X"
+    next to a total is a figure about the few who searched for something else."""
+    return count if count is not None and count >= k else None
 
 
 class PopulationArea(models.Model):
@@ -75,6 +87,15 @@ class DesertRun(models.Model):
 
     def __str__(self) -> str:
         return f"desert run {self.pk} ({self.status})"
+
+    # The territory-wide demand figures, as published (below k: None).
+    @property
+    def published_searches(self) -> int | None:
+        return publishable(self.searches, self.k)
+
+    @property
+    def published_zero_result_searches(self) -> int | None:
+        return publishable(self.zero_result_searches, self.k)
 
     @property
     def desert_share(self) -> float | None:

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tenant_apps.catalogue.models import Interest
-from tenant_apps.deserts.models import DesertCell, DesertRun, PopulationArea
+from tenant_apps.deserts.models import DesertCell, DesertRun, PopulationArea, publishable
 from tenants.models import Territory
 
 PENDING_TIMEOUT_SECONDS = 3600
@@ -141,6 +141,8 @@ def cell_rows(
                 run=previous, resolution=resolution
             ).values_list("cell", "reachable_by_interest", "reachable_population")
         }
+    for row in cells:
+        _suppress_small_counts(row, run.k)
     rows = [
         CellRow(
             cell=row["cell"],
@@ -167,6 +169,17 @@ def cell_rows(
     else:
         rows.sort(key=lambda r: (r.index is None, r.index or 0, r.cell))
     return rows
+
+
+# The demand figures a cell publishes; each must meet k (models.publishable).
+DEMAND_FIELDS = ("searches", "zero_result_searches", "interest_clicks")
+
+
+def _suppress_small_counts(row: dict[str, Any], k: int) -> None:
+    """The one place where demand figures of a cell are blanked below k: the page,
+    the CSV and the GeoJSON all read the rows of ``cell_rows``."""
+    for name in DEMAND_FIELDS:
+        row[name] = publishable(row[name], k)
 
 
 def bin_counts(rows: list[CellRow]) -> list[dict[str, Any]]:
@@ -215,7 +228,7 @@ def network_comparison(territories: list[Territory]) -> list[dict[str, Any]]:
         schema = connection.ops.quote_name(territory.schema_name)
         parts.append(
             f"""(SELECT %s AS slug, computed_at, median_index, populated_cells,
-                        desert_cells, searches, zero_result_searches
+                        desert_cells, searches, zero_result_searches, k
                  FROM {schema}.deserts_desertrun WHERE status = 'done'
                  ORDER BY computed_at DESC LIMIT 1)"""  # noqa: S608 - quoted schema name
         )
@@ -227,6 +240,10 @@ def network_comparison(territories: list[Territory]) -> list[dict[str, Any]]:
     result = []
     for territory in territories:
         row = found.get(territory.slug)
+        if row is not None:
+            # Territory-wide demand figures meet k too (a share of 3 searches is 3).
+            row["searches"] = publishable(row["searches"], row["k"])
+            row["zero_result_searches"] = publishable(row["zero_result_searches"], row["k"])
         result.append(
             {
                 "territory": territory,
@@ -235,7 +252,7 @@ def network_comparison(territories: list[Territory]) -> list[dict[str, Any]]:
                 if row and row["populated_cells"]
                 else None,
                 "zero_share": (row["zero_result_searches"] / row["searches"])
-                if row and row["searches"]
+                if row and row["searches"] and row["zero_result_searches"] is not None
                 else None,
             }
         )

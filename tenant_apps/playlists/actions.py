@@ -24,6 +24,7 @@ from django_tenants.utils import schema_context
 from shared_apps.accounts.actions import ensure_learner_membership
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.core.evidence import store_evidence_file
 from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Activity, Interest, Provider
 from tenant_apps.catalogue.search import territory_today
@@ -402,7 +403,7 @@ def submit_evidence(
     progress.evidence_url = url.strip()
     progress.evidence_content_type = content_type if file is not None else ""
     if file is not None:
-        progress.evidence_file.save(file.name or "evidence", file, save=False)
+        store_evidence_file(progress.evidence_file, file, content_type=content_type)
     progress.submitted_at = timezone.now()
     if playlist.is_personal:
         progress.state = State.APPROVED

@@ -6,20 +6,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from shared_apps.core.uploads import COVER_RULES, ImageRules, clean_image
+from shared_apps.core.evidence import clean_evidence_file
+from shared_apps.core.uploads import COVER_RULES, clean_image
 from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Activity, Interest
 from tenant_apps.playlists.models import Playlist, Step
-
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_IMAGE_RULES = ImageRules(max_bytes=EVIDENCE_MAX_BYTES)
 
 
 class PlaylistForm(forms.ModelForm):
@@ -134,26 +130,10 @@ class EvidenceForm(forms.Form):
         upload: UploadedFile | None = self.cleaned_data.get("file")
         if not upload:
             return None
-        if upload.size is not None and upload.size > EVIDENCE_MAX_BYTES:
-            raise ValidationError(
-                _("The file is %(size)s; the limit is %(limit)s."),
-                params={
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(EVIDENCE_MAX_BYTES),
-                },
-            )
-        head = upload.read(5)
-        upload.seek(0)
-        if head == b"%PDF-":
-            self.content_type = "application/pdf"
-            upload.name = "evidence.pdf"
-            return upload
-        # Photos are re-encoded: drops EXIF data such as the phone's GPS position.
-        image = clean_image(upload, EVIDENCE_IMAGE_RULES)
-        self.content_type = {"png": "image/png", "jpg": "image/jpeg"}.get(
-            (image.name or "").rsplit(".", 1)[-1], "image/webp"
-        )
-        return image
+        # Typed by content and re-encoded if an image: the one path of all evidence.
+        checked = clean_evidence_file(upload)
+        self.content_type = checked.content_type
+        return checked.file
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -5,7 +5,6 @@ resolved at the edge; only this territory's schema is ever read."""
 from __future__ import annotations
 
 import json
-from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_member_required
-from shared_apps.core.storage import serve_private_file
+from shared_apps.core.evidence import serve_evidence
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue.maplayer import map_settings
 from tenant_apps.catalogue.selectors import active_interests
@@ -178,17 +177,12 @@ def evidence_file(request: StaffRequest, progress_id: int) -> HttpResponse:
     item = selectors.evidence_for_viewer(progress_id, request.user, request.membership)
     if item is None or not item.evidence_file:
         raise Http404
-    content_type = item.evidence_content_type or "application/octet-stream"
-    response = serve_private_file(
+    return serve_evidence(  # type: ignore[return-value]
         request,
         item.evidence_file,
-        download_name=f"evidence-{item.pk}{PurePosixPath(item.evidence_file.name).suffix}",
-        as_attachment=content_type == "application/pdf",
-        storage=item.evidence_file.storage,
+        content_type=item.evidence_content_type,
+        download_stem=f"evidence-{item.pk}",
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'"
-    return response  # type: ignore[return-value]
 
 
 @territory_member_required

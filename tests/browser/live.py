@@ -158,6 +158,7 @@ def gunicorn(port: int) -> Iterator[None]:
         "DATABASE_URL": f"postgis://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "DB_POOL": "0",
         "DEBUG": "0",
+        "LOCAL_DEFAULTS": "1",  # generated keys, in-process tasks: meant here
         "PLATFORM_PORT": str(port),
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",

@@ -285,15 +285,21 @@ def test_oversized_bodies_are_refused_before_django(served: Site) -> None:
 
 
 def test_sign_in_is_rate_limited(served: Site) -> None:
-    statuses = [
-        https(
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(_n: int) -> int:
+        return https(
             "borealis.localhost", "/accounts/login/", method="POST", body=b"login=x&password=y"
         ).status
-        for _ in range(10)
-    ]
-    # burst=5: the first six reach Django (403: no CSRF token), the rest are stopped.
-    assert statuses[:6] == [403] * 6
-    assert set(statuses[6:]) == {429}
+
+    # At once, as a class would (and faster than the limit refills).
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(attempt, range(80)))
+    # burst=40: a class of 30 behind one school address all reach Django (403: no
+    # CSRF token here); a flood is stopped. Guessing is limited per account by Django.
+    assert statuses.count(403) >= 41
+    assert statuses.count(429) >= 10
+    assert set(statuses) == {403, 429}
     assert https("borealis.localhost", "/").status == 200  # other pages are not
 
 

@@ -14,18 +14,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from shared_apps.accounts.access import territory_member_required
 from shared_apps.core.multilingual import translations_page
-from shared_apps.core.types import StaffRequest
-from tenant_apps.catalogue import actions, selectors
+from shared_apps.core.types import StaffRequest, TerritoryRequest
+from tenant_apps.catalogue import actions, invitations, selectors
 from tenant_apps.catalogue.forms import (
     ActivityForm,
     NewActivityForm,
@@ -85,6 +87,7 @@ def studio(request: StaffRequest, *, provider: Provider, role: str) -> HttpRespo
         "activities": activities,
         "venues": list(provider.venues.all()),
         "staff": list(selectors.staff_members(provider)) if role != "editor" else [],
+        "invitations": list(selectors.open_invitations(provider)) if role != "editor" else [],
         "staff_form": StaffForm(),
         "new_form": NewActivityForm(),
     }
@@ -138,10 +141,12 @@ def edit_provider(request: StaffRequest, *, provider: Provider, role: str) -> Ht
 @require_POST
 @provider_staff_view(owner=True)
 def add_staff(request: StaffRequest, *, provider: Provider, role: str) -> HttpResponse:
+    """Invite a colleague: the answer is the same for any address (nothing tells
+    whether it has an account here); they join when they accept the emailed link."""
     form = StaffForm(request.POST)
     if form.is_valid():
         try:
-            actions.add_provider_staff(
+            actions.invite_provider_staff(
                 provider=provider,
                 territory=request.territory,
                 acting_user=request.user,
@@ -152,10 +157,71 @@ def add_staff(request: StaffRequest, *, provider: Provider, role: str) -> HttpRe
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("Your colleague was added."))
+            messages.success(
+                request,
+                _("An invitation was sent to %(email)s. They join once they accept it.")
+                % {"email": form.cleaned_data["email"]},
+            )
     else:
         messages.error(request, _("Give the email address of their account and a role."))
     return redirect("catalogue:studio", provider_id=provider.pk)
+
+
+@require_POST
+@provider_staff_view(owner=True)
+def revoke_invitation(
+    request: StaffRequest, *, provider: Provider, role: str, invitation_id: int
+) -> HttpResponse:
+    invitation = selectors.open_invitations(provider).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404
+    actions.revoke_staff_invitation(
+        invitation=invitation, territory=request.territory, acting_user=request.user
+    )
+    messages.success(request, _("The invitation was withdrawn."))
+    return redirect("catalogue:studio", provider_id=provider.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: TerritoryRequest, token: str) -> HttpResponse:
+    """The invited person's page: sign in (or sign up) first, then accept. The link
+    only works on its own territory's host, until it expires, and once."""
+    territory = request.territory
+    if territory is None:
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    try:
+        found = invitations.invitation_from_token(token, territory=territory)
+    except invitations.InvalidInvitation:
+        return render(request, "catalogue/studio/invitation.html", {"invalid": True}, status=404)
+    error = ""
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                locked = invitations.invitation_from_token(
+                    token, territory=territory, for_update=True
+                )
+                actions.accept_staff_invitation(
+                    invitation=locked, user=request.user, territory=territory
+                )
+        except invitations.InvalidInvitation:
+            return render(
+                request, "catalogue/studio/invitation.html", {"invalid": True}, status=404
+            )
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        else:
+            messages.success(
+                request, _("You now work for %(provider)s.") % {"provider": found.provider.name}
+            )
+            return redirect("catalogue:studio", provider_id=found.provider_id)
+    return render(
+        request,
+        "catalogue/studio/invitation.html",
+        {"invitation": found, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @require_POST

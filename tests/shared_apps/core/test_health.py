@@ -46,6 +46,7 @@ def test_healthz_503_with_no_database_server() -> None:
         **os.environ,
         "DATABASE_URL": "postgis://postgres@127.0.0.1:9/nothing",
         "DB_POOL": "0",
+        "LOCAL_DEFAULTS": "1",
         "DJANGO_SETTINGS_MODULE": "learning_platform.settings",
         "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
     }

@@ -101,6 +101,34 @@ def test_behind_nginx_the_file_goes_out_through_x_accel_redirect(
     assert response.content == b""  # nginx sends the body
 
 
+def test_evidence_behind_nginx_keeps_its_checked_type_not_its_stored_name(
+    private_root: Path, territory_a: Territory
+) -> None:
+    """nginx keeps Content-Type and Content-Disposition of an X-Accel-Redirect reply;
+    the sandboxing CSP is added by its internal location (deploy/nginx)."""
+    from shared_apps.core.evidence import serve_evidence
+
+    # A row stored before the checks: an .html name holding PNG bytes.
+    with tenant_context(territory_a):
+        name = territory_upload_to("evidence")(None, "x.html")
+    name = private_storage().save(name, ContentFile(b"\x89PNG\r\n\x1a\n<script>"))
+    with override_settings(PRIVATE_MEDIA_ACCEL_PREFIX="/_private/"):
+        image = serve_evidence(
+            request_on(territory_a), name, content_type="image/png", download_stem="evidence-1"
+        )
+        unknown = serve_evidence(
+            request_on(territory_a), name, content_type="text/html", download_stem="evidence-1"
+        )
+    assert image["X-Accel-Redirect"] == f"/_private/{name}"
+    assert image["Content-Type"] == "image/png"
+    assert image["Content-Disposition"] == "inline; filename*=UTF-8''evidence-1.png"
+    assert unknown["Content-Type"] == "application/octet-stream"
+    assert unknown["Content-Disposition"] == "attachment; filename*=UTF-8''evidence-1"
+    for response in (image, unknown):
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
 def test_private_files_on_disk_have_no_url(private_root: Path) -> None:
     from django.core.files.storage import storages
 

@@ -48,6 +48,7 @@ def live_site(db_name: str, *, port: int, workers: int = 2, **settings: str) -> 
         **os.environ,
         "DATABASE_URL": database_url(db_name),
         "DEBUG": "0",
+        "LOCAL_DEFAULTS": "1",  # generated keys, in-process tasks: meant here
         "DB_POOL": "1",
         "PLATFORM_PORT": str(port),
         "MAP_TILE_URL": "",  # no tiles from the internet in tests

@@ -8,6 +8,7 @@ database whose shared schema was just migrated, and looks for its data there.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -22,6 +23,7 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connection
 from django_tenants.utils import tenant_context
+from psycopg import sql
 
 from shared_apps.audit.actions import record
 from shared_apps.audit.models import AuditEntry
@@ -171,3 +173,92 @@ def test_restore_refuses_when_it_would_collide_with_another_territory(
     assert result.returncode != 0
     assert "exists here" in result.stderr
     assert Territory.objects.filter(slug="aurora").count() == 1
+
+
+def _snapshot(schema: str) -> dict[str, list[str]]:
+    """Every row of every table of the public schema and of ``schema``, as PostgreSQL's
+    text form (timestamps with their microseconds), sorted."""
+    rows: dict[str, list[str]] = {}
+    with admin_connection(connection.settings_dict["NAME"]) as db:
+        tables = db.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_type = 'BASE TABLE' AND table_schema IN ('public', %s) "
+            "AND table_name <> 'spatial_ref_sys'",
+            [schema],
+        ).fetchall()
+        for table_schema, table in tables:
+            query = sql.SQL("SELECT t::text FROM {} t").format(sql.Identifier(table_schema, table))
+            found = db.execute(query).fetchall()
+            rows[f"{table_schema}.{table}"] = sorted(row[0] for row in found)
+    return rows
+
+
+@pytest.fixture
+def cygnus(committed: None) -> Iterator[Territory]:
+    """A committed territory of its own with members, audit entries, a billing account
+    (timestamps with microseconds) and a session in its schema; dropped at the end."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.gis.geos import Point
+
+    from shared_apps.accounts.actions import grant_membership
+    from shared_apps.accounts.models import User
+    from shared_apps.billing.actions import open_billing_account
+    from tenants import pool
+    from tenants.actions import provision_territory
+
+    territory = provision_territory(
+        name="Cygnus",
+        slug="cygnus",
+        country="FI",
+        default_language="fi",
+        timezone_name="Europe/Helsinki",
+        map_center=Point(24.94, 60.17, srid=4326),
+        status=Territory.Status.ACTIVE,
+    )
+    newcomer = User.objects.create(email="cyd@example.org")
+    EmailAddress.objects.create(user=newcomer, email=newcomer.email, verified=True, primary=True)
+    grant_membership(user=newcomer, territory=territory, role="territory_admin")
+    grant_membership(
+        user=User.objects.get(email="ada@example.org"), territory=territory, role="learner"
+    )
+    open_billing_account(territory=territory, plan_key="pilot", method="none", acting_user=None)
+    record(actor=newcomer, action="tests.restore_marker", territory=territory, details={"n": 1})
+    with tenant_context(territory):
+        store = SessionStore()
+        store["note"] = "kept across the restore"
+        store.create()
+    try:
+        yield territory
+    finally:
+        for leftover in Territory.objects.filter(slug="cygnus"):
+            leftover.delete(force_drop=True)
+        AuditEntry.objects.filter(territory__isnull=True, actor=newcomer).delete()
+        AuditEntry.objects.filter(action="tests.restore_marker").delete()
+        User.objects.filter(pk=newcomer.pk).delete()
+        pool.refill_pool(3)
+
+
+def test_backup_delete_restore_in_place_gives_back_exactly_the_rows(
+    cygnus: Territory, tmp_path: Path
+) -> None:
+    schema = cygnus.schema_name
+    call_command("backup_territory", "cygnus", output=tmp_path, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    (archive,) = tmp_path.glob("cygnus-*.tar.gz")
+    before = _snapshot(schema)
+    # The billing account's timestamps carry microseconds: the archive must keep them.
+    fractions = re.findall(r"\.(\d+)\+00", " ".join(before["public.billing_billingaccount"]))
+    assert any(len(digits) > 3 for digits in fractions)
+    assert any("tests.restore_marker" in row for row in before["public.audit_auditentry"])
+
+    Territory.objects.get(pk=cygnus.pk).delete(force_drop=True)
+    deleted = _snapshot(schema)
+    assert f"{schema}.django_session" not in deleted
+    # The deletion keeps the audit entries, unlinked: the restore used to refuse them.
+    assert deleted["public.audit_auditentry"] != before["public.audit_auditentry"]
+
+    result = restore(archive, connection.settings_dict["NAME"])
+    assert result.returncode == 0, result.stderr
+    after = _snapshot(schema)
+    assert after.keys() == before.keys()
+    for table, rows in before.items():
+        assert after[table] == rows, table

@@ -134,3 +134,15 @@ def test_log_lines_carry_request_id_and_territory_but_no_personal_data(
     assert not_found["logger"] == "django.request"
     assert not_found["territory"] == "aurora"
     assert len(str(not_found["request_id"])) == 32  # made up here when the proxy sent none
+
+
+def test_metrics_show_the_standby_pool_and_its_alarm(db: None) -> None:
+    from tenants import pool
+    from tenants.models import StandbySchema
+
+    scrape = Client(HTTP_HOST="localhost", REMOTE_ADDR="127.0.0.1")
+    text = scrape.get("/metrics").content.decode()
+    assert f"col_standby_schemas_ready {float(pool.ready_standby_count())}" in text
+    assert "col_standby_pool_empty_total" in text
+    StandbySchema.objects.all().delete()
+    assert "col_standby_schemas_ready 0.0" in scrape.get("/metrics").content.decode()

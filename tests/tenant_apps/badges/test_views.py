@@ -3,15 +3,16 @@
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
 from tenant_apps.badges import actions, baking
-from tenant_apps.badges.models import Application, Award, Evidence
+from tenant_apps.badges.models import Application, Award, BadgeClass, Evidence
 from tenants.models import Territory
-from tests.conftest import ClientFor
+from tests.conftest import ClientFor, HostClient
 from tests.tenant_apps.badges.factories import award, in_territory, make_badge, png_bytes
 
 
@@ -203,3 +204,95 @@ def test_badge_png_is_baked_from_a_real_image(
         made = award(territory_a, make_badge(territory_a))
     png = client_for(territory_a).get(f"/badges/awards/{made.uuid}/download/ob2.png").content
     assert png.startswith(baking.PNG_SIGNATURE) and baking.unbake_png(png)
+
+
+def _apply_with(client: HostClient, badge: BadgeClass, upload: SimpleUploadedFile) -> Any:
+    return client.post(
+        f"/badges/{badge.slug}/apply/",
+        {"statement": "My work", "evidence_file": upload},
+    )
+
+
+def test_evidence_is_typed_by_its_content_not_its_name(
+    territory_a: Territory, client_for: ClientFor, user: Callable[[str], User]
+) -> None:
+    """A PNG named x.html was served inline as text/html on the territory's origin."""
+    with in_territory(territory_a):
+        badge = make_badge(territory_a)
+    ada = english(client_for(territory_a))
+    ada.sign_in(user("ada"))
+    png = SimpleUploadedFile("x.html", png_bytes(), content_type="text/html")
+    assert _apply_with(ada, badge, png).status_code == 302
+    with in_territory(territory_a):
+        evidence = Evidence.objects.get(application__badge_class=badge, file__gt="")
+        assert evidence.file.name.endswith(".png")
+        assert evidence.content_type == "image/png"
+    opened = ada.get(f"/badges/evidence/{evidence.pk}/")
+    assert opened.status_code == 200
+    assert opened["Content-Type"] == "image/png"
+    assert opened["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in opened["Content-Security-Policy"]
+    assert "default-src 'none'" in opened["Content-Security-Policy"]
+    assert opened["Content-Disposition"].startswith("inline")
+    assert f"evidence-{evidence.pk}.png" in opened["Content-Disposition"]
+    # Re-encoded: what is served is a clean PNG, not the bytes sent.
+    body = opened.getvalue()
+    assert body.startswith(b"\x89PNG") and b"<" not in body[-64:]
+
+
+def test_polyglots_and_svg_are_refused_as_evidence(
+    territory_a: Territory, client_for: ClientFor, user: Callable[[str], User]
+) -> None:
+    with in_territory(territory_a):
+        badge = make_badge(territory_a)
+    ada = english(client_for(territory_a))
+    ada.sign_in(user("ada"))
+    polyglot = b"\x89PNG\r\n\x1a\n<html><script>alert(document.domain)</script></html>"
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    for name, data in (("x.html", polyglot), ("x.svg", svg), ("x.png", svg)):
+        response = _apply_with(ada, badge, SimpleUploadedFile(name, data))
+        assert response.status_code == 400, name
+    with in_territory(territory_a):
+        assert not Evidence.objects.filter(application__badge_class=badge).exists()
+
+
+def test_a_pdf_is_downloaded_never_shown_in_the_page(
+    territory_a: Territory, client_for: ClientFor, user: Callable[[str], User]
+) -> None:
+    with in_territory(territory_a):
+        badge = make_badge(territory_a)
+    ada = client_for(territory_a)
+    ada.sign_in(user("ada"))
+    pdf = SimpleUploadedFile("work.svg", b"%PDF-1.4 my work", content_type="image/svg+xml")
+    assert _apply_with(ada, badge, pdf).status_code == 302
+    with in_territory(territory_a):
+        evidence = Evidence.objects.get(application__badge_class=badge, file__gt="")
+        assert evidence.file.name.endswith(".pdf")
+    opened = ada.get(f"/badges/evidence/{evidence.pk}/")
+    assert opened["Content-Type"] == "application/pdf"
+    assert opened["Content-Disposition"].startswith("attachment")
+    assert opened["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in opened["Content-Security-Policy"]
+
+
+def test_evidence_stored_before_the_checks_is_a_sandboxed_download(
+    territory_a: Territory, client_for: ClientFor, user: Callable[[str], User]
+) -> None:
+    """Rows stored by the old form kept the uploader's name (x.html): the name no
+    longer decides how the file is served; an unknown type is a download."""
+    from django.core.files.base import ContentFile
+
+    with in_territory(territory_a):
+        badge = make_badge(territory_a)
+        application = Application.objects.create(
+            badge_class=badge, applicant_user_id=user("ada").pk, statement="old"
+        )
+        evidence = Evidence(application=application, content_type="text/html")
+        evidence.file.save("x.html", ContentFile(b"<script>alert(1)</script>"), save=True)
+    ada = client_for(territory_a)
+    ada.sign_in(user("ada"))
+    opened = ada.get(f"/badges/evidence/{evidence.pk}/")
+    assert opened["Content-Type"] == "application/octet-stream"
+    assert opened["Content-Disposition"].startswith("attachment")
+    assert f'"evidence-{evidence.pk}"' in opened["Content-Disposition"]
+    assert "sandbox" in opened["Content-Security-Policy"]

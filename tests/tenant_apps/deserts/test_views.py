@@ -281,8 +281,16 @@ def test_interest_filter_shows_that_interests_searches_and_last_months_index(
         )
     )
     centre = next(row for row in rows if row["cell"] == grid.centre)
-    # Twelve searches, all for music: none for arts; no arts supply either.
-    assert (centre["searches"], centre["reachable_supply"], centre["supply"]) == ("0", "0.0", "")
+    # Twelve searches, all for music: none for arts (below k, so blank, as any figure
+    # under k is); no arts supply either.
+    assert (centre["searches"], centre["reachable_supply"], centre["supply"]) == ("", "0.0", "")
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/manage/deserts/export.csv?interest=music").content.decode())
+        )
+    )
+    centre = next(row for row in rows if row["cell"] == grid.centre)
+    assert centre["searches"] == "12"
 
 
 def test_the_comparison_reads_all_territories_in_one_query(

@@ -35,6 +35,10 @@ def test_evidence_file_only_for_the_learner_and_reviewers(territory_a, user, eng
     response = ada.get(url)
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
+    # The shared evidence path (shared_apps.core.evidence), as for badge evidence.
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     assert english(territory_a, user("anna")).get(url).status_code == 200  # reviewer
     # Provider staff who do not curate this playlist, a visitor, another territory.

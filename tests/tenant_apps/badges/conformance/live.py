@@ -86,6 +86,7 @@ def gunicorn(port: int) -> Iterator[str]:
         "DATABASE_URL": _database_url(),
         "DB_POOL": "0",
         "DEBUG": "0",
+        "LOCAL_DEFAULTS": "1",  # generated keys, in-process tasks: meant here
         "PLATFORM_PORT": str(port),
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",

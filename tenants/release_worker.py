@@ -1,0 +1,24 @@
+"""The worker-process side of tenants.release.
+
+Spawned workers unpickle these functions by importing this module before Django is
+set up, so it imports nothing that needs the app registry at module level.
+"""
+
+from __future__ import annotations
+
+
+def init() -> None:
+    import django
+
+    django.setup()
+
+
+def migrate(schema_name: str) -> tuple[str, str | None]:
+    from django.db import connections
+
+    from tenants import release
+
+    try:
+        return schema_name, release._migrate_one(schema_name)
+    finally:
+        connections.close_all()
