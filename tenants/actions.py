@@ -11,6 +11,7 @@ the territory as "being set up" and builds its schema in the background.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 from collections.abc import Sequence
@@ -286,10 +287,25 @@ def add_custom_domain(*, territory: Territory, hostname: str, acting_user: Any) 
         raise ValidationError(
             {"domain": _("Addresses under %(domain)s are the platform's.") % {"domain": platform}}
         )
-    if Domain.objects.filter(domain=hostname).exists():
+    # Lapsed claims (anyone's) are dropped first: they hold nothing.
+    Domain.objects.filter(
+        domain=hostname,
+        kind=Domain.Kind.CUSTOM,
+        is_verified=False,
+        created_at__lte=claim_cutoff(),
+    ).delete()
+    # Only a verified name is refused: other territories' pending claims are neither
+    # an obstacle nor mentioned (the first to prove control of the DNS wins).
+    if Domain.objects.filter(domain=hostname, is_verified=True).exists():
         raise ValidationError({"domain": _("This domain is already in use.")})
+    if Domain.objects.filter(domain=hostname, tenant=territory).exists():
+        raise ValidationError({"domain": _("You have already added this domain.")})
     domain = Domain(domain=hostname, tenant=territory, is_primary=False, kind=Domain.Kind.CUSTOM)
-    domain.save()
+    try:
+        with transaction.atomic():
+            domain.save()
+    except IntegrityError:  # the same admin, twice at once
+        raise ValidationError({"domain": _("You have already added this domain.")}) from None
     record(
         actor=acting_user,
         action="domain.added",
@@ -300,19 +316,44 @@ def add_custom_domain(*, territory: Territory, hostname: str, acting_user: Any) 
     return domain
 
 
+def claim_cutoff() -> datetime.datetime:
+    """Unverified claims created at or before this moment have lapsed."""
+    return timezone.now() - datetime.timedelta(days=settings.DOMAIN_CLAIM_DAYS)
+
+
+class DomainClaimLapsed(Exception):
+    """The claim is older than DOMAIN_CLAIM_DAYS: it must be added again."""
+
+
+class DomainTaken(Exception):
+    """Another territory verified this name first."""
+
+
 def verify_custom_domain(*, domain: Domain, acting_user: Any) -> bool:
     """Look the TXT record up (real DNS) and mark the domain verified if it is there.
 
+    The first territory to verify a name wins: a name verified elsewhere raises
+    DomainTaken (checked before the DNS lookup; a race between two verifications is
+    settled by the partial unique index on verified names: the later UPDATE waits for
+    the earlier transaction, then fails). A lapsed claim raises DomainClaimLapsed.
     Saved with save() so the route cache learns about it at once (tenants.signals).
     Raises tenants.dns.DnsLookupFailed when DNS gives no answer.
     """
+    if domain.claim_expired:
+        raise DomainClaimLapsed
+    if Domain.objects.filter(domain=domain.domain, is_verified=True).exclude(pk=domain.pk).exists():
+        raise DomainTaken
     name, value = verification_record(domain)
     found = value in dns_lookup.txt_records(name)
     if not found:
         return False
-    with transaction.atomic():
-        domain = Domain.objects.select_for_update().get(pk=domain.pk)
-        if not domain.is_verified:
+    try:
+        with transaction.atomic():
+            domain = Domain.objects.select_for_update().get(pk=domain.pk)
+            if domain.is_verified:
+                return True
+            if domain.claim_expired:
+                raise DomainClaimLapsed
             domain.is_verified = True
             domain.verified_at = timezone.now()
             domain.save(update_fields=["is_verified", "verified_at"])
@@ -323,6 +364,8 @@ def verify_custom_domain(*, domain: Domain, acting_user: Any) -> bool:
                 target=domain,
                 details={"domain": domain.domain},
             )
+    except IntegrityError:  # another territory's verification committed first
+        raise DomainTaken from None
     return True
 
 

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.gis.db.models import PointField
 
 from tenants.models import Domain, StandbySchema, Territory
 
@@ -17,6 +19,10 @@ class TerritoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     readonly_fields = ["slug", "schema_name", "created_at", "updated_at"]
     inlines = [DomainInline]
+    # The map centre as text (SRID=4326;POINT (lon lat)): GeoDjango's map widget is an
+    # inline script loading OpenLayers from a CDN, which the Content-Security-Policy
+    # (and the offline machines) refuse.
+    formfield_overrides = {PointField: {"widget": forms.TextInput(attrs={"size": 50})}}
 
     def has_add_permission(self, request: object) -> bool:
         # Territories are created by provisioning (schema, domain and admin together).

@@ -78,7 +78,7 @@ class TerritoryMiddleware(TenantMainMiddleware):
                 return render(
                     request,
                     "core/territory_unavailable.html",
-                    {"territory": territory, "network_url": network_url(request)},
+                    {"territory": territory, "network_url": network_url()},
                     status=status,
                 )
 

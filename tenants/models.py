@@ -6,6 +6,7 @@ public schema and are how a request's host is mapped to that schema.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import zoneinfo
 from functools import lru_cache
@@ -17,6 +18,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_tenants.models import DomainMixin, TenantMixin
@@ -160,6 +162,11 @@ class Domain(DomainMixin):
         PLATFORM = "platform", _("Platform subdomain")
         CUSTOM = "custom", _("Custom domain")
 
+    # Not unique (django-tenants' field is): several territories may claim the same
+    # name while unverified, so a claim neither blocks the real owner nor tells anyone
+    # that someone else wants the name. Only a verified name is unique (Meta), which
+    # also makes the first verification win when two race.
+    domain = models.CharField(max_length=253, db_index=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PLATFORM)
     is_verified = models.BooleanField(default=False)
     verification_token = models.CharField(max_length=64, default=new_verification_token)
@@ -169,6 +176,28 @@ class Domain(DomainMixin):
     class Meta:
         verbose_name = _("domain")
         verbose_name_plural = _("domains")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain"],
+                condition=models.Q(is_verified=True),
+                name="tenants_domain_verified_once",
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "domain"], name="tenants_domain_once_per_territory"
+            ),
+        ]
+
+    @property
+    def claim_expires_at(self) -> datetime.datetime | None:
+        """When an unverified custom domain claim lapses (None once verified)."""
+        if self.is_verified or self.kind != self.Kind.CUSTOM:
+            return None
+        return self.created_at + datetime.timedelta(days=settings.DOMAIN_CLAIM_DAYS)
+
+    @property
+    def claim_expired(self) -> bool:
+        expires = self.claim_expires_at
+        return expires is not None and expires <= now()
 
 
 class StandbySchema(models.Model):

@@ -63,6 +63,10 @@ def verify(request: StaffRequest, domain_id: int) -> HttpResponse:
         verified = actions.verify_custom_domain(domain=domain, acting_user=request.user)
     except DnsLookupFailed:
         messages.error(request, _("DNS did not answer. Please try again in a few minutes."))
+    except actions.DomainClaimLapsed:
+        messages.error(request, _("This claim has lapsed. Remove the domain and add it again."))
+    except actions.DomainTaken:
+        messages.error(request, _("This domain is already in use."))
     else:
         if verified:
             messages.success(

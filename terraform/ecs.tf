@@ -19,6 +19,8 @@ locals {
     { name = "SECURE_HSTS_SECONDS", value = "31536000" },
     # The ALB is the only proxy and appends the client's address to X-Forwarded-For.
     { name = "TRUSTED_PROXY_COUNT", value = "1" },
+    # X-Forwarded-* headers are believed only from inside the VPC (the ALB).
+    { name = "TRUSTED_PROXIES", value = var.vpc_cidr },
     { name = "FORWARDED_ALLOW_IPS", value = "*" },
     { name = "S3_PUBLIC_BUCKET", value = aws_s3_bucket.public_assets.bucket },
     { name = "S3_PRIVATE_BUCKET", value = aws_s3_bucket.private_media.bucket },

@@ -127,6 +127,10 @@ ROOT_URLCONF = env.str("TERRITORY_URLCONF", default="learning_platform.urls_terr
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # Proxy headers (X-Forwarded-*) are believed only from TRUSTED_PROXIES: first.
+    "shared_apps.core.security.TrustedProxyMiddleware",
+    # Content-Security-Policy on every response (outermost: error pages get it too).
+    "shared_apps.core.security.ContentSecurityPolicyMiddleware",
     # Request id, /livez, /readyz, /metrics: before anything that needs the database.
     "shared_apps.ops.middleware.OperationsMiddleware",
     "shared_apps.core.middleware.HealthCheckMiddleware",
@@ -286,6 +290,10 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Networks of the reverse proxies whose X-Forwarded-* headers are believed (deploy/'s
+# nginx on the same machine: 127.0.0.1/32,::1/128). From any other peer they are
+# dropped (shared_apps.core.security.TrustedProxyMiddleware). Empty: nobody's.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Proxies in front of the application that set X-Forwarded-For (nginx in deploy/: 1).
 # allauth's sign-in rate limits count per client address, so they must see the real one.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -296,6 +304,11 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Where forms may go besides our own hosts (Content-Security-Policy form-action;
+# shared_apps.core.security): Stripe's pages, which checkout and the portal redirect to.
+CSP_FORM_ACTION_EXTRA = env.list(
+    "CSP_FORM_ACTION_EXTRA", default=["https://checkout.stripe.com", "https://billing.stripe.com"]
+)
 
 # ---------------------------------------------------------------------------
 # Languages
@@ -568,8 +581,14 @@ DPA_VERSION = "2026-11"
 ONBOARDING_RESUME_DAYS = 30
 # Custom domains are verified by a TXT record at <prefix>.<domain>.
 DOMAIN_VERIFICATION_PREFIX = "_cities-of-learning"
+# Days an unverified custom domain claim lasts: a claim never holds a name for long.
+DOMAIN_CLAIM_DAYS = 7
 # "host:port" nameservers to ask (tests run one on loopback); empty = the system's.
 DNS_NAMESERVERS = env.list("DNS_NAMESERVERS", default=[])
+# An uploaded SVG badge is drawn by a child process with these limits (the worst
+# drawing the sanitiser lets through takes about 1.5 s).
+BADGE_SVG_RENDER_CPU_SECONDS = env.int("BADGE_SVG_RENDER_CPU_SECONDS", default=5)
+BADGE_SVG_RENDER_MEMORY_MB = env.int("BADGE_SVG_RENDER_MEMORY_MB", default=1024)
 
 # ---------------------------------------------------------------------------
 # API
@@ -582,7 +601,7 @@ REST_FRAMEWORK = {
         "shared_apps.accounts.permissions.IsTerritoryMemberOrReadOnly",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "shared_apps.core.pagination.PageNumbers",
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {

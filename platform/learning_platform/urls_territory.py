@@ -1,7 +1,7 @@
 """URLs of a territory site, served on `<slug>.<PLATFORM_DOMAIN>` (territory schema)."""
 
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from learning_platform.urls_common import urlpatterns as common_urlpatterns
 from shared_apps.console import views as console_views
@@ -32,6 +32,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", include(catalogue_api)),
     path("api/", include(playlists_api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file (?script): no inline script,
+    # so the strict Content-Security-Policy holds here too.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     *common_urlpatterns,
 ]

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import translation
 
 from shared_apps.accounts.actions import ensure_learner_membership
+from shared_apps.core.hosts import rebase
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,6 +23,12 @@ class AccountAdapter(DefaultAccountAdapter):
                 user=user, territory=territory
             )
 
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return rebase(self.request, super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        return rebase(request, super().get_email_confirmation_url(request, emailconfirmation))
+
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         """The key of the per-account limit on failed sign-ins: the address alone.
 
@@ -33,8 +40,22 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render in the account's language (else the site's), send through the email
         outbox: a failing mail server or broker is retried later, the visitor never
-        waits and never sees an error."""
+        waits and never sees an error.
+
+        Every link allauth put in the context (activate_url, password_reset_url,
+        signup_url...) was built from the request's Host and scheme: moved onto the
+        site's configured address, so a forged Host or X-Forwarded-Proto is never
+        mailed back."""
         from shared_apps.ops.email import recipient_language, send_stored, store_message
+
+        request = context.get("request") or self.request
+        if request is not None:
+            context = {
+                key: rebase(request, value)
+                if key.endswith("_url") and isinstance(value, str) and "://" in value
+                else value
+                for key, value in context.items()
+            }
 
         language = recipient_language(context.get("user"))
         with translation.override(language):

@@ -18,7 +18,7 @@ from shared_apps.accounts.access import territory_admin_required
 from shared_apps.billing import plans, stripe_api
 from shared_apps.billing.actions import handle_stripe_event
 from shared_apps.billing.selectors import billing_account_for
-from shared_apps.core.hosts import site_url
+from shared_apps.core.hosts import absolute_url
 from shared_apps.core.types import StaffRequest
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def checkout(request: StaffRequest) -> HttpResponse:
     if account is None or plan_key not in plans.PAID_PLANS or not plans.stripe_enabled():
         messages.error(request, _("Card payments are not available. Ask for an invoice instead."))
         return redirect("billing:page")
-    base = site_url(request, request.get_host(), "/manage/billing/")
+    base = absolute_url(request, "/manage/billing/")
     try:
         url = stripe_api.create_checkout_session(
             account=account,
@@ -90,7 +90,7 @@ def portal(request: StaffRequest) -> HttpResponse:
         return redirect("billing:page")
     try:
         url = stripe_api.create_portal_session(
-            account=account, return_url=site_url(request, request.get_host(), "/manage/billing/")
+            account=account, return_url=absolute_url(request, "/manage/billing/")
         )
     except stripe_api.BillingUnavailable:
         logger.exception("portal session for %s failed", request.territory.slug)

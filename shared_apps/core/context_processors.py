@@ -30,7 +30,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
             "on_accent": text_color_on(accent),
         },
         "site_languages": language_choices(site_languages(request)),
-        "network_url": network_url(request),
+        "network_url": network_url(),
         "my_links": my_links(request),
         "nav_items": nav_items(
             "territory" if territory is not None else "network",

@@ -1,20 +1,58 @@
-"""Absolute links between the network site and territory sites.
+"""Absolute links: to the network site, to a territory's site, in emails and documents.
 
-Built from the current request's scheme and port, so links work the same on
-localhost:8000 in development and on https behind a proxy in production.
+Built from configuration only (PLATFORM_DOMAIN, a territory's primary domain,
+PLATFORM_SCHEME, PLATFORM_PORT), never from the request's Host or X-Forwarded-*
+headers: a visitor who sends ``Host: vilnius.localhost:1`` or ``X-Forwarded-Proto``
+must not choose where a password-reset link, an invitation or a badge points.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpRequest
-from django.http.request import split_domain_port
+from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    from tenants.models import Territory
 
 
-def site_url(request: HttpRequest, host: str, path: str = "/") -> str:
-    _domain, port = split_domain_port(request.get_host())
-    return f"{request.scheme}://{host}{':' + port if port else ''}{path}"
+def origin(host: str) -> str:
+    """``scheme://host[:port]`` for a host the platform serves."""
+    port = f":{settings.PLATFORM_PORT}" if settings.PLATFORM_PORT else ""
+    return f"{settings.PLATFORM_SCHEME}://{host}{port}"
 
 
-def network_url(request: HttpRequest, path: str = "/") -> str:
-    return site_url(request, settings.PLATFORM_DOMAIN, path)
+def site_url(host: str, path: str = "/") -> str:
+    return f"{origin(host)}{path}"
+
+
+def network_url(path: str = "/") -> str:
+    return site_url(settings.PLATFORM_DOMAIN, path)
+
+
+def territory_url(territory: Territory, path: str = "/") -> str:
+    """On the territory's primary domain (its platform subdomain)."""
+    return site_url(territory.host, path)
+
+
+def absolute_url(request: HttpRequest | Request, path: str) -> str:
+    """``path`` on the site that answered the request, at its configured address."""
+    territory: Territory | None = getattr(request, "territory", None)
+    if territory is None:
+        return network_url(path)
+    return territory_url(territory, path)
+
+
+def rebase(request: HttpRequest | Request, url: str) -> str:
+    """A URL a library built from the request (allauth's email links), moved onto the
+    configured address of the site that answered: only its path and query are kept."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    if parts.fragment:
+        path = f"{path}#{parts.fragment}"
+    return absolute_url(request, path)

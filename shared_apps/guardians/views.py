@@ -27,6 +27,7 @@ from shared_apps.accounts import data_rights
 from shared_apps.accounts.access import territory_staff_required
 from shared_apps.accounts.actions import ensure_learner_membership, set_display_name
 from shared_apps.accounts.forms import DisplayNameForm
+from shared_apps.core.hosts import absolute_url
 from shared_apps.core.navigation import my_links
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from shared_apps.guardians import actions, cards
@@ -78,8 +79,8 @@ def account(request: TerritoryRequest) -> HttpResponse:
                 actions.request_consent(
                     user=request.user,
                     guardian_email=guardian_form.cleaned_data["guardian_email"],
-                    build_link=lambda token: request.build_absolute_uri(
-                        reverse("guardians:guardian", args=[token])
+                    build_link=lambda token: absolute_url(
+                        request, reverse("guardians:guardian", args=[token])
                     ),
                     language=translation.get_language() or "en",
                 )
@@ -136,8 +137,8 @@ def guardian_new_link(request: TerritoryRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         actions.send_fresh_links(
             guardian_email=form.cleaned_data["guardian_email"],
-            build_link=lambda token: request.build_absolute_uri(
-                reverse("guardians:guardian", args=[token])
+            build_link=lambda token: absolute_url(
+                request, reverse("guardians:guardian", args=[token])
             ),
             language=translation.get_language() or "en",
         )
@@ -223,7 +224,7 @@ def cards_print(request: StaffRequest, batch: uuid.UUID) -> HttpResponse:
         {
             "cards": batch_cards,
             "label": batch_cards[0].label,
-            "redeem_url": request.build_absolute_uri(reverse("guardians:card_redeem")),
+            "redeem_url": absolute_url(request, reverse("guardians:card_redeem")),
         },
     )
     response.headers["Cache-Control"] = "no-store"

@@ -34,7 +34,7 @@ def territory_cards(request: HttpRequest) -> list[dict[str, Any]]:
             {
                 **row,
                 "host": host,
-                "url": site_url(request, host),
+                "url": site_url(host),
                 "country_name": _country_name(row["country"], language),
                 "kind_label": kinds[row["kind"]],
                 "on_primary": text_color_on(row["primary_color"]),

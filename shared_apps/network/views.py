@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from shared_apps.core.hosts import network_url
 from shared_apps.network.selectors import territory_cards
 from tenants.selectors import territories_version
 
@@ -16,11 +17,12 @@ CARDS_CACHE_SECONDS = 600
 def home(request: HttpRequest) -> HttpResponse:
     """The network site: what the network is, and every live territory with a link.
 
-    The cards are rendered once per language, host and version of the territory list
-    (any change to a territory bumps the version), then served from the cache.
+    The cards are rendered once per language, configured address (their links carry
+    it, never the request's Host) and version of the territory list (any change to a
+    territory bumps the version), then served from the cache.
     """
     version = territories_version()
-    key = f"network:cards:{get_language()}:{request.scheme}:{request.get_host()}:{version}"
+    key = f"network:cards:{get_language()}:{network_url()}:{version}"
     cards_html = cache.get(key)
     if cards_html is None:
         cards_html = render_to_string(

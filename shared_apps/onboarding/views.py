@@ -23,7 +23,7 @@ from shared_apps.core.colors import (
     text_color_on,
     validate_hex_color,
 )
-from shared_apps.core.hosts import site_url
+from shared_apps.core.hosts import absolute_url, territory_url
 from shared_apps.onboarding import actions
 from shared_apps.onboarding.models import Signup
 from shared_apps.onboarding.steps import (
@@ -62,7 +62,7 @@ def _current_signup(request: HttpRequest) -> Signup | None:
 
 def resume_link(request: HttpRequest, signup: Signup) -> str:
     token = signing.dumps(str(signup.pk), salt=RESUME_SALT)
-    return request.build_absolute_uri(reverse("onboarding:resume", args=[token]))
+    return absolute_url(request, reverse("onboarding:resume", args=[token]))
 
 
 def handoff_url(request: HttpRequest, signup: Signup) -> str:
@@ -71,7 +71,7 @@ def handoff_url(request: HttpRequest, signup: Signup) -> str:
         raise ValueError("sign-up not completed")
     user_id = signup.account_id or _admin_id(signup)
     token = signing.dumps({"signup": str(signup.pk), "user": user_id}, salt=HANDOFF_SALT)
-    return site_url(request, signup.territory.host, f"/welcome/start/{token}/")
+    return territory_url(signup.territory, f"/welcome/start/{token}/")
 
 
 def _admin_id(signup: Signup) -> int | None:
@@ -160,12 +160,11 @@ def step_view(request: HttpRequest, step: str) -> HttpResponse:
                 signed_in=signed_in,
             )
             if step == "administrator" and not form.cleaned_data.get("use_current"):
+                back = reverse("onboarding:step", args=[step])
                 actions.tell_existing_account(
                     signup=signup,
                     email=form.cleaned_data["email"],
-                    sign_in_url=request.build_absolute_uri(
-                        f"{reverse('account_login')}?next={reverse('onboarding:step', args=[step])}"
-                    ),
+                    sign_in_url=absolute_url(request, f"{reverse('account_login')}?next={back}"),
                 )
             return redirect("onboarding:step", step=next_step(step) or "review")
         status = 400
@@ -310,7 +309,7 @@ def done(request: HttpRequest) -> HttpResponse:
         {
             "territory": None,
             "new_territory": signup.territory,
-            "site": site_url(request, signup.territory.host),
+            "site": territory_url(signup.territory),
         },
     )
 

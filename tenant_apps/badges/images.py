@@ -4,10 +4,15 @@ a template in the territory's branding, and the PNG rendition every badge also h
 from __future__ import annotations
 
 import io
+import logging
+import signal
+import subprocess
+import sys
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 import cairosvg
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +21,8 @@ from PIL import Image
 from shared_apps.core.colors import text_color_on
 from shared_apps.core.uploads import ImageRules, clean_image
 from tenant_apps.badges.svgsafe import sanitize_svg
+
+logger = logging.getLogger(__name__)
 
 PNG_SIZE = 512
 BADGE_IMAGE_RULES = ImageRules(
@@ -55,14 +62,52 @@ def render_png(svg: bytes, size: int = PNG_SIZE) -> bytes:
     return png
 
 
+# Run by a separate Python with CPU time and memory limits set before CairoSVG is even
+# imported: whatever the sanitiser's bounds miss, one upload cannot hold a worker.
+_BOUNDED_RENDER = """
+import resource, sys
+cpu, memory, size = (int(value) for value in sys.argv[1:4])
+resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+import cairosvg
+sys.stdout.buffer.write(cairosvg.svg2png(
+    bytestring=sys.stdin.buffer.read(), output_width=size, output_height=size, unsafe=False
+))
+"""
+
+
+def render_png_bounded(svg: bytes, size: int = PNG_SIZE) -> bytes:
+    """render_png for untrusted drawings: in a child process limited to
+    BADGE_SVG_RENDER_CPU_SECONDS of CPU and BADGE_SVG_RENDER_MEMORY_MB of memory."""
+    cpu = settings.BADGE_SVG_RENDER_CPU_SECONDS
+    memory = settings.BADGE_SVG_RENDER_MEMORY_MB * 1024 * 1024
+    command = [sys.executable, "-I", "-c", _BOUNDED_RENDER, str(cpu), str(memory), str(size)]
+    try:
+        # A fixed command of our own; the drawing goes in on stdin.
+        result = subprocess.run(  # noqa: S603
+            command, input=svg, capture_output=True, timeout=cpu * 3 + 5, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ImageError(_("This SVG image is too complex."), code="svg_too_complex") from exc
+    if result.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        logger.warning("badge SVG rendering stopped at its CPU limit (%s s)", cpu)
+        raise ImageError(_("This SVG image is too complex."), code="svg_too_complex")
+    if result.returncode != 0 or not result.stdout.startswith(b"\x89PNG"):
+        raise ImageError(
+            _("This SVG image could not be drawn. Try another file."), code="svg_render"
+        )
+    return result.stdout
+
+
 def from_upload(upload: UploadedFile) -> BadgeImage:
-    """A PNG (re-encoded, metadata dropped) or an SVG (sanitised); nothing else."""
+    """A PNG (re-encoded, metadata dropped) or an SVG (sanitised, its cost bounded,
+    drawn in a CPU-limited process); nothing else."""
     head = upload.read(512)
     upload.seek(0)
     if head.lstrip().startswith(b"<"):
         data = upload.read(600 * 1024)
         clean = sanitize_svg(data)
-        return BadgeImage(original=clean, png=render_png(clean), kind="svg")
+        return BadgeImage(original=clean, png=render_png_bounded(clean), kind="svg")
     cleaned = clean_image(upload, BADGE_IMAGE_RULES)
     data = cleaned.read()
     return BadgeImage(original=data, png=_square_png(data), kind="png")

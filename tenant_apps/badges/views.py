@@ -83,7 +83,7 @@ def award_page(request: TerritoryRequest, award_uuid: str) -> HttpResponse:
             "assertion_url": identity.ob2_assertion_url(territory, award),
             "credential_url": identity.ob3_credential_url(territory, award),
             "image_url": identity.badge_image_url(territory, award.badge_class, "png"),
-            "backpack_url": network_url(request, "/backpack/"),
+            "backpack_url": network_url("/backpack/"),
         },
     )
 
@@ -96,7 +96,7 @@ def my_badges(request: StaffRequest) -> HttpResponse:
         {
             "awards": list(awards_of_user(request.user.pk, request.user.email)),
             "applications": list(applications_of_user(request.user.pk)),
-            "backpack_url": network_url(request, "/backpack/"),
+            "backpack_url": network_url("/backpack/"),
         },
     )
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shared_apps.accounts.access import territory_admin_required, territory_staff_required
 from shared_apps.accounts.models import User
+from shared_apps.core.hosts import absolute_url
 from shared_apps.core.multilingual import translations_page
 from shared_apps.core.types import StaffRequest
 from tenant_apps.badges import actions, identity, images
@@ -353,7 +354,7 @@ def _code(request: StaffRequest, code_id: int) -> ClaimCode:
 
 
 def claim_url(request: StaffRequest, claim: ClaimCode) -> str:
-    return request.build_absolute_uri(reverse("badges:claim_code", args=[claim.code]))
+    return absolute_url(request, reverse("badges:claim_code", args=[claim.code]))
 
 
 @territory_staff_required

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.core.hosts import territory_url
 from tenant_apps.catalogue import maplayer, selectors
 from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.filters import FilterForm, Filters
@@ -227,7 +228,7 @@ class ActivitySerializer(serializers.ModelSerializer[Activity]):
         return cast(Territory, self.context["territory"])
 
     def get_url(self, activity: Activity) -> str:
-        return str(self.context["request"].build_absolute_uri(activity.get_absolute_url()))
+        return territory_url(self._territory(), activity.get_absolute_url())
 
     def get_venue(self, activity: Activity) -> dict[str, Any] | None:
         venue = activity.venue
@@ -368,7 +369,7 @@ class ActivityListView(APIView):
         def link(number: int) -> str:
             query = request.query_params.copy()
             query["page"] = str(number)
-            return str(request.build_absolute_uri(f"{request.path}?{query.urlencode()}"))
+            return territory_url(territory, f"{request.path}?{query.urlencode()}")
 
         return Response(
             {

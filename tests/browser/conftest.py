@@ -77,17 +77,20 @@ def context_for(live: LiveSite, chromium: Browser) -> Iterator[ContextFor]:
     """``context_for(role, language, width)``: a browser context signed in as the
     role on both hosts (or a visitor), with the language chosen the way the language
     switcher chooses it (its cookie)."""
-    contexts: dict[tuple[str, str, str], BrowserContext] = {}
+    contexts: dict[tuple[str, str, str, bool], BrowserContext] = {}
 
     def get(
-        role: str = "anonymous", language: str = "en", width: str = "desktop"
+        role: str = "anonymous", language: str = "en", width: str = "desktop", csp: bool = False
     ) -> BrowserContext:
-        key = (role, language, width)
+        """``csp=True``: the pages' Content-Security-Policy is enforced (and no axe);
+        otherwise it is bypassed so that axe-core can be injected."""
+        key = (role, language, width, csp)
         if key not in contexts:
-            context = chromium.new_context(viewport=VIEWPORTS[width], bypass_csp=True)  # type: ignore[arg-type]
+            context = chromium.new_context(viewport=VIEWPORTS[width], bypass_csp=not csp)  # type: ignore[arg-type]
             context.set_default_timeout(30000)  # a loaded CI machine
-            # axe-core in every page from its start: cheaper than adding it after load.
-            context.add_init_script(path=str(AXE))
+            if not csp:
+                # axe-core in every page from its start: cheaper than adding it after load.
+                context.add_init_script(path=str(AXE))
             cookies: list[Any] = []
             for url in (live.base, live.network):
                 cookies.append(

@@ -73,6 +73,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     (root / "static/core/site.css").write_text("body{}")
     (root / "media/t_aurora/branding/0a1b.png").write_bytes(b"\x89PNG logo")
     (root / "media/t_aurora/branding/evil.html").write_text("<script>alert(1)</script>")
+    (root / "media/t_aurora/badges/").mkdir(parents=True, exist_ok=True)
+    (root / "media/t_aurora/badges/b.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     (root / "private/t_aurora/evidence.pdf").write_bytes(b"%PDF private")
     platform_cert, platform_key = make_certificate(
         root / "certs", "platform", ["localhost", "*.localhost"]
@@ -158,8 +160,10 @@ def served(site: Site, custom_domain: None) -> Iterator[Site]:
         BIND=f"127.0.0.1:{port('gunicorn')}",
         WEB_CONCURRENCY="2",
         PLATFORM_DOMAIN="localhost",
+        PLATFORM_SCHEME="https",
         SECURE_COOKIES="1",
         TRUSTED_PROXY_COUNT="1",
+        TRUSTED_PROXIES="127.0.0.1/32",
         PRIVATE_MEDIA_ACCEL_PREFIX="/_private/",
         LOG_FORMAT="json",
         GUNICORN_ACCESSLOG="-",
@@ -220,7 +224,7 @@ def test_two_territories_are_served_by_host_over_tls(served: Site) -> None:
     # nginx's request id reached Django and came back; HSTS on every response.
     assert len(aurora.headers["X-Request-ID"]) == 32
     assert aurora.headers["Strict-Transport-Security"] == "max-age=31536000"
-    # Django saw https (X-Forwarded-Proto): its links to the network site say so.
+    # Links to the network site carry the configured scheme (PLATFORM_SCHEME).
     assert 'href="https://localhost/"' in aurora.body
 
 
@@ -257,6 +261,14 @@ def test_static_and_media_are_served_by_nginx_and_cached(served: Site) -> None:
     evil = https("aurora.localhost", "/media/t_aurora/branding/evil.html")
     assert evil.headers["Content-Type"] == "application/octet-stream"
     assert "sandbox" in evil.headers["Content-Security-Policy"]
+    # A badge SVG is an image, typed as one, sandboxed if opened on its own.
+    svg = https("aurora.localhost", "/media/t_aurora/badges/b.svg")
+    assert svg.status == 200
+    assert svg.headers["Content-Type"] == "image/svg+xml"
+    assert svg.headers["X-Content-Type-Options"] == "nosniff"
+    assert svg.headers["Content-Security-Policy"] == (
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
 
 
 def test_private_files_and_metrics_are_not_reachable_from_outside(served: Site) -> None:

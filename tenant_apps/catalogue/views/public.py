@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_member_required
+from shared_apps.core.hosts import territory_url
 from shared_apps.core.pagecache import FRAGMENT_SECONDS, anonymous_page_key
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue import actions, ics, jsonld, selectors
@@ -159,9 +160,9 @@ def activity_detail(request: TerritoryRequest, pk: int) -> HttpResponse:
     activity = _activity_for_request(request, pk)
     sessions = list(activity.sessions.all())
     schedule = activity.schedule(territory.timezone, sessions=sessions)
-    url = request.build_absolute_uri(activity.get_absolute_url())
-    provider_url = request.build_absolute_uri(
-        reverse("catalogue:provider", args=[activity.provider.slug])
+    url = territory_url(territory, activity.get_absolute_url())
+    provider_url = territory_url(
+        territory, reverse("catalogue:provider", args=[activity.provider.slug])
     )
     context = {
         "activity": activity,
@@ -204,11 +205,11 @@ def activity_calendar(request: TerritoryRequest, pk: int) -> HttpResponse:
         location = activity.online_url
     body = ics.calendar(
         uid_prefix=f"{territory.slug}-activity-{activity.pk}",
-        host=request.get_host().split(":")[0],
+        host=territory.host,
         title=activity.title,
         description=activity.summary,
         location=location,
-        url=request.build_absolute_uri(activity.get_absolute_url()),
+        url=territory_url(territory, activity.get_absolute_url()),
         occurrences=sched.occurrences(schedule, start=territory_today(territory.timezone)),
         stamp=timezone.now(),
     )
