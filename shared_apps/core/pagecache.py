@@ -81,8 +81,9 @@ def anonymous_page_key(
     rendered: only for visitors who are not signed in and with no message waiting for
     them, asking a URL without a query string, or (``query_params``: the parameters the
     page understands) only with those parameters, so that unknown ones cannot fill the
-    cache. The host, scheme and full path are part of the key (a territory answers on
-    several hosts and pages carry absolute links)."""
+    cache. The full path is part of the key; the Host and scheme are not: pages build
+    their absolute links from the territory's configured address (shared_apps.core.hosts),
+    and a key from the visitor's Host header would let forged ports fill the cache."""
     if request.method != "GET" or request.user.is_authenticated:
         return None
     if any(name not in query_params for name in request.GET):
@@ -92,4 +93,4 @@ def anonymous_page_key(
     territory = getattr(request, "territory", None)
     changed = territory.updated_at.timestamp() if territory is not None else 0
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
-    return fragment_key(name, request.scheme, request.get_host(), changed, path, *parts)
+    return fragment_key(name, changed, path, *parts)
