@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import gunicorn, median, percentile, recreate_database, report, setup_django
+from bench.common import bench_territory, gunicorn, median, percentile, report
 
 DB = "cities_bench_catalogue"
 HOST = "benchville.localhost"
@@ -139,30 +139,11 @@ def cold_map(territory: object) -> dict[str, float]:
 
 
 def main() -> None:
-    recreate_database(DB)
-    # No standby schemas built in the background while the figures are taken.
-    os.environ["STANDBY_REFILL_AFTER_PROVISIONING"] = "0"
-    setup_django(DB)
-    from django.contrib.gis.geos import Point
-    from django.core.management import call_command
+    territory = bench_territory(DB, slug="benchville", name="Benchville", lon=25.2797, lat=54.6872)
     from django.db import connection
     from django_tenants.utils import tenant_context
 
     from tenant_apps.catalogue.generator import generate
-    from tenants.actions import provision_territory
-    from tenants.models import Territory
-
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    territory = provision_territory(
-        name="Benchville",
-        slug="benchville",
-        country="LT",
-        default_language="lt",
-        languages=["en"],
-        timezone_name="Europe/Vilnius",
-        map_center=Point(25.2797, 54.6872, srid=4326),
-        status=Territory.Status.ACTIVE,
-    )
 
     def fill(activities: int, providers: int, seed: int) -> float:
         started = time.perf_counter()

@@ -43,14 +43,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import (
-    ROOT,
-    free_port,
-    recreate_database,
-    report,
-    server_env,
-    setup_django,
-)
+from bench.common import ROOT, bench_territory, free_port, report, server_env
 from tests.servers import RedisServer, Traffic, wait_until
 
 DB = "cities_bench_chaos"
@@ -157,12 +150,7 @@ def db_sh(action: str) -> None:
 
 
 def main() -> None:
-    recreate_database(DB)
-    # No standby built in the background here: PostgreSQL restarts under it.
-    os.environ["STANDBY_REFILL_AFTER_PROVISIONING"] = "0"
-    setup_django(DB)
-    from django.contrib.gis.geos import Point
-    from django.core.management import call_command
+    territory = bench_territory(DB, slug="chaos", name="Chaos", lon=25.28, lat=54.69)
     from django.db import connections
     from django.test import Client
     from django_tenants.utils import tenant_context
@@ -170,20 +158,7 @@ def main() -> None:
     from shared_apps.accounts.actions import grant_membership
     from shared_apps.accounts.models import User
     from shared_apps.ops.models import OutboundEmail
-    from tenants.actions import provision_territory
-    from tenants.models import Territory
 
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    territory = provision_territory(
-        name="Chaos",
-        slug="chaos",
-        country="LT",
-        default_language="lt",
-        languages=["en"],
-        timezone_name="Europe/Vilnius",
-        map_center=Point(25.28, 54.69, srid=4326),
-        status=Territory.Status.ACTIVE,
-    )
     reader = User.objects.create_user(email="reader@chaos.example.org", password=PASSWORD)
     grant_membership(user=reader, territory=territory, role="learner")
     with tenant_context(territory):

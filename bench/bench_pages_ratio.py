@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import gunicorn, median, recreate_database, report, setup_django, wrk
+from bench.common import bench_territory, gunicorn, median, report, wrk
 
 DB = "cities_bench_ratio"
 HOST = "ratio.localhost"
@@ -46,31 +46,13 @@ def loadavg() -> float:
 
 
 def main() -> None:
-    recreate_database(DB)
-    # No standby schemas built in the background while the figures are taken.
-    os.environ["STANDBY_REFILL_AFTER_PROVISIONING"] = "0"
-    setup_django(DB)
-    from django.contrib.gis.geos import Point
-    from django.core.management import call_command
+    territory = bench_territory(DB, slug="ratio", name="Ratio", lon=25.2797, lat=54.6872)
     from django.db import connection
     from django_tenants.utils import tenant_context
 
     from tenant_apps.catalogue.generator import generate
     from tenant_apps.catalogue.models import Activity, Interest
-    from tenants.actions import provision_territory
-    from tenants.models import Territory
 
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    territory = provision_territory(
-        name="Ratio",
-        slug="ratio",
-        country="LT",
-        default_language="lt",
-        languages=["en"],
-        timezone_name="Europe/Vilnius",
-        map_center=Point(25.2797, 54.6872, srid=4326),
-        status=Territory.Status.ACTIVE,
-    )
     with tenant_context(territory):
         generate(
             territory=territory,

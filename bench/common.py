@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -45,6 +46,33 @@ def setup_django(db_name: str) -> None:
     import django
 
     django.setup()
+
+
+def bench_territory(db_name: str, *, slug: str, name: str, lon: float, lat: float) -> Any:
+    """A new benchmark database with one active territory, Django set up in this process.
+
+    No standby schemas are built in the background while figures are taken (a chaos run
+    also restarts PostgreSQL under them)."""
+    recreate_database(db_name)
+    os.environ["STANDBY_REFILL_AFTER_PROVISIONING"] = "0"
+    setup_django(db_name)
+    from django.contrib.gis.geos import Point
+    from django.core.management import call_command
+
+    from tenants.actions import provision_territory
+    from tenants.models import Territory
+
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    return provision_territory(
+        name=name,
+        slug=slug,
+        country="LT",
+        default_language="lt",
+        languages=["en"],
+        timezone_name="Europe/Vilnius",
+        map_center=Point(lon, lat, srid=4326),
+        status=Territory.Status.ACTIVE,
+    )
 
 
 def server_env(db_name: str, **extra: str) -> dict[str, str]:
