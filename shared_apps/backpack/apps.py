@@ -26,4 +26,4 @@ def _url(request: HttpRequest) -> str:
 
     from shared_apps.core.hosts import network_url
 
-    return network_url(request, reverse("backpack:index", urlconf=settings.PUBLIC_SCHEMA_URLCONF))
+    return network_url(reverse("backpack:index", urlconf=settings.PUBLIC_SCHEMA_URLCONF))
