@@ -104,3 +104,28 @@ def test_no_manage_page_writes_on_get(
     with in_territory(territory_a):
         assert Issuer.objects.count() == before
         assert not Issuer.objects.filter(kind=Issuer.Kind.PROVIDER).exists()
+
+
+def test_staff_without_an_issuer_are_told_so_and_nothing_is_created(
+    territory_a: Territory, client_for: ClientFor, user: Callable[[str], User]
+) -> None:
+    alan = client_for(territory_a)  # provider staff, no verified provider yet
+    alan.cookies["django_language"] = "en"
+    alan.sign_in(user("alan"))
+    alan.get("/manage/badges/")
+    with CaptureQueriesContext(connection) as queries:
+        page = alan.get("/manage/badges/new/")
+    assert page.status_code == 200
+    assert "No issuer yet" in page.content.decode()
+    assert _writes(queries) == []
+    anna = client_for(territory_a)
+    anna.cookies["django_language"] = "en"
+    anna.sign_in(user("anna"))
+    page = anna.get("/manage/badges/new/")
+    assert page.status_code == 200 and "No issuer yet" not in page.content.decode()
+    assert f'<option value="{_territory_issuer_pk(territory_a)}"' in page.content.decode()
+
+
+def _territory_issuer_pk(territory: Territory) -> int:
+    with in_territory(territory):
+        return Issuer.objects.get(kind=Issuer.Kind.TERRITORY).pk
