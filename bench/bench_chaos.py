@@ -76,6 +76,7 @@ class SignUps:
                 "email": address,
                 "password1": PASSWORD,
                 "password2": PASSWORD,
+                "display_name": "Chaos",
                 "birth_year": "1990",
                 "birth_month": "5",
                 "csrfmiddlewaretoken": token.group(1),

@@ -189,6 +189,7 @@ def test_a_sign_up_while_redis_is_down_keeps_account_and_email_together(
                 "email": address,
                 "password1": "a long enough passphrase 42",
                 "password2": "a long enough passphrase 42",
+                "display_name": "Outage",
                 "birth_year": "1990",
                 "birth_month": "5",
             },
