@@ -251,3 +251,18 @@ def plan_label(plan: plans.Plan) -> str:
             "description": plan.description,
         }
     )
+
+
+WRONG_CODE = _("This code is wrong or has expired. Check the email or send a new code.")
+
+
+class EmailCodeForm(forms.Form):
+    """The one-time code sent to a new administrator's address."""
+
+    code = forms.CharField(label=_("Code from the email"), max_length=12)
+
+    def clean_code(self) -> str:
+        code = "".join(str(self.cleaned_data["code"]).split())
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError(WRONG_CODE)
+        return code
