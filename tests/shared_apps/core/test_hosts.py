@@ -32,18 +32,26 @@ def forged_client(territory: Territory) -> HostClient:
     return client
 
 
-def test_password_reset_mail_links_to_the_configured_address(territory_b: Territory) -> None:
+def test_password_reset_mail_links_to_the_configured_address(
+    territory_b: Territory, django_capture_on_commit_callbacks: Any
+) -> None:
     client = forged_client(territory_b)
-    assert client.post("/accounts/password/reset/", {"email": "bea@example.org"}).status_code == 302
+    # Mail leaves through the outbox once the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "bea@example.org"})
+    assert response.status_code == 302
     (link,) = [url for url in links(mail.outbox[-1]) if "/password/reset/key/" in url]
     assert link.startswith("http://borealis.localhost/accounts/password/reset/key/")
 
 
 @override_settings(PLATFORM_SCHEME="https", PLATFORM_PORT="8443")
-def test_mail_links_carry_the_platform_scheme_and_port(territory_b: Territory) -> None:
+def test_mail_links_carry_the_platform_scheme_and_port(
+    territory_b: Territory, django_capture_on_commit_callbacks: Any
+) -> None:
     client = forged_client(territory_b)
-    client.post("/accounts/password/reset/", {"email": "bea@example.org"})
-    client.post("/accounts/password/reset/", {"email": "nobody-here@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "bea@example.org"})
+        client.post("/accounts/password/reset/", {"email": "nobody-here@example.org"})
     found = links(mail.outbox[-2]) + links(mail.outbox[-1])
     assert any("/password/reset/key/" in url for url in found)
     assert any(url.endswith("/accounts/signup/") for url in found)  # the unknown-account mail
@@ -51,18 +59,22 @@ def test_mail_links_carry_the_platform_scheme_and_port(territory_b: Territory) -
         assert url.startswith("https://borealis.localhost:8443/"), url
 
 
-def test_signup_confirmation_link_ignores_the_forged_host(territory_a: Territory) -> None:
+def test_signup_confirmation_link_ignores_the_forged_host(
+    territory_a: Territory, django_capture_on_commit_callbacks: Any
+) -> None:
     client = forged_client(territory_a)
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "email": "newcomer@example.org",
-            "password1": "a long new pass phrase 2026",
-            "password2": "a long new pass phrase 2026",
-            "birth_year": "1990",
-            "birth_month": "5",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "email": "newcomer@example.org",
+                "password1": "a long new pass phrase 2026",
+                "password2": "a long new pass phrase 2026",
+                "display_name": "Newcomer",
+                "birth_year": "1990",
+                "birth_month": "5",
+            },
+        )
     assert response.status_code == 302
     (link,) = [url for url in links(mail.outbox[-1]) if "/confirm-email/" in url]
     assert link.startswith("http://aurora.localhost/accounts/confirm-email/")
