@@ -187,8 +187,9 @@ class AdministratorForm(forms.Form):
             return data
         data["use_current"] = False
         email = str(data.get("email") or "").lower()
-        # Whether the address has an account is not said here (nor anywhere before
-        # the final submit): its owner is told by email (actions.tell_existing_account).
+        # Whether the address has an account is not said here: the next page asks for
+        # the code emailed to it, and only an unknown address gets one (its owner is
+        # told to sign in instead: actions.send_email_code).
         if not email:
             self.add_error("email", _("Enter your email address."))
         data["email"] = email
