@@ -103,6 +103,12 @@ typecheck: $(VENV)/.installed
 pytest: setup $(BADGECHECK)/.installed
 	DB_POOL=0 $(VENV)/bin/pytest -q
 
+# The edit loop: lint, mypy and the tests without a browser or slow ones (make test
+# still runs everything).
+.PHONY: test-fast
+test-fast: setup lint typecheck
+	DB_POOL=0 $(VENV)/bin/pytest -q -m "not browser and not slow"
+
 # Recreate the test database from scratch (use after rewriting an existing migration).
 test-fresh: setup $(BADGECHECK)/.installed
 	DB_POOL=0 $(VENV)/bin/pytest -q --create-db

@@ -30,6 +30,8 @@ step "4/4 territory schemas behind the code, in parallel (MIGRATION_PROCESSES=${
 # Only the schemas whose recorded migration state is behind are migrated (tenants/release.py);
 # a schema that fails is listed, stays marked behind, and the command exits non-zero.
 "$PY" manage.py migrate_territories
+# What features need in each territory (idempotent; new territories get it when provisioned).
+"$PY" manage.py ensure_territory_setup
 
 step "static files"
 "$PY" manage.py collectstatic --noinput -v 0

@@ -29,7 +29,7 @@ from django_tenants.utils import schema_context, schema_exists
 from shared_apps.accounts.actions import grant_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
-from tenants import dns_lookup, pool
+from tenants import dns_lookup, pool, setup
 from tenants.models import Domain, SchemaState, Territory
 from tenants.selectors import conflicting_slug
 from tenants.validation import confusable_skeleton, schema_name_for, validate_new_slug
@@ -127,6 +127,8 @@ def provision_territory(
                     logger.warning("standby pool empty: migrating %s", territory.schema_name)
                     territory.create_schema(check_if_exists=False, verbosity=0)
                     pool.record_migrated(territory)
+                if not later:
+                    setup.run_schema_ready(territory)
                 if admin is not None:
                     grant_membership(
                         user=admin,

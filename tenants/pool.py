@@ -38,6 +38,7 @@ from django_tenants.utils import schema_exists
 from shared_apps.ops.metrics import STANDBY_POOL_EMPTY
 from shared_apps.ops.outbox import send_task_on_commit
 from shared_apps.ops.tasks import platform_task
+from tenants import setup
 from tenants.db import tenant_connection
 from tenants.models import SchemaState, StandbySchema, Territory
 
@@ -337,7 +338,11 @@ def build_territory_schema(territory_id: int) -> bool:
                 failed_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:500]
             )
             return False
-        _make_live(territory_id, state.status_when_ready)
+        with transaction.atomic():
+            # The features' set-up (tenants.setup) with the status change: a live
+            # territory has it.
+            setup.run_schema_ready(state.territory)
+            _make_live(territory_id, state.status_when_ready)
         return True
     finally:
         tenant_connection().set_schema_to_public()

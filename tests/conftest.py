@@ -22,6 +22,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 from django_tenants.utils import schema_context, tenant_context
@@ -133,6 +134,9 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
         # Territories of a reused database recorded as behind the code (new migrations
         # since) are brought up to date, as a release would.
         release.migrate_territories()
+        # ...and given what features set up in each territory (tenants.setup), as the
+        # release's ensure_territory_setup does.
+        call_command("ensure_territory_setup", verbosity=0)
 
 
 def _ensure_test_database() -> None:

@@ -69,37 +69,41 @@ def ensure_territory_issuer(territory: Territory) -> Issuer:
         return Issuer.objects.get(kind=Issuer.Kind.TERRITORY)
 
 
-def ensure_provider_issuers(*, territory: Territory, membership: Any) -> list[Issuer]:
-    """Issuer profiles for the verified providers this member works for, created on
-    first use from the provider's catalogue profile (each verified provider is an
-    issuer; its staff manage its badges). Returns the issuers created now."""
-    from tenant_apps.badges.selectors import providers_without_issuer
+def ensure_provider_issuer(*, territory: Territory, provider: Any, acting_user: Any) -> Issuer:
+    """The issuer profile of a verified provider, created from its catalogue profile
+    when it has none (each verified provider is an issuer; its staff manage its
+    badges). Called when the provider is verified; idempotent."""
+    existing = Issuer.objects.filter(provider_id=provider.pk).first()
+    if existing is not None:
+        return existing
+    base = slugify(provider.slug or provider.name)[:54] or "provider"
+    slug, n = base, 2
+    while Issuer.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return create_provider_issuer(
+        territory=territory,
+        name=provider.name,
+        # Open Badges 2.0 requires an issuer email: the provider's public one, else a
+        # platform address of the territory.
+        email=provider.email or f"badges@{territory.host}",
+        url=provider.website,
+        description=provider.description[:2000],
+        slug=slug,
+        provider_id=provider.pk,
+        acting_user=acting_user,
+    )
 
-    created = []
-    for provider in providers_without_issuer(membership):
-        base = slugify(provider.slug or provider.name)[:54] or "provider"
-        slug, n = base, 2
-        while Issuer.objects.filter(slug=slug).exists():
-            slug, n = f"{base}-{n}", n + 1
-        try:
-            created.append(
-                create_provider_issuer(
-                    territory=territory,
-                    name=provider.name,
-                    # Open Badges 2.0 requires an issuer email: the provider's public
-                    # one, else a platform address of the territory.
-                    email=provider.email or f"badges@{territory.host}",
-                    url=provider.website,
-                    description=provider.description[:2000],
-                    slug=slug,
-                    provider_id=provider.pk,
-                    acting_user=membership.user,
-                )
-            )
-        except (IntegrityError, ValidationError):
-            # Created meanwhile by a colleague's request: theirs is as good.
-            continue
-    return created
+
+@transaction.atomic
+def ensure_issuers(territory: Territory) -> None:
+    """The territory's issuer and one per verified provider, for a territory set up
+    before issuers were created at provisioning / verification (tenants.setup hook:
+    runs when a territory is provisioned and from ``ensure_territory_setup``)."""
+    from tenant_apps.badges.selectors import verified_providers_without_issuer
+
+    ensure_territory_issuer(territory)
+    for provider in verified_providers_without_issuer():
+        ensure_provider_issuer(territory=territory, provider=provider, acting_user=None)
 
 
 @transaction.atomic

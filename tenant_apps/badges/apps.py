@@ -12,9 +12,13 @@ class BadgesConfig(AppConfig):
     def ready(self) -> None:
         from shared_apps.core.navigation import register_my_link, register_nav
         from tenant_apps.badges import checklist, figures, home
+        from tenant_apps.badges.actions import ensure_issuers
         from tenant_apps.home.sections import register_section
+        from tenants.setup import register_schema_ready
 
         checklist.register()
+        # Issuers exist from the territory's provisioning on, so no page view creates one.
+        register_schema_ready("badges.issuers", ensure_issuers)
         figures.register()
         register_nav("territory", key="badges", label=_("Badges"), url_name="badges:list", order=40)
         register_my_link(

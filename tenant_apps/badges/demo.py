@@ -229,6 +229,8 @@ def _award(territory: Territory, badge: BadgeClass, email: str, **extra: Any) ->
 
 @demo_step(order=50)
 def load_badges(territory: Territory, users: dict[str, Any]) -> None:
+    # The demo catalogue's providers are created verified, not verified by an admin.
+    actions.ensure_issuers(territory)
     issuer = actions.ensure_territory_issuer(territory)
     provider = Issuer.objects.filter(slug=f"youth-centre-{territory.slug}").first()
     if provider is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -80,12 +80,9 @@ class BadgeClassForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.editing = editing
-        issuer_field = self.fields["issuer"]
-        assert isinstance(issuer_field, forms.ModelChoiceField)  # noqa: S101 - typing
-        issuer_field.queryset = issuers
-        required_field = self.fields["required_badges"]
-        assert isinstance(required_field, forms.ModelMultipleChoiceField)  # noqa: S101
-        required_field.queryset = badges
+        # The fields are declared above with these types; the casts only tell mypy.
+        cast(forms.ModelChoiceField, self.fields["issuer"]).queryset = issuers
+        cast(forms.ModelMultipleChoiceField, self.fields["required_badges"]).queryset = badges
         if editing:
             self.fields["template_shape"].required = False
             self.fields["issuer"].disabled = True

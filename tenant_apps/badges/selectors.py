@@ -64,14 +64,12 @@ def _verified_provider_ids(user_id: int) -> QuerySet[Any]:
     ).values("provider_id")
 
 
-def providers_without_issuer(membership: Any) -> list[Any]:
-    """Verified providers this member works for that have no issuer profile yet."""
+def verified_providers_without_issuer() -> list[Any]:
+    """Verified providers of the territory that have no issuer profile yet."""
     from tenant_apps.catalogue.models import Provider
 
-    if membership is None:
-        return []
     return list(
-        Provider.objects.filter(pk__in=_verified_provider_ids(membership.user_id)).exclude(
+        Provider.objects.filter(status=Provider.Status.VERIFIED).exclude(
             pk__in=Issuer.objects.filter(provider_id__isnull=False).values("provider_id")
         )
     )

@@ -181,7 +181,10 @@ def sanitize_svg(data: bytes) -> bytes:
         return element
 
     clean = copy(root, None, 0)
-    assert clean is not None  # noqa: S101 - the root was checked to be <svg> above
+    if clean is None:
+        # The root was checked to be <svg> above, so this cannot happen; refuse the
+        # file rather than trust that (asserts vanish under python -O).
+        raise _refuse(_("This file is not an SVG image."))
     check_drawing_cost(clean)
     return tostring(clean, encoding="utf-8", xml_declaration=False)
 

@@ -177,13 +177,19 @@ def _set_provider_status(
 def verify_provider(*, provider: Provider, territory: Territory, acting_user: User) -> Provider:
     """The territory admin confirms the organisation is real: its published
     activities become public and its staff get the provider staff role."""
-    return _set_provider_status(
+    # A verified provider is a badge issuer: its issuer profile appears with the
+    # verification, not on a later page view.
+    from tenant_apps.badges.actions import ensure_provider_issuer
+
+    provider = _set_provider_status(
         provider=provider,
         territory=territory,
         acting_user=acting_user,
         status=Provider.Status.VERIFIED,
         reason="",
     )
+    ensure_provider_issuer(territory=territory, provider=provider, acting_user=acting_user)
+    return provider
 
 
 @transaction.atomic

@@ -218,13 +218,22 @@ def test_provider_staff_issue_badges_as_their_verified_provider_only(
     client_for: ClientFor,
     user: Callable[[str], User],
 ) -> None:
+    from tenant_apps.catalogue.actions import verify_provider
     from tenant_apps.catalogue.models import Provider, ProviderStaff
     from tests.tenant_apps.catalogue.factories import make_provider
 
     owner = [(user("alan"), ProviderStaff.Role.OWNER)]
-    centre = make_provider(territory_a, "Menų centras", staff=owner, email="menai@example.org")
+    centre = make_provider(
+        territory_a,
+        "Menų centras",
+        staff=owner,
+        email="menai@example.org",
+        status=Provider.Status.PENDING,
+    )
     pending = make_provider(territory_a, "Naujokai", staff=owner, status=Provider.Status.PENDING)
     with in_territory(territory_a):
+        # The verification gives the provider its issuer profile.
+        verify_provider(provider=centre, territory=territory_a, acting_user=user("anna"))
         territory_badge = make_badge(territory_a, "City badge")
     alan = signed_in(client_for, territory_a, user("alan"))
     page = alan.get("/manage/badges/").content.decode()
