@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
+import secrets
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -15,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
@@ -69,7 +73,9 @@ def save_step(
         completed = [key for key in completed if key != "place"]
         signup.data["place"] = {**signup.step_data("place"), "timezone": ""}
     if cleaned is not None:
-        completed.append(step)
+        # A new account's address must be proved first (confirm_email_code completes it).
+        if not (step == "administrator" and needs_email_code(cleaned, signed_in)):
+            completed.append(step)
         if step == "branding" and cleaned.get("logo") is not None:
             if signup.logo:
                 signup.logo.delete(save=False)
@@ -79,6 +85,97 @@ def save_step(
     signup.completed_steps = completed
     signup.save()
     return signup
+
+
+# The one-time code proving a new administrator's address (issue 14): kept in the
+# sign-up row as an HMAC bound to this sign-up and address, never in clear.
+CODE_KEY = "_email_code"
+CODE_MINUTES = 30
+CODE_ATTEMPTS = 5
+CODE_SENDS = 5
+
+
+class CodeRefused(Exception):
+    """Too many codes sent for one sign-up (the same for known and unknown addresses)."""
+
+
+def needs_email_code(cleaned: dict[str, Any], signed_in: User | None) -> bool:
+    return not (cleaned.get("use_current") and signed_in is not None)
+
+
+def _code_digest(signup: Signup, email: str, code: str) -> str:
+    return salted_hmac(
+        "onboarding.email_code", f"{signup.pk}:{email}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+@transaction.atomic
+def send_email_code(*, signup: Signup, email: str, sign_in_url: str) -> None:
+    """Send a fresh code to an unknown address; for an address that has an account, the
+    owner gets "sign in, then continue" instead and a code that nobody receives is kept,
+    so both cases look and behave the same from the wizard."""
+    from shared_apps.ops.email import queue_email
+
+    address = email.strip().lower()
+    signup = Signup.objects.select_for_update().get(pk=signup.pk)
+    state = signup.data.get(CODE_KEY) or {}
+    sends = int(state.get("sends", 0))
+    if sends >= CODE_SENDS:
+        raise CodeRefused(_("Too many codes were sent for this sign-up."))
+    code = f"{secrets.randbelow(10**6):06d}"
+    signup.data = {
+        **signup.data,
+        CODE_KEY: {
+            "email": address,
+            "digest": _code_digest(signup, address, code),
+            "expires": (timezone.now() + timedelta(minutes=CODE_MINUTES)).isoformat(),
+            "attempts": 0,
+            "sends": sends + 1,
+        },
+    }
+    signup.save(update_fields=["data", "updated_at"])
+    if User.objects.filter(email__iexact=address).exists():
+        tell_existing_account(signup=signup, email=address, sign_in_url=sign_in_url)
+        return
+    queue_email(
+        to=[address],
+        template_prefix="onboarding/email/code",
+        context={"code": code, "minutes": CODE_MINUTES},
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+
+
+def pending_code_email(signup: Signup) -> str:
+    state = signup.data.get(CODE_KEY) or {}
+    return str(state.get("email") or "")
+
+
+@transaction.atomic
+def confirm_email_code(*, signup: Signup, code: str) -> bool:
+    """The right code, in time and within the attempts, completes the administrator
+    step. Returns False otherwise (not an exception: a wrong try must stay counted)."""
+    signup = Signup.objects.select_for_update().get(pk=signup.pk)
+    state = dict(signup.data.get(CODE_KEY) or {})
+    if not state.get("digest") or int(state.get("attempts", 0)) >= CODE_ATTEMPTS:
+        return False
+    if timezone.now() > datetime.fromisoformat(str(state["expires"])):
+        return False
+    address = str(state["email"])
+    given = "".join(code.split())
+    right = hmac.compare_digest(_code_digest(signup, address, given), str(state["digest"]))
+    if not right or address != str(signup.step_data("administrator").get("email", "")).lower():
+        state["attempts"] = int(state.get("attempts", 0)) + 1
+        signup.data = {**signup.data, CODE_KEY: state}
+        signup.save(update_fields=["data", "updated_at"])
+        return False
+    signup.data = {**signup.data, CODE_KEY: {"sends": state.get("sends", 0), "verified": address}}
+    signup.completed_steps = [
+        *[key for key in signup.completed_steps if key != "administrator"],
+        "administrator",
+    ]
+    signup.save(update_fields=["data", "completed_steps", "updated_at"])
+    record(actor=None, action="onboarding.email_proved", target=signup, details={})
+    return True
 
 
 # Where the wizard remembers which addresses were already told (one email per address
@@ -147,6 +244,10 @@ def validate_signup(signup: Signup) -> ValidatedSignup:
             result.cleaned[step.key] = form.cleaned_data
     if "administrator" not in errors and not (signup.account_id or signup.password_hash):
         errors["administrator"] = [_("Choose a password.")]
+    if "administrator" not in errors and not signup.account_id:
+        proved = (signup.data.get(CODE_KEY) or {}).get("verified")
+        if proved != str(result.cleaned["administrator"].get("email", "")).lower():
+            errors["administrator"] = [_("This step is not finished.")]
     if errors:
         raise SignupIncomplete(errors)
     return result
@@ -166,13 +267,11 @@ def complete_signup(*, signup_id: uuid.UUID, request: HttpRequest | None = None)
             return signup
         validated = validate_signup(signup)
         try:
-            territory, new_account = _create_everything(signup, validated)
+            territory, _new_account = _create_everything(signup, validated)
         except ValidationError as error:
             raise SignupIncomplete(_errors_by_step(error)) from error
     if signup.logo:
         transaction.on_commit(lambda: signup.logo.storage.delete(signup.logo.name))
-    if new_account is not None and request is not None:
-        _send_verification(request, new_account)
     logger.info("sign-up %s created territory %s", signup.pk, territory.slug)
     return signup
 
@@ -267,7 +366,8 @@ def _administrator(signup: Signup, cleaned: dict[str, Any]) -> tuple[User, User 
                 display_name=cleaned.get("display_name", ""),
                 password=signup.password_hash,
             )
-            EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+            # Verified: the wizard's one-time code proved the address.
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     except IntegrityError as error:
         raise ValidationError(
             {"email": _("There is already an account with this address. Sign in with it.")}
@@ -283,13 +383,6 @@ def _errors_by_step(error: ValidationError) -> dict[str, list[str]]:
     else:
         by_step["territory"] = list(error.messages)
     return by_step
-
-
-def _send_verification(request: HttpRequest, user: User) -> None:
-    """Called after the commit, within the request (allauth builds the link from it)."""
-    address = EmailAddress.objects.filter(user=user, primary=True).first()
-    if address is not None:
-        address.send_confirmation(request, signup=True)
 
 
 @transaction.atomic

@@ -187,8 +187,9 @@ class AdministratorForm(forms.Form):
             return data
         data["use_current"] = False
         email = str(data.get("email") or "").lower()
-        # Whether the address has an account is not said here (nor anywhere before
-        # the final submit): its owner is told by email (actions.tell_existing_account).
+        # Whether the address has an account is not said here: the next page asks for
+        # the code emailed to it, and only an unknown address gets one (its owner is
+        # told to sign in instead: actions.send_email_code).
         if not email:
             self.add_error("email", _("Enter your email address."))
         data["email"] = email
@@ -251,3 +252,18 @@ def plan_label(plan: plans.Plan) -> str:
             "description": plan.description,
         }
     )
+
+
+WRONG_CODE = _("This code is wrong or has expired. Check the email or send a new code.")
+
+
+class EmailCodeForm(forms.Form):
+    """The one-time code sent to a new administrator's address."""
+
+    code = forms.CharField(label=_("Code from the email"), max_length=12)
+
+    def clean_code(self) -> str:
+        code = "".join(str(self.cleaned_data["code"]).split())
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError(WRONG_CODE)
+        return code

@@ -6,6 +6,7 @@ app_name = "onboarding"
 # On the network site, under /join/.
 urlpatterns = [
     path("", views.start, name="start"),
+    path("step/administrator/code/", views.email_code, name="email_code"),
     path("step/<slug:step>/", views.step_view, name="step"),
     path("resume/<str:token>/", views.resume, name="resume"),
     path("restart/", views.restart, name="restart"),

@@ -25,6 +25,7 @@ from shared_apps.core.colors import (
 )
 from shared_apps.core.hosts import absolute_url, territory_url
 from shared_apps.onboarding import actions
+from shared_apps.onboarding.forms import WRONG_CODE, EmailCodeForm
 from shared_apps.onboarding.models import Signup
 from shared_apps.onboarding.steps import (
     STEPS,
@@ -159,14 +160,24 @@ def step_view(request: HttpRequest, step: str) -> HttpResponse:
                 cleaned=form.cleaned_data,
                 signed_in=signed_in,
             )
-            if step == "administrator" and not form.cleaned_data.get("use_current"):
+            if step == "administrator" and actions.needs_email_code(form.cleaned_data, signed_in):
                 back = reverse("onboarding:step", args=[step])
-                actions.tell_existing_account(
-                    signup=signup,
-                    email=form.cleaned_data["email"],
-                    sign_in_url=absolute_url(request, f"{reverse('account_login')}?next={back}"),
-                )
-            return redirect("onboarding:step", step=next_step(step) or "review")
+                try:
+                    # Known or unknown address, the answer is the same: "we sent a
+                    # code" (issue 14); only the mailbox's owner can go on.
+                    actions.send_email_code(
+                        signup=signup,
+                        email=form.cleaned_data["email"],
+                        sign_in_url=absolute_url(
+                            request, f"{reverse('account_login')}?next={back}"
+                        ),
+                    )
+                except actions.CodeRefused as refused:
+                    form.add_error(None, str(refused))
+                else:
+                    return redirect("onboarding:email_code")
+            else:
+                return redirect("onboarding:step", step=next_step(step) or "review")
         status = 400
     else:
         form = make_form(current, signup, signed_in=signed_in)
@@ -175,6 +186,51 @@ def step_view(request: HttpRequest, step: str) -> HttpResponse:
         request,
         f"onboarding/steps/{step}.html",
         _step_context(request, signup, current.key, form=form),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def email_code(request: HttpRequest) -> HttpResponse:
+    """Right after the administrator step: the one-time code sent to the address."""
+    _network_only(request)
+    signup = _current_signup(request)
+    if signup is None:
+        return redirect("onboarding:start")
+    if signup.territory_id:
+        return redirect("onboarding:done")
+    email = actions.pending_code_email(signup)
+    if not email:
+        return redirect("onboarding:step", step=first_open_step(signup))
+    form = EmailCodeForm(data=request.POST if request.method == "POST" else None)
+    status, refused = 200, ""
+    if request.method == "POST":
+        if request.POST.get("go") == "back":
+            return redirect("onboarding:step", step="administrator")
+        if request.POST.get("go") == "resend":
+            back = reverse("onboarding:step", args=["administrator"])
+            try:
+                actions.send_email_code(
+                    signup=signup,
+                    email=email,
+                    sign_in_url=absolute_url(request, f"{reverse('account_login')}?next={back}"),
+                )
+            except actions.CodeRefused as error:
+                form, refused, status = EmailCodeForm(), str(error), 400
+            else:
+                return redirect("onboarding:email_code")
+        elif form.is_valid() and actions.confirm_email_code(
+            signup=signup, code=form.cleaned_data["code"]
+        ):
+            return redirect("onboarding:step", step="plan")
+        else:
+            if form.is_bound and not form.errors:
+                form.add_error("code", WRONG_CODE)
+            status = 400
+    return render(
+        request,
+        "onboarding/steps/email_code.html",
+        _step_context(request, signup, "administrator", form=form, email=email, refused=refused),
         status=status,
     )
 
