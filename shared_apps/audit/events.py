@@ -53,6 +53,7 @@ _sentences: dict[str, str | Promise] = {
     "membership.granted": _("Gave someone a role"),
     "membership.role_changed": _("Changed someone's role"),
     "onboarding.completed": _("Finished setting up the site"),
+    "onboarding.email_proved": _("Proved the administrator's email address with a code"),
     "ops.task_discarded": _("Discarded a failed background task"),
     "ops.task_retried": _("Retried a failed background task"),
     "playlist.archived": _("Archived a playlist"),
