@@ -40,6 +40,7 @@ from bench.common import (
     report,
     server_env,
     setup_django,
+    wizard_answers,
 )
 
 DB = "cities_bench_onboarding"
@@ -192,33 +193,7 @@ def main() -> None:
         wizard.headers["Host"] = f"localhost:{port}"
         page = wizard.get(base + "/join/").text
         wizard.post(base + "/join/", {"csrfmiddlewaretoken": csrf(page)}, allow_redirects=False)
-        steps: dict[str, dict[str, object]] = {
-            "territory": {
-                "name": slug.title(),
-                "kind": "city",
-                "country": "LT",
-                "young_people": "1000",
-                "contact_name": "Bench",
-                "contact_email": f"{slug}@bench.example",
-            },
-            "address": {"slug": slug},
-            "branding": {"primary_color": "#7a1f2b", "accent_color": "#f2c14e"},
-            "place": {
-                "default_language": "lt",
-                "languages": ["en"],
-                "timezone": "Europe/Vilnius",
-                "latitude": "54.9",
-                "longitude": "23.9",
-            },
-            "administrator": {
-                "email": f"{slug}@bench.example",
-                "password1": "a long bench passphrase",
-                "password2": "a long bench passphrase",
-                "accept_terms": "on",
-                "accept_dpa": "on",
-            },
-            "plan": {"plan": "pilot"},
-        }
+        steps = wizard_answers(slug)
         for step, data in steps.items():
             html = wizard.get(f"{base}/join/step/{step}/").text
             answer = wizard.post(

@@ -46,6 +46,7 @@ from bench.common import (
     recreate_database,
     report,
     setup_django,
+    wizard_answers,
 )
 
 DB = "cities_bench_releases"
@@ -222,33 +223,7 @@ def sign_up(slug: str) -> tuple[float, float]:
 
     wizard = Client(HTTP_HOST="localhost")
     wizard.post("/join/")
-    steps: dict[str, dict[str, object]] = {
-        "territory": {
-            "name": slug.title(),
-            "kind": "city",
-            "country": "LT",
-            "young_people": "1000",
-            "contact_name": "Bench",
-            "contact_email": f"{slug}@bench.example",
-        },
-        "address": {"slug": slug},
-        "branding": {"primary_color": "#7a1f2b", "accent_color": "#f2c14e"},
-        "place": {
-            "default_language": "lt",
-            "languages": ["en"],
-            "timezone": "Europe/Vilnius",
-            "latitude": "54.9",
-            "longitude": "23.9",
-        },
-        "administrator": {
-            "email": f"{slug}@bench.example",
-            "password1": "a long bench passphrase",
-            "password2": "a long bench passphrase",
-            "accept_terms": "on",
-            "accept_dpa": "on",
-        },
-        "plan": {"plan": "pilot"},
-    }
+    steps = wizard_answers(slug)
     for step, data in steps.items():
         answer = wizard.post(f"/join/step/{step}/", data)
         if answer.status_code != 302:

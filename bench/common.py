@@ -75,6 +75,37 @@ def bench_territory(db_name: str, *, slug: str, name: str, lon: float, lat: floa
     )
 
 
+def wizard_answers(slug: str) -> dict[str, dict[str, object]]:
+    """What a bench city types into each step of the sign-up wizard."""
+    return {
+        "territory": {
+            "name": slug.title(),
+            "kind": "city",
+            "country": "LT",
+            "young_people": "1000",
+            "contact_name": "Bench",
+            "contact_email": f"{slug}@bench.example",
+        },
+        "address": {"slug": slug},
+        "branding": {"primary_color": "#7a1f2b", "accent_color": "#f2c14e"},
+        "place": {
+            "default_language": "lt",
+            "languages": ["en"],
+            "timezone": "Europe/Vilnius",
+            "latitude": "54.9",
+            "longitude": "23.9",
+        },
+        "administrator": {
+            "email": f"{slug}@bench.example",
+            "password1": "a long bench passphrase",
+            "password2": "a long bench passphrase",
+            "accept_terms": "on",
+            "accept_dpa": "on",
+        },
+        "plan": {"plan": "pilot"},
+    }
+
+
 def server_env(db_name: str, **extra: str) -> dict[str, str]:
     return {
         **os.environ,
