@@ -23,7 +23,6 @@ from shared_apps.notifications import kinds
 from shared_apps.notifications.branding import email_branding
 from shared_apps.notifications.kinds import KINDS, get_kind
 from shared_apps.notifications.models import Notification, Preference
-from shared_apps.notifications.selectors import forget_unread
 from tenants.models import Territory
 
 EMAIL_TEMPLATE = "notifications/email/notification"
@@ -126,10 +125,7 @@ def notify_many(
             _queue(
                 to=user.email, user=user, kind=kind, territory=territory, params=params, path=path
             )
-    created = Notification.objects.bulk_create(rows)
-    for row in created:
-        forget_unread(row.user_id)
-    return created
+    return Notification.objects.bulk_create(rows)
 
 
 def notify(
@@ -191,16 +187,13 @@ def mark_read(*, user: Any, notification_id: int) -> bool:
     if not found.exists():
         return False
     found.filter(read_at__isnull=True).update(read_at=timezone.now())
-    forget_unread(user.pk)
     return True
 
 
 def mark_all_read(*, user: Any) -> int:
-    changed = Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    forget_unread(user.pk)
-    return changed
 
 
 @transaction.atomic

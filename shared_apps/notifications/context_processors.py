@@ -1,5 +1,4 @@
-"""The header's unread count: nothing for visitors, at most one query per request
-(none while the count is cached: shared_apps.notifications.selectors)."""
+"""The header's unread count: nothing for visitors, at most one query per request."""
 
 from __future__ import annotations
 

@@ -4,39 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 
 from shared_apps.notifications.kinds import KINDS
 from shared_apps.notifications.models import Notification, Preference
 
 PAGE_SIZE = 20
-# Network-wide key (shared_apps.core.cache): one count per person on every host.
-_KEY = "network:notifications:unread:{}"
-_TTL = 300
 _REQUEST_ATTR = "_notifications_unread"
 
 
-def forget_unread(user_id: int) -> None:
-    """Drop the cached count now and again after commit (a page read in between could
-    have cached the old count)."""
-    key = _KEY.format(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
-
-
 def unread_count(user: Any) -> int:
-    """The header's badge: from the cache, else one COUNT; once per request object."""
-    key = _KEY.format(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
-        cache.set(key, count, _TTL)
-    return int(count)
+    """One COUNT on a partial index (the person's unread rows).
+
+    Not kept in the shared cache: a count cached by one worker and changed by another
+    (or while Redis is away and each process has its own cache) would show a stale
+    badge after "mark all read"; the query costs well under a millisecond."""
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
 
 
 def unread_for_request(request: Any) -> int:
+    """The header's badge: nothing for visitors, at most one query per request (the
+    account menu's summary and its "Notifications" entry share it)."""
     if not getattr(getattr(request, "user", None), "is_authenticated", False):
         return 0
     if not hasattr(request, _REQUEST_ATTR):

@@ -14,7 +14,8 @@ from shared_apps.notifications.models import Notification
 from tests.browser.conftest import ContextFor
 from tests.browser.live import LiveSite
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+# No django_db: the rows written here must be committed for gunicorn to see them.
+pytestmark = [pytest.mark.browser]
 
 
 def test_bell_list_and_mark_read(
