@@ -1,6 +1,7 @@
-"""Real servers the integration tests start on loopback: moto (S3), Redis, gunicorn, nginx.
+"""Real servers the integration tests start on loopback: moto (S3), Redis, gunicorn, nginx,
+a hot standby of the test cluster, PgBouncer.
 
-Each runs as a child process of the test session on a port of its own (8190-8199 by
+Each runs as a child process of the test session on a port of its own (8190-8201 by
 default, PORT_BASE moves the range), and is stopped when its fixture ends.
 """
 
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PORT_BASE = int(os.environ.get("TEST_SERVER_PORT_BASE", "8190"))
@@ -34,6 +36,8 @@ PORTS = {
     "gunicorn_config": 7,  # tests/shared_apps/core/test_checks.py
     "gunicorn_release": 8,  # tests/deploy/test_release.py
     "closed_smtp": 9,  # nothing listens: a mail server that is down
+    "pg_replica": 10,  # a hot standby of the test cluster (Standby below)
+    "pgbouncer": 11,  # PgBouncer in session mode in front of the test cluster
 }
 
 
@@ -259,3 +263,182 @@ class Traffic:
 
     def count(self, since: float = 0.0, until: float = float("inf")) -> int:
         return sum(1 for hit in self.hits if since <= hit.started < until)
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL: a hot standby of the test cluster, and PgBouncer in front of it
+# ---------------------------------------------------------------------------
+PGBIN = Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"))
+PG_OS_USER = "postgres"
+
+
+def as_postgres(command: Sequence[str]) -> list[str]:
+    """PostgreSQL's servers refuse to run as root: as root, run them as `postgres`
+    (as scripts/db.sh does)."""
+    if os.getuid() == 0:
+        return ["runuser", "-u", PG_OS_USER, "--", *command]
+    return list(command)
+
+
+def postgres_owned_folder(path: Path) -> Path:
+    """An empty folder the PostgreSQL user owns (0700), next to the test cluster's."""
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True, mode=0o700)
+    if os.getuid() == 0:
+        import pwd
+
+        entry = pwd.getpwnam(PG_OS_USER)
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+    return path
+
+
+def pg_connect(port_number: int, dbname: str = "postgres") -> Any:
+    """An autocommit psycopg connection as the cluster's superuser."""
+    import psycopg
+
+    return psycopg.connect(
+        host="127.0.0.1", port=port_number, user="postgres", dbname=dbname, autocommit=True
+    )
+
+
+def primary_port() -> int:
+    from django.db import connection
+
+    return int(connection.settings_dict["PORT"] or os.environ.get("PGPORT", "5432"))
+
+
+class Standby:
+    """A real hot standby of the project's PostgreSQL cluster (scripts/db.sh): taken
+    with ``pg_basebackup -R`` (streaming replication, all the cluster's databases),
+    started on its own port. Stop/start/pause replay to test what happens then."""
+
+    def __init__(self, primary: int, number: int) -> None:
+        self.primary, self.port = primary, number
+        with pg_connect(primary) as conn:
+            row = conn.execute("SHOW data_directory").fetchone()
+        assert row is not None
+        self.data = Path(row[0]).parent / f"pg-{primary}-standby-{number}"
+        self.log = self.data.with_suffix(".log")
+
+    def create(self) -> None:
+        if (self.data / "postmaster.pid").exists():  # left by a killed session
+            self.stop("immediate")
+        postgres_owned_folder(self.data)
+        subprocess.run(
+            as_postgres(
+                [
+                    str(PGBIN / "pg_basebackup"),
+                    *("-h", "127.0.0.1", "-p", str(self.primary), "-U", "postgres"),
+                    *("-D", str(self.data), "-R", "-X", "stream", "-c", "fast", "--no-sync"),
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        # Later lines win over the primary's copied settings.
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write(
+                f"\n# hot standby (tests/servers.py)\nport = {self.port}\n"
+                f"unix_socket_directories = '{self.data}'\nshared_buffers = 32MB\n"
+                "hot_standby = on\nhot_standby_feedback = on\n"
+            )
+        if self.log.exists():
+            self.log.unlink()
+
+    def start(self) -> None:
+        if not self.log.exists():
+            self.log.touch()
+            if os.getuid() == 0:
+                shutil.chown(self.log, PG_OS_USER)
+        subprocess.run(
+            as_postgres(
+                [str(PGBIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "start"]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        assert wait_until(self.streaming, seconds=30), self.log.read_text()[-2000:]
+
+    def stop(self, mode: str = "fast") -> None:
+        subprocess.run(
+            as_postgres([str(PGBIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"]),
+            check=False,
+            capture_output=True,
+        )
+
+    def remove(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.data, ignore_errors=True)
+        self.log.unlink(missing_ok=True)
+
+    def query(self, sql: str, dbname: str = "postgres") -> Any:
+        with pg_connect(self.port, dbname) as conn:
+            row = conn.execute(sql).fetchone()
+        return row[0] if row else None
+
+    def streaming(self) -> bool:
+        try:
+            return self.query("SELECT status FROM pg_stat_wal_receiver") == "streaming"
+        except Exception:  # not accepting connections yet
+            return False
+
+    def caught_up(self) -> bool:
+        with pg_connect(self.primary) as conn:
+            row = conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()
+        assert row is not None
+        return bool(self.query(f"SELECT pg_last_wal_replay_lsn() >= '{row[0]}'::pg_lsn"))
+
+    def pause_replay(self) -> None:
+        self.query("SELECT pg_wal_replay_pause()::text")
+
+    def resume_replay(self) -> None:
+        self.query("SELECT pg_wal_replay_resume()::text")
+
+
+class PgBouncer:
+    """The real pgbouncer binary (Debian package), session pooling, in front of the
+    test cluster; ``admin`` queries its console (SHOW POOLS, SHOW STATS...)."""
+
+    def __init__(self, primary: int, number: int, folder: Path) -> None:
+        executable = binary("pgbouncer", "/usr/sbin/pgbouncer")
+        if executable is None:
+            raise RuntimeError("pgbouncer is missing: `make test` installs it")
+        self.port, self.folder = number, postgres_owned_folder(folder)
+        self.log = folder / "pgbouncer.log"
+        ini = folder / "pgbouncer.ini"
+        ini.write_text(
+            "[databases]\n"
+            f"* = host=127.0.0.1 port={primary}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {number}\nunix_socket_dir =\n"
+            # The deploy/pgbouncer/pgbouncer.ini essentials: session pooling (schema
+            # switching keeps its search_path), clean server connections when a client goes.
+            "pool_mode = session\nserver_reset_query = DISCARD ALL\n"
+            "auth_type = trust\n"
+            f"auth_file = {folder / 'userlist.txt'}\nadmin_users = postgres\n"
+            "default_pool_size = 20\nmax_client_conn = 200\n"
+            f"logfile = {self.log}\n"
+        )
+        (folder / "userlist.txt").write_text('"postgres" ""\n')
+        if os.getuid() == 0:
+            for path in (ini, folder / "userlist.txt"):
+                shutil.chown(path, PG_OS_USER)
+        self.command = as_postgres([executable, str(ini)])
+
+    def admin(self, sql: str) -> list[dict[str, Any]]:
+        import psycopg
+        from psycopg.rows import dict_row
+
+        # The admin console speaks the simple query protocol only.
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user="postgres",
+            dbname="pgbouncer",
+            autocommit=True,
+            prepare_threshold=None,
+        ) as conn:
+            cursor = psycopg.ClientCursor(conn, row_factory=dict_row)
+            cursor.execute(sql)
+            return cursor.fetchall()
