@@ -396,49 +396,89 @@ class Standby:
         self.query("SELECT pg_wal_replay_resume()::text")
 
 
-class PgBouncer:
-    """The real pgbouncer binary (Debian package), session pooling, in front of the
-    test cluster; ``admin`` queries its console (SHOW POOLS, SHOW STATS...)."""
+def shipped_pgbouncer_ini(*, database: str, **overrides: str) -> str:
+    """deploy/pgbouncer/pgbouncer.ini with some [pgbouncer] values replaced and a
+    [databases] entry added (pgbouncer's %include cannot do it: a second [pgbouncer]
+    section starts again from the defaults)."""
+    lines, section, left = [], "", dict(overrides)
+    for line in (ROOT / "deploy/pgbouncer/pgbouncer.ini").read_text().splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped
+            lines.append(line)
+            if section == "[databases]":
+                lines.append(database)
+            continue
+        key = stripped.split("=", 1)[0].strip()
+        if section == "[pgbouncer]" and "=" in stripped and key in overrides:
+            lines.append(f"{key} = {left.pop(key, overrides[key])}")
+        else:
+            lines.append(line)
+    lines += [f"{key} = {value}" for key, value in left.items()]  # [pgbouncer] comes last
+    return "\n".join(lines) + "\n"
 
-    def __init__(self, primary: int, number: int, folder: Path) -> None:
+
+class PgBouncer:
+    """The real pgbouncer binary (Debian package) running the shipped configuration
+    (deploy/pgbouncer/pgbouncer.ini, included as is) with the test's database, port,
+    files and a SCRAM-checked password (a test-only user list) replacing the real ones;
+    ``admin`` queries its console."""
+
+    PASSWORD = "bouncer-test-passphrase"
+
+    def __init__(self, primary: int, number: int, dbname: str) -> None:
         executable = binary("pgbouncer", "/usr/sbin/pgbouncer")
         if executable is None:
             raise RuntimeError("pgbouncer is missing: `make test` installs it")
-        self.port, self.folder = number, postgres_owned_folder(folder)
-        self.log = folder / "pgbouncer.log"
-        ini = folder / "pgbouncer.ini"
+        with pg_connect(primary) as conn:
+            row = conn.execute("SHOW data_directory").fetchone()
+        assert row is not None
+        self.folder = postgres_owned_folder(Path(row[0]).parent / f"pgbouncer-{number}")
+        self.port, self.dbname = number, dbname
+        self.log = self.folder / "pgbouncer.log"
+        ini = self.folder / "pgbouncer.ini"
+        users = self.folder / "userlist.txt"
         ini.write_text(
-            "[databases]\n"
-            f"* = host=127.0.0.1 port={primary}\n"
-            "[pgbouncer]\n"
-            f"listen_addr = 127.0.0.1\nlisten_port = {number}\nunix_socket_dir =\n"
-            # The deploy/pgbouncer/pgbouncer.ini essentials: session pooling (schema
-            # switching keeps its search_path), clean server connections when a client goes.
-            "pool_mode = session\nserver_reset_query = DISCARD ALL\n"
-            "auth_type = trust\n"
-            f"auth_file = {folder / 'userlist.txt'}\nadmin_users = postgres\n"
-            "default_pool_size = 20\nmax_client_conn = 200\n"
-            f"logfile = {self.log}\n"
+            shipped_pgbouncer_ini(
+                database=f"{dbname} = host=127.0.0.1 port={primary} dbname={dbname}",
+                listen_port=str(number),
+                unix_socket_dir="",
+                auth_file=str(users),
+                admin_users="postgres",
+                stats_users="postgres",
+                logfile=str(self.log),
+                server_tls_sslmode="disable",
+            )
         )
-        (folder / "userlist.txt").write_text('"postgres" ""\n')
+        users.write_text(f'"postgres" "{self.PASSWORD}"\n')
         if os.getuid() == 0:
-            for path in (ini, folder / "userlist.txt"):
+            for path in (ini, users):
                 shutil.chown(path, PG_OS_USER)
-        self.command = as_postgres([executable, str(ini)])
+        # As root, pgbouncer must be told which user to become (it refuses root).
+        self.command = [executable, *(["-u", PG_OS_USER] if os.getuid() == 0 else []), str(ini)]
 
-    def admin(self, sql: str) -> list[dict[str, Any]]:
+    def url(self, password: str | None = None) -> str:
+        secret = self.PASSWORD if password is None else password
+        return f"postgis://postgres:{secret}@127.0.0.1:{self.port}/{self.dbname}"
+
+    def connect(self, dbname: str | None = None, password: str | None = None) -> Any:
         import psycopg
-        from psycopg.rows import dict_row
 
-        # The admin console speaks the simple query protocol only.
-        with psycopg.connect(
+        return psycopg.connect(
             host="127.0.0.1",
             port=self.port,
             user="postgres",
-            dbname="pgbouncer",
+            password=self.PASSWORD if password is None else password,
+            dbname=dbname or self.dbname,
             autocommit=True,
-            prepare_threshold=None,
-        ) as conn:
+        )
+
+    def admin(self, command: str) -> list[dict[str, Any]]:
+        import psycopg
+        from psycopg.rows import dict_row
+
+        with self.connect("pgbouncer") as conn:
+            # The admin console speaks the simple query protocol only.
             cursor = psycopg.ClientCursor(conn, row_factory=dict_row)
-            cursor.execute(sql)
+            cursor.execute(command)
             return cursor.fetchall()
