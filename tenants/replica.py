@@ -268,7 +268,12 @@ class ReplicaReadMiddleware:
             return None
         # The replica failed under this page (it stopped after the last health check):
         # serve the page again, from the primary.
-        logger.warning("read replica failed during a page: served from the primary")
+        # The error's class and SQLSTATE only: its message may quote the query.
+        logger.warning(
+            "read replica failed during a page (%s %s): served from the primary",
+            type(exception).__name__,
+            getattr(getattr(exception, "__cause__", None), "sqlstate", None),
+        )
         mark_replica_down()
         state.allowed = False
         match = request.resolver_match

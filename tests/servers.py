@@ -420,7 +420,7 @@ def shipped_pgbouncer_ini(*, database: str, **overrides: str) -> str:
 
 class PgBouncer:
     """The real pgbouncer binary (Debian package) running the shipped configuration
-    (deploy/pgbouncer/pgbouncer.ini, included as is) with the test's database, port,
+    (deploy/pgbouncer/pgbouncer.ini via shipped_pgbouncer_ini) with the test database, port,
     files and a SCRAM-checked password (a test-only user list) replacing the real ones;
     ``admin`` queries its console."""
 

@@ -69,6 +69,8 @@ def replica_alias(standby: Standby, django_db_blocker: Any) -> Iterator[Standby]
     replica.forget_replica_health()
     try:
         with django_db_blocker.unblock():
+            # Earlier tests of the session may have written a lot (schemas provisioned).
+            assert wait_until(standby.caught_up, seconds=30)
             yield standby
             if standby.streaming():
                 standby.resume_replay()  # a failed lag test may have left it paused
