@@ -10,6 +10,7 @@ server needs are committed, and deleted at the end.
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from django_tenants.utils import tenant_context
 
 from tenant_apps.catalogue.models import Provider
 from tenants.models import Territory
-from tests.servers import ROOT, PgBouncer, port, primary_port, python_env, running
+from tests.servers import ROOT, PgBouncer, binary, port, primary_port, python_env, running
 from tests.tenant_apps.catalogue.factories import make_provider
 
 pytestmark = pytest.mark.slow
@@ -122,3 +123,16 @@ def test_session_mode_keeps_a_schema_and_resets_it_for_the_next_client(
 def test_pgbouncer_checks_the_password(bouncer: PgBouncer) -> None:
     with pytest.raises(psycopg.OperationalError):
         bouncer.connect(password="not the password")
+
+
+def test_the_systemd_unit_is_valid_and_runs_the_shipped_file() -> None:
+    unit = ROOT / "deploy/systemd/cities-pgbouncer.service"
+    analyze = binary("systemd-analyze", "/usr/bin/systemd-analyze")
+    assert analyze is not None, "systemd-analyze is part of Debian's systemd package"
+    result = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True)
+    # Only complaints about this unit count (verify also looks at units it names).
+    problems = [line for line in result.stderr.splitlines() if unit.name in line]
+    assert not problems, problems
+    text = unit.read_text()
+    assert "ExecStart=/usr/sbin/pgbouncer /etc/pgbouncer/pgbouncer.ini" in text
+    assert "pool_mode = session" in (ROOT / "deploy/pgbouncer/pgbouncer.ini").read_text()

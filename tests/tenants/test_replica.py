@@ -14,8 +14,12 @@ to reads served by the primary.
 from __future__ import annotations
 
 import importlib.util
+import json
+import sys
 import time
+import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +34,15 @@ from tenant_apps.catalogue.models import Provider
 from tenants import replica
 from tenants.models import Territory
 from tests.conftest import HostClient, email_of
-from tests.servers import ROOT, Standby, port, primary_port, wait_until
+from tests.servers import (
+    ROOT,
+    Standby,
+    port,
+    primary_port,
+    python_env,
+    running,
+    wait_until,
+)
 from tests.tenant_apps.catalogue.factories import make_provider
 
 PROVIDERS = "/api/providers/"
@@ -304,3 +316,47 @@ def test_settings_add_the_replica_only_when_configured(monkeypatch: pytest.Monke
     assert replica_db["TEST"] == {"MIRROR": "default"}
     # No pool on the replica: a pool would wait its timeout for a server that is down.
     assert "pool" not in replica_db["OPTIONS"]
+
+
+def http_names(base: str, host: str, path: str, cookie: str = "") -> set[str]:
+    headers = {"Host": host, **({"Cookie": cookie} if cookie else {})}
+    request = urllib.request.Request(base + path, headers=headers)  # noqa: S310  (loopback)
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return {row["name"] for row in json.loads(response.read())["results"]}
+
+
+@pytest.mark.slow
+def test_a_production_process_configured_by_replica_database_url(
+    standby: Standby, django_db_blocker: Any, tmp_path: Path
+) -> None:
+    """gunicorn as deployed (the primary's pool, REPLICA_DATABASE_URL): with replay
+    paused, an anonymous read misses a row just committed, a pinned browser sees it."""
+    dbname = connections["default"].settings_dict["NAME"]
+    env = python_env(
+        BIND=f"127.0.0.1:{port('gunicorn')}",
+        WEB_CONCURRENCY="1",
+        PLATFORM_DOMAIN="localhost",
+        DEBUG="0",
+        GUNICORN_ACCESSLOG="",
+        DB_POOL="1",
+        REPLICA_DATABASE_URL=f"postgis://postgres@127.0.0.1:{standby.port}/{dbname}",
+        # Tolerant, so that the paused replica keeps serving: that is what is looked at.
+        REPLICA_MAX_LAG_SECONDS="3600",
+    )
+    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py")]
+    base, written = f"http://127.0.0.1:{port('gunicorn')}", PREFIX + "Seen by the primary only"
+    with django_db_blocker.unblock():
+        host = territory("aurora").host
+        assert wait_until(standby.caught_up, seconds=30)
+        with running(command, listen_port=port("gunicorn"), env=env, log=tmp_path / "g.log"):
+            assert written not in http_names(base, host, PROVIDERS)
+            standby.pause_replay()
+            try:
+                committed_provider("aurora", "Seen by the primary only")
+                assert written not in http_names(base, host, PROVIDERS)
+                pinned = f"{replica.PIN_COOKIE}=1"
+                assert written in http_names(base, host, PROVIDERS, cookie=pinned)
+            finally:
+                standby.resume_replay()
+                with tenant_context(territory("aurora")):
+                    Provider.objects.filter(name__startswith=PREFIX).delete()
