@@ -206,13 +206,24 @@ def test_signed_in_unsafe_and_private_requests_stay_on_the_primary(
     assert replica.PIN_COOKIE not in response.cookies
 
 
-def test_reads_after_a_write_in_the_same_request_stay_on_the_primary(
+def test_the_replica_follows_the_schema_and_a_write_ends_replica_reads(
     replica_alias: Standby,
 ) -> None:
     router = replica.ReplicaRouter()
     state = replica.RequestState(allowed=True)
     token = replica._state.set(state)
     try:
+        # A view entering another schema: the replica connection follows it.
+        borealis = territory("borealis")
+        with (
+            tenant_context(borealis),
+            CaptureQueriesContext(connections[replica.REPLICA]) as on_replica,
+        ):
+            list(Provider.objects.all()[:1])
+        assert state.used_replica
+        assert on_replica.captured_queries[0]["sql"].startswith(
+            f'SET search_path = "{borealis.schema_name}"'
+        )
         assert router.db_for_read(Provider) == replica.REPLICA
         assert router.db_for_write(Provider) == replica.PRIMARY
         assert router.db_for_read(Provider) == replica.PRIMARY
