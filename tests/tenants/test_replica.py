@@ -154,6 +154,9 @@ def test_anonymous_public_reads_go_to_the_replica_in_the_territory_schema(
 
     on_replica, on_primary = replica_queries_touch(anonymous("aurora"), PROVIDERS, "provider")
     assert on_replica and not on_primary
+    with CaptureQueriesContext(connections[replica.REPLICA]) as on_replica_head:
+        assert anonymous("aurora").head(PROVIDERS).status_code == 200
+    assert page_queries(on_replica_head)
     # The replica's connection was set to the territory's schema: aurora's rows only.
     names = provider_names(anonymous("aurora").get(PROVIDERS))
     assert PREFIX + "Aurora" in names and PREFIX + "Borealis" not in names
