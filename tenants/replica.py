@@ -19,7 +19,7 @@ search_path lazily at the next cursor), so the router makes the replica connecti
 follow the primary connection's schema before every read it sends there: the
 territory chosen by TerritoryMiddleware, or any ``schema_context`` a view enters.
 
-Without the alias the router only answers "default" for writes and migrations, the
+Without the alias the router answers nothing (Django's defaults apply) and the
 middleware passes requests through untouched: everything runs as before.
 """
 
@@ -188,7 +188,9 @@ class ReplicaRouter:
         state.used_replica = True
         return REPLICA
 
-    def db_for_write(self, model: type[Model], **hints: Any) -> str:
+    def db_for_write(self, model: type[Model], **hints: Any) -> str | None:
+        if not replica_configured():
+            return None
         state = _state.get()
         if state is not None:
             state.wrote = True
@@ -199,8 +201,9 @@ class ReplicaRouter:
         return True if both <= {PRIMARY, REPLICA} else None
 
     def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool | None:
-        # The replica is a physical copy: it is never migrated on its own.
-        return False if db != PRIMARY else None
+        # The replica is a physical copy: it is never migrated on its own. The
+        # primary's migrations are TenantSyncRouter's to decide.
+        return False if db == REPLICA else None
 
 
 # ---------------------------------------------------------------------------

@@ -234,6 +234,7 @@ def test_the_replica_follows_the_schema_and_a_write_ends_replica_reads(
         replica._state.reset(token)
     # Outside a request (commands, workers): the primary, as before.
     assert router.db_for_read(Provider) == replica.PRIMARY
+    assert router.db_for_write(Provider) == replica.PRIMARY
     # The replica is never migrated; the primary follows django-tenants' router.
     assert router.allow_migrate(replica.REPLICA, "catalogue") is False
     assert router.allow_migrate(replica.PRIMARY, "catalogue") is None
@@ -374,3 +375,14 @@ def test_a_production_process_configured_by_replica_database_url(
                 standby.resume_replay()
                 with tenant_context(territory("aurora")):
                     Provider.objects.filter(name__startswith=PREFIX).delete()
+
+
+def test_without_a_replica_the_router_and_middleware_stay_out_of_the_way(
+    client_for: Any, territory_a: Territory
+) -> None:
+    assert replica.REPLICA not in settings.DATABASES
+    router = replica.ReplicaRouter()
+    assert router.db_for_read(Provider) is None
+    assert router.db_for_write(Provider) is None
+    response = client_for(territory_a).post("/accounts/login/", {"login": "x@example.org"})
+    assert replica.PIN_COOKIE not in response.cookies
