@@ -10,6 +10,7 @@ server needs are committed, and deleted at the end.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -43,8 +44,11 @@ class Stack:
 def bouncer(django_db_setup: None, django_db_blocker: Any) -> Iterator[PgBouncer]:
     with django_db_blocker.unblock():
         server = PgBouncer(primary_port(), port("pgbouncer"), connection.settings_dict["NAME"])
-    with running(server.command, listen_port=server.port, log=server.folder / "stdout.log"):
-        yield server
+    try:
+        with running(server.command, listen_port=server.port, log=server.folder / "stdout.log"):
+            yield server
+    finally:
+        shutil.rmtree(server.folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import PGBIN, ROOT, as_postgres, pg_connect
+from tests.servers import PGBIN, ROOT, as_postgres, pg_connect, primary_port
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,11 @@ def scratch_cluster() -> Iterator[dict[str, str]]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         number = sock.getsockname()[1]
-    data = ROOT / ".data" / f"pg-scratch-{number}"
+    # Beside the project's cluster: a folder the PostgreSQL user can reach (db.sh).
+    with pg_connect(primary_port()) as conn:
+        row = conn.execute("SHOW data_directory").fetchone()
+    assert row is not None
+    data = Path(row[0]).parent / f"pg-scratch-{number}"
     env = {**os.environ, "PGPORT": str(number), "PGDATA": str(data)}
     try:
         yield env
