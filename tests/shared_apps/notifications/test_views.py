@@ -206,3 +206,16 @@ def test_mandatory_kinds_cannot_be_turned_off(
     actions.notify(user=user("ada"), kind=kind, territory=territory_a, params={"site": "Aurora"})
     assert Notification.objects.filter(user=user("ada"), kind=kind).count() == 1
     assert OutboundEmail.objects.filter(to=[user("ada").email]).count() == 1
+
+
+def test_the_network_site_lists_them_too_in_the_readers_language(
+    territory_a: Territory, user: UserOf, network_client: HostClient
+) -> None:
+    made = tell(user("ada"), territory_a, "Šachmatai")
+    network_client.cookies["django_language"] = "de"
+    network_client.sign_in(user("ada"))
+    page = network_client.get("/notifications/").content.decode()
+    # Written when read: German here, whatever language the email went out in.
+    assert "Du hast das Badge „Šachmatai“ erhalten." in page
+    response = network_client.get(f"/notifications/{made.pk}/")
+    assert response["Location"] == "http://aurora.localhost/badges/awards/x/"
