@@ -106,7 +106,8 @@ def fetch(url: str) -> bytes:
                 body += chunk
                 if len(body) > limit:
                     raise CalendarProblem(
-                        _("The calendar is larger than %(mb)s MB.") % {"mb": limit // 1_000_000}
+                        _("The calendar is larger than %(mb)s MB.")
+                        % {"mb": round(limit / 1_000_000, 1)}
                     )
                 if time.monotonic() > deadline:
                     raise CalendarProblem(_("The calendar's server is too slow."))

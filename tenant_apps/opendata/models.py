@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.catalogue.models import Activity, Interest, Provider, Venue
 
@@ -34,7 +33,7 @@ class Publication(models.Model):
     platform's default, settings.OPEN_DATA_LICENCE, until an admin chooses one)."""
 
     licence = models.CharField(
-        _("licence"),
+        "licence",
         max_length=20,
         choices=[(code, name) for code, (name, _url) in LICENCES.items()],
     )
@@ -80,7 +79,7 @@ class CalendarFeed(models.Model):
     VEVENT becomes one of the provider's activities (keyed by its UID)."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="calendars")
-    url = models.URLField(_("calendar address (.ics)"), max_length=500)
+    url = models.URLField("calendar address", max_length=500)
     # What a calendar does not say, but an activity needs before it can be published.
     venue = models.ForeignKey(
         Venue,
@@ -88,10 +87,10 @@ class CalendarFeed(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("venue"),
+        verbose_name="venue",
     )
     interests = models.ManyToManyField(
-        Interest, related_name="+", blank=True, verbose_name=_("interests")
+        Interest, related_name="+", blank=True, verbose_name="interests"
     )
     # Whose name the imported changes go under (audit log): who registered it.
     created_by = models.ForeignKey(

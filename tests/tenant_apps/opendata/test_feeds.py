@@ -110,7 +110,13 @@ def test_feed_pages_cost_a_constant_number_of_queries(territory_a, client_for, p
 
 
 def test_changes_feed_orders_updates_and_keeps_tombstones(
-    territory_a, provider_a, venue_a, client_for, user, django_capture_on_commit_callbacks, published
+    territory_a,
+    provider_a,
+    venue_a,
+    client_for,
+    user,
+    django_capture_on_commit_callbacks,
+    published,
 ):
     robotics = published("Robotics club")
     chess = published("Chess club")
