@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import translation
 from django.utils.translation import gettext
 from django_tenants.utils import tenant_context
@@ -226,3 +227,21 @@ def test_private_addresses_are_refused(territory_a, provider_a, user, calendar_s
             assert _sync(territory_a, calendar).problems[0][1] == lithuanian(
                 "This address is not on the public internet."
             )
+
+
+def test_the_command_imports_a_territorys_calendars(
+    territory_a, trusted, user, calendar_server, capsys
+):
+    provider, venue = trusted
+    url = calendar_server.serve("/cmd.ics", ics(vevent("cmd@example.org", "Weaving")))
+    calendar = _calendar(territory_a, provider, url, venue=venue, creator=user("alan"))
+    call_command("sync_calendars", "--territory", territory_a.slug, "--reconcile-feed")
+    out = capsys.readouterr().out
+    assert f"calendar {calendar.pk}: " in out
+    assert "changes feed: " in out
+    with tenant_context(territory_a):
+        assert Activity.objects.get(title="Weaving").is_public
+    with pytest.raises(CommandError):
+        call_command("sync_calendars", "--territory", "nowhere")
+    with pytest.raises(CommandError):
+        call_command("sync_calendars", "--territory", territory_a.slug, "--calendar", "999999")
