@@ -132,6 +132,19 @@ class SyncResult:
 
     @property
     def summary(self) -> str:
+        return self.summary_with(problem_count=len(self.problems))
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "published": self.published,
+            "archived": self.archived,
+            "unchanged": self.unchanged,
+            "problems": len(self.problems),
+        }
+
+    def summary_with(self, *, problem_count: int) -> str:
         return _(
             "%(created)s new, %(updated)s updated, %(archived)s archived, "
             "%(unchanged)s unchanged, %(problems)s problems"
@@ -140,7 +153,7 @@ class SyncResult:
             "updated": self.updated,
             "archived": self.archived,
             "unchanged": self.unchanged,
-            "problems": len(self.problems),
+            "problems": problem_count,
         }
 
 
@@ -328,5 +341,6 @@ def _finish(
     CalendarError.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
     calendar.last_synced_at = now
     calendar.last_ok = ok
+    calendar.last_counts = result.counts() if ok else {}
     calendar.last_summary = summary[:200]
-    calendar.save(update_fields=["last_synced_at", "last_ok", "last_summary"])
+    calendar.save(update_fields=["last_synced_at", "last_ok", "last_counts", "last_summary"])

@@ -102,6 +102,9 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
     last_ok = models.BooleanField(default=False)
+    # What the last sync did ({"created": 1, ...}), shown in the reader's language;
+    # or, when it failed as a whole, why (in the territory's language).
+    last_counts = models.JSONField(default=dict, blank=True)
     last_summary = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -112,6 +115,21 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar {self.pk} of {self.provider_id}"
+
+    def last_result(self) -> str:
+        """What the last sync did, in the active language."""
+        if not self.last_ok:
+            return self.last_summary
+        from tenant_apps.opendata.actions import SyncResult
+
+        counts = self.last_counts
+        result = SyncResult(
+            created=int(counts.get("created", 0)),
+            updated=int(counts.get("updated", 0)),
+            archived=int(counts.get("archived", 0)),
+            unchanged=int(counts.get("unchanged", 0)),
+        )
+        return result.summary_with(problem_count=int(counts.get("problems", 0)))
 
 
 class CalendarEvent(models.Model):

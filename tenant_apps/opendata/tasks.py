@@ -3,8 +3,9 @@ territory's schema, and on demand) and the changes feed's reconciliation."""
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 
+from shared_apps.ops.outbox import send_task_on_commit
 from shared_apps.ops.tasks import platform_task
 from tenant_apps.opendata import changes
 from tenant_apps.opendata.actions import sync_calendar
@@ -28,13 +29,13 @@ def sync_calendar_task(calendar_id: int) -> str:
 
 @platform_task(name="opendata.sync_calendars")
 def sync_calendars_task() -> int:
-    """Import every calendar of the territory, one after the other."""
-    territory = _territory()
-    count = 0
-    for calendar in CalendarFeed.objects.select_related("provider").order_by("pk"):
-        sync_calendar(calendar=calendar, territory=territory)
-        count += 1
-    return count
+    """Hand every calendar of the territory to its own task: a slow or failing
+    calendar server delays (and retries) only its own import."""
+    ids = list(CalendarFeed.objects.order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        for calendar_id in ids:
+            send_task_on_commit(sync_calendar_task, args=[calendar_id])
+    return len(ids)
 
 
 @platform_task(name="opendata.reconcile_feed")

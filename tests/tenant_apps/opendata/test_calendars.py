@@ -11,10 +11,11 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django_tenants.utils import tenant_context
 
+from shared_apps.ops.models import OutboundTask
 from tenant_apps.catalogue.models import Activity, Interest, ProviderStaff
 from tenant_apps.opendata import actions
 from tenant_apps.opendata.models import CalendarError, CalendarEvent, CalendarFeed
-from tenant_apps.opendata.tasks import sync_calendar_task
+from tenant_apps.opendata.tasks import sync_calendar_task, sync_calendars_task
 from tests.tenant_apps.catalogue.factories import make_provider, make_venue
 
 NOW = datetime.datetime.now(datetime.UTC)
@@ -164,6 +165,11 @@ def test_the_worker_task_imports_in_the_territory(territory_a, trusted, user, ca
         assert sync_calendar_task.run(calendar.pk).startswith("1 ")
         assert sync_calendar_task.run(calendar.pk + 1000) == "gone"
         assert Activity.objects.get(title="Pottery").is_public
+        # Beat's task hands each calendar to a task of its own (through the outbox).
+        assert sync_calendars_task.run() == 1
+    assert OutboundTask.objects.filter(
+        task_name="opendata.sync_calendar", args=[calendar.pk]
+    ).exists()
 
 
 @pytest.mark.parametrize(

@@ -61,11 +61,17 @@ def test_provider_staff_add_a_calendar_and_see_its_problems(
     with tenant_context(territory_a):
         calendar = CalendarFeed.objects.get(provider=provider_a)
         CalendarError.objects.create(calendar=calendar, uid="x@y", message="No start here.")
+        calendar.last_ok = True
+        calendar.last_synced_at = calendar.created_at
+        calendar.last_counts = {"created": 2, "updated": 1, "problems": 1}
+        calendar.save()
     # The import is handed to the worker (after the commit), not run in the request.
     assert OutboundTask.objects.filter(task_name="opendata.sync_calendar").exists()
     page = alan.get(f"/studio/{provider_a.pk}/calendars/").text
     assert "https://calendar.example.org/club.ics" in page
     assert "No start here." in page
+    # What the last sync did, in the reader's language (English here, not Lithuanian).
+    assert "2 new, 1 updated, 0 archived, 0 unchanged, 1 problems" in page
 
     # Not an address of a calendar: a message, nothing saved.
     response = alan.post(f"/studio/{provider_a.pk}/calendars/", {"url": "ftp://x.org/a.ics"})
