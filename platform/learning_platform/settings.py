@@ -260,6 +260,11 @@ REPLICA_READ_VIEWS = [
     "api-venues",
     "api-interests",
     "api-map",
+    # Open data (tenant_apps.opendata): a lagging replica shows a prefix of the changes
+    # feed (numbers are visible in commit order), so a consumer misses nothing.
+    "opendata:open_data",
+    "api-open-data-activities",
+    "api-open-data-changes",
 ]
 DATABASE_ROUTERS = ["tenants.replica.ReplicaRouter", "django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
