@@ -597,6 +597,8 @@ CALENDAR_FETCH_TIMEOUT = env.float("CALENDAR_FETCH_TIMEOUT", default=10.0)
 CALENDAR_MAX_BYTES = env.int("CALENDAR_MAX_BYTES", default=2_000_000)
 CALENDAR_MAX_EVENTS = env.int("CALENDAR_MAX_EVENTS", default=500)
 CALENDAR_ALLOW_PRIVATE_ADDRESSES = env.bool("CALENDAR_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Certificate authorities for https calendars (a file); None: the system's.
+CALENDAR_CA_BUNDLE = env.str("CALENDAR_CA_BUNDLE", default="") or None
 # pg_dump and psql for backup_territory / restore_territory ("" = from PATH).
 PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 # `migrate_schemas --executor=multiprocessing` (deploy/RELEASE.md).

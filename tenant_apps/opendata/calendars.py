@@ -76,6 +76,8 @@ def fetch(url: str) -> bytes:
             port,
             server_hostname=host,
             assert_hostname=host,
+            # None: the system's certificate authorities.
+            ca_certs=settings.CALENDAR_CA_BUNDLE,
             timeout=timeout,
             retries=False,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,7 +33,8 @@ class CalendarServer:
 
 
 @contextmanager
-def calendar_server() -> Iterator[CalendarServer]:
+def calendar_server(*, tls: tuple[str, str] | None = None) -> Iterator[CalendarServer]:
+    """``tls``: (certificate, key) files: HTTPS, at https://localhost:<port>."""
     holder: dict[str, CalendarServer] = {}
 
     class Handler(BaseHTTPRequestHandler):
@@ -54,7 +56,13 @@ def calendar_server() -> Iterator[CalendarServer]:
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    holder["server"] = CalendarServer(base=f"http://127.0.0.1:{httpd.server_address[1]}")
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+        base = f"https://localhost:{httpd.server_address[1]}"
+    holder["server"] = CalendarServer(base=base)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

@@ -6,6 +6,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.core.management import CommandError, call_command
 from django.utils import translation
 from django.utils.translation import gettext
@@ -17,6 +21,7 @@ from tenant_apps.opendata import actions
 from tenant_apps.opendata.models import CalendarError, CalendarEvent, CalendarFeed
 from tenant_apps.opendata.tasks import sync_calendar_task, sync_calendars_task
 from tests.tenant_apps.catalogue.factories import make_provider, make_venue
+from tests.tenant_apps.opendata.calserver import calendar_server as serve_calendars
 
 NOW = datetime.datetime.now(datetime.UTC)
 
@@ -251,3 +256,54 @@ def test_the_command_imports_a_territorys_calendars(
         call_command("sync_calendars", "--territory", "nowhere")
     with pytest.raises(CommandError):
         call_command("sync_calendars", "--territory", territory_a.slug, "--calendar", "999999")
+
+
+@pytest.fixture
+def localhost_certificate(tmp_path):
+    """A self-signed certificate for "localhost" (files: certificate, key)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_file), str(key_file)
+
+
+def test_https_checks_the_certificate_of_the_host_name(
+    territory_a, trusted, user, settings, localhost_certificate
+):
+    # The fetch connects to the address it checked, yet TLS still verifies the
+    # certificate for the host name of the URL.
+    settings.CALENDAR_ALLOW_PRIVATE_ADDRESSES = True
+    provider, venue = trusted
+    with serve_calendars(tls=localhost_certificate) as server:
+        url = server.serve("/tls.ics", ics(vevent("tls@example.org", "Encrypted club")))
+        calendar = _calendar(territory_a, provider, url, venue=venue, creator=user("alan"))
+        # Not signed by an authority this server trusts: refused, nothing read.
+        refused = _sync(territory_a, calendar)
+        assert refused.problems == [("", lithuanian("The calendar's server could not be reached."))]
+        assert server.hits == []
+        # Trusted (its own authority): imported.
+        settings.CALENDAR_CA_BUNDLE = localhost_certificate[0]
+        imported = _sync(territory_a, calendar)
+        assert (imported.created, imported.problems) == (1, [])
+        assert server.hits == ["/tls.ics"]
