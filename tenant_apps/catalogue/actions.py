@@ -255,9 +255,57 @@ MAX_OPEN_INVITATIONS = 20
 RESEND_INTERVAL = datetime.timedelta(seconds=60)
 
 
-def _open_invitations(provider: Provider) -> Any:
+def _open_invitations(provider: Provider | None) -> Any:
+    """Open invitations to the staff of ``provider``, or (None) of new providers."""
     return StaffInvitation.objects.filter(
         provider=provider, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    )
+
+
+def _send_invitation(
+    *, waiting: Any, new: StaffInvitation, territory: Territory, role: str
+) -> StaffInvitation:
+    """Send ``new``, or resend the open invitation among ``waiting`` (locked) that asks
+    the same address: a fresh link (the earlier one stops working), a fresh expiry.
+    Resending waits a minute, and at most MAX_OPEN_INVITATIONS wait at a time."""
+    from tenant_apps.catalogue.invitations import VALID_DAYS
+
+    now = timezone.now()
+    invitation = waiting.select_for_update().filter(email=new.email).first()
+    if invitation is None:
+        if waiting.count() >= MAX_OPEN_INVITATIONS:
+            raise ValidationError(_("Too many invitations are waiting. Revoke some first."))
+        invitation = new
+    elif now - invitation.sent_at < RESEND_INTERVAL:
+        raise ValidationError(_("Wait a minute before sending again."))
+    invitation.sent_at = now
+    invitation.role = role
+    invitation.nonce = new_nonce()
+    invitation.expires_at = now + datetime.timedelta(days=VALID_DAYS)
+    invitation.organisation_name = new.organisation_name
+    invitation.save()
+    _email_invitation(invitation=invitation, territory=territory)
+    return invitation
+
+
+def _email_invitation(*, invitation: StaffInvitation, territory: Territory) -> None:
+    """The one place an invitation's email leaves (in the territory's default language,
+    through the outbox, after commit)."""
+    from shared_apps.ops.email import queue_email
+    from tenant_apps.catalogue.invitations import VALID_DAYS, make_token
+
+    path = reverse("catalogue:invitation", args=[make_token(invitation, territory)])
+    queue_email(
+        to=[invitation.email],
+        template_prefix="catalogue/email/staff_invitation",
+        context={
+            "link": territory.url.rstrip("/") + path,
+            "provider": invitation.organisation,
+            "site": territory.name,
+            "role": invitation.get_role_display(),
+            "days": VALID_DAYS,
+        },
+        language=territory.default_language,
     )
 
 
@@ -270,37 +318,14 @@ def invite_provider_staff(
     The same happens for any address, with an account or not, a member here or not,
     so the owner learns nothing about who has an account. Inviting the same address
     again resends the link (the earlier one stops working)."""
-    from shared_apps.ops.email import queue_email
-    from tenant_apps.catalogue.invitations import VALID_DAYS, make_token
-
     if role not in ProviderStaff.Role.values:
         raise ValidationError({"role": _("Choose one of the listed roles.")})
     address = email.strip().lower()
-    now = timezone.now()
-    invitation = _open_invitations(provider).select_for_update().filter(email=address).first()
-    if invitation is None:
-        if _open_invitations(provider).count() >= MAX_OPEN_INVITATIONS:
-            raise ValidationError(_("Too many invitations are waiting. Revoke some first."))
-        invitation = StaffInvitation(provider=provider, email=address, invited_by=acting_user)
-    elif now - invitation.sent_at < RESEND_INTERVAL:
-        raise ValidationError(_("Wait a minute before sending again."))
-    invitation.sent_at = now
-    invitation.role = role
-    invitation.nonce = new_nonce()
-    invitation.expires_at = now + datetime.timedelta(days=VALID_DAYS)
-    invitation.save()
-    path = reverse("catalogue:invitation", args=[make_token(invitation, territory)])
-    queue_email(
-        to=[address],
-        template_prefix="catalogue/email/staff_invitation",
-        context={
-            "link": territory.url.rstrip("/") + path,
-            "provider": provider.name,
-            "site": territory.name,
-            "role": invitation.get_role_display(),
-            "days": VALID_DAYS,
-        },
-        language=territory.default_language,
+    invitation = _send_invitation(
+        waiting=_open_invitations(provider),
+        new=StaffInvitation(provider=provider, email=address, invited_by=acting_user),
+        territory=territory,
+        role=role,
     )
     record(
         actor=acting_user,
@@ -308,6 +333,35 @@ def invite_provider_staff(
         territory=territory,
         target=provider,
         details={"invitation_id": invitation.pk, "role": role},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invite_provider(
+    *, territory: Territory, acting_user: User, organisation_name: str, email: str
+) -> StaffInvitation:
+    """The territory admin invites an organisation to offer activities here: whoever
+    accepts the emailed link (signed in with that address) becomes the owner of a new,
+    verified provider of that name. Inviting the same address again resends the link."""
+    name = " ".join(organisation_name.split())
+    if not name:
+        raise ValidationError({"organisation_name": _("This field is required.")})
+    if Provider.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"organisation_name": _("A provider of this name is already here.")})
+    invitation = _send_invitation(
+        waiting=_open_invitations(None),
+        new=StaffInvitation(
+            organisation_name=name, email=email.strip().lower(), invited_by=acting_user
+        ),
+        territory=territory,
+        role=ProviderStaff.Role.OWNER,
+    )
+    record(
+        actor=acting_user,
+        action="provider.invited",
+        territory=territory,
+        details={"invitation_id": invitation.pk},
     )
     return invitation
 
@@ -351,6 +405,8 @@ def accept_staff_invitation(
             )
         )
     provider = invitation.provider
+    if provider is None:
+        provider = _provider_from_invitation(invitation=invitation, user=user, territory=territory)
     ensure_learner_membership(user=user, territory=territory)
     staff, created = ProviderStaff.objects.get_or_create(
         provider=provider, user=user, defaults={"role": invitation.role}
@@ -364,7 +420,8 @@ def accept_staff_invitation(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.nonce = new_nonce()
-    invitation.save(update_fields=["accepted_at", "accepted_by", "nonce"])
+    invitation.provider = provider
+    invitation.save(update_fields=["accepted_at", "accepted_by", "nonce", "provider"])
     record(
         actor=user,
         action="provider.staff_added",
@@ -373,6 +430,25 @@ def accept_staff_invitation(
         details={"user_id": user.pk, "role": staff.role, "invitation_id": invitation.pk},
     )
     return staff
+
+
+def _provider_from_invitation(
+    *, invitation: StaffInvitation, user: User, territory: Territory
+) -> Provider:
+    """The provider a territory's invitation stands for, created when it is accepted:
+    verified at once (the territory chose to invite it), in the inviter's name."""
+    provider = register_provider(
+        territory=territory,
+        user=user,
+        name=invitation.organisation_name,
+        kind=Provider.Kind.OTHER,
+    )
+    inviter = (
+        User.objects.filter(pk=invitation.invited_by_id).first()
+        if invitation.invited_by_id is not None
+        else None
+    )
+    return verify_provider(provider=provider, territory=territory, acting_user=inviter or user)
 
 
 @transaction.atomic
