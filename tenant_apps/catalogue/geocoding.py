@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.gis.db.models import Collect
 from django.contrib.gis.db.models.functions import Centroid
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from tenant_apps.catalogue.models import Venue
+from tenant_apps.catalogue.models import Provider, Venue
 from tenants.models import Territory
 
 logger = logging.getLogger(__name__)
@@ -58,11 +58,15 @@ def _bounds(territory: Territory) -> tuple[float, float, float, float]:
     return lon - dlon, lat - dlat, lon + dlon, lat + dlat
 
 
-def _local(query: str, territory: Territory) -> list[Place]:
+def _local(query: str, territory: Territory, provider: Provider | None) -> list[Place]:
     places: list[Place] = []
     seen: set[str] = set()
+    # Venues of verified providers are public; a provider also finds its own.
+    known = Venue.objects.filter(
+        Q(provider__status=Provider.Status.VERIFIED) | Q(provider=provider)
+    )
     venues = (
-        Venue.objects.filter(address__unaccent__icontains=query)
+        known.filter(address__unaccent__icontains=query)
         .order_by("address")
         .values_list("address", "neighbourhood", "point")[: MAX_RESULTS * 2]
     )
@@ -72,7 +76,7 @@ def _local(query: str, territory: Territory) -> list[Place]:
         seen.add(address.lower())
         places.append(Place(address, point.y, point.x, "venue", neighbourhood))
     areas = (
-        Venue.objects.filter(neighbourhood__unaccent__icontains=query)
+        known.filter(neighbourhood__unaccent__icontains=query)
         .values("neighbourhood")
         .annotate(n=Count("id"), centre=Centroid(Collect("point")))
         .order_by("-n", "neighbourhood")[:MAX_RESULTS]
@@ -133,13 +137,16 @@ def _remote(query: str, territory: Territory) -> list[Place]:
     return places
 
 
-def search_addresses(query: str, *, territory: Territory) -> list[Place]:
+def search_addresses(
+    query: str, *, territory: Territory, provider: Provider | None = None
+) -> list[Place]:
     """Places matching ``query`` in ``territory`` (its schema must be the connection's),
-    its own first, at most MAX_RESULTS. Fewer than 3 characters find nothing."""
+    its own first, at most MAX_RESULTS, for ``provider``'s venue form. Fewer than 3
+    characters find nothing."""
     query = " ".join(query.split())[:MAX_QUERY]
     if len(query) < 3:
         return []
-    places = _local(query, territory)
+    places = _local(query, territory, provider)
     if len(places) < MAX_RESULTS:
         places += _remote(query, territory)
     return places[:MAX_RESULTS]

@@ -253,7 +253,7 @@ def geocode(request: StaffRequest, *, provider: Provider, role: str) -> HttpResp
         return JsonResponse(
             {"error": _("Ensure this value has at most 120 characters.")}, status=400
         )
-    places = geocoding.search_addresses(query, territory=request.territory)
+    places = geocoding.search_addresses(query, territory=request.territory, provider=provider)
     return JsonResponse(
         {
             "results": [

@@ -106,6 +106,20 @@ def test_borealis_sees_only_its_own_places(territory_b, places, english, user) -
     assert _search(bruno, places, "zirmun").json()["results"] == []
 
 
+def test_venues_of_unverified_providers_stay_their_own(
+    territory_a, provider_a, places, english, user
+) -> None:
+    pending = make_provider(
+        territory_a, "New club", status="pending", staff=[(user("ada"), "owner")]
+    )
+    make_venue(territory_a, pending, "Loft", address="Secret lane 7")
+    alan = english(territory_a, user("alan"))
+    assert _search(alan, provider_a, "secret lane").json()["results"] == []
+    ada = english(territory_a, user("ada"))
+    rows = _search(ada, pending, "secret lane").json()["results"]
+    assert [row["label"] for row in rows] == ["Secret lane 7"]
+
+
 def test_only_the_providers_staff_may_search(
     territory_a, provider_a, places, english, user
 ) -> None:
