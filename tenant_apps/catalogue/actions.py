@@ -905,6 +905,31 @@ def save_interest(
     return interest
 
 
+@transaction.atomic
+def adopt_interests(*, territory: Territory, items: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Take an interest list from the network (shared_apps.sharedtemplates): each
+    ``{"slug", "names"}`` item is offered here, an existing interest of that slug
+    gets the list's names (its other names stay). The adoption itself is audited by
+    the caller. Returns the interests' ids."""
+    touched: list[int] = []
+    for position, item in enumerate(items):
+        interest = Interest.objects.filter(slug=item["slug"]).first()
+        if interest is None:
+            interest = Interest(slug=item["slug"], position=position)
+        interest.names = {**(interest.names or {}), **item["names"]}
+        interest.is_active = True
+        interest.save()
+        touched.append(interest.pk)
+    remember_interest_words()
+    affected = (
+        Interest.activities.through.objects.filter(interest_id__in=touched)
+        .values_list("activity_id", flat=True)
+        .distinct()
+    )
+    _refresh(territory, list(affected))
+    return touched
+
+
 # ---------------------------------------------------------------------------
 # Learners
 # ---------------------------------------------------------------------------

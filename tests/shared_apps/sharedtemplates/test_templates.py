@@ -236,3 +236,19 @@ def test_badge_and_playlist_templates_are_checked_then_copied_where_adopted_only
     assert bruno.post(f"/manage/templates/{playlist_template.pk}/adopt/").status_code in (302, 403)
     with tenant_context(territory_a):
         assert Playlist.objects.filter(title="Become a young journalist").count() == 1
+
+
+def test_templates_reach_territory_data_through_the_features_own_functions() -> None:
+    """Layer rule: shared_apps imports no territory app's models (adoption goes through
+    the catalogue's, badges' and playlists' actions and selectors)."""
+    import ast
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[3] / "shared_apps" / "sharedtemplates"
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                parts = node.module.split(".")
+                assert not (parts[0] == "tenant_apps" and parts[-1] == "models"), (
+                    f"{path.name} imports {node.module}"
+                )
