@@ -145,6 +145,13 @@ AUDITED_PAGES: list[Page] = [
     ),
     Page("admin home page texts", "admin", lambda s: on_territory("home:manage")),
     Page("venue editor", "provider", venue_editor),
+    Page("open data", "anonymous", lambda s: on_territory("opendata:open_data")),
+    Page("open data licence", "admin", lambda s: on_territory("opendata:open_data")),
+    Page(
+        "calendars",
+        "provider",
+        lambda s: on_territory("opendata:calendars", providers_own(s)[0].pk),
+    ),
 ]
 
 # Main pages whose weight is measured (tests/browser/test_light_pages.py, bench).
