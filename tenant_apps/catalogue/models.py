@@ -170,9 +170,18 @@ def new_nonce() -> str:
 class StaffInvitation(models.Model):
     """An owner asked someone, by email, to join a provider's staff. Nothing is granted
     until that person opens the emailed link (signed, expiring, single use), signed in
-    with the invited address, and accepts (tenant_apps.catalogue.invitations)."""
+    with the invited address, and accepts (tenant_apps.catalogue.invitations).
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="invitations")
+    The territory admin invites a new provider the same way: ``organisation_name`` is
+    set and ``provider`` stays empty until the invited person accepts, which creates the
+    (verified) provider with them as its owner. No provider row exists for an
+    organisation that never answers."""
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="invitations", null=True, blank=True
+    )
+    # Set only on the territory's invitations of a new provider (kept after acceptance).
+    organisation_name = models.CharField(max_length=160, blank=True, default="")
     email = models.EmailField()
     role = models.CharField(max_length=10, choices=ProviderStaff.Role.choices)
     # Part of the signed link; replaced when the link is used, resent or revoked.
@@ -189,9 +198,24 @@ class StaffInvitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["provider", "email"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provider__isnull=False) | ~Q(organisation_name=""),
+                name="catalogue_invitation_has_provider_or_name",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"invitation {self.pk} @ {self.provider_id}"
+
+    @property
+    def is_for_new_provider(self) -> bool:
+        return bool(self.organisation_name)
+
+    @property
+    def organisation(self) -> str:
+        """The name the invited person sees: the provider's, or the one to be created."""
+        return self.provider.name if self.provider is not None else self.organisation_name
 
     @property
     def is_open(self) -> bool:
