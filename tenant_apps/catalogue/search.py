@@ -30,33 +30,20 @@ from django.utils.safestring import SafeString, mark_safe
 
 from shared_apps.core.pagecache import public_version
 from tenant_apps.catalogue.filters import Filters, date_window
-from tenant_apps.catalogue.indexing import catch_up_next_dates
+from tenant_apps.catalogue.indexing import (
+    SIMPLE_CONFIG,
+    catch_up_next_dates,
+    search_config,
+)
 from tenant_apps.catalogue.maplayer import to_mercator
 from tenant_apps.catalogue.models import Activity, Interest
 
-# PostgreSQL text search configurations created by migration 0002 (accent-free
-# stemming); Slovenian, and any language without a stemmer, use the simple one.
-SEARCH_CONFIGS = {
-    "en": "catalogue_en",
-    "lt": "catalogue_lt",
-    "it": "catalogue_it",
-    "fi": "catalogue_fi",
-    "de": "catalogue_de",
-    "fr": "catalogue_fr",
-    "es": "catalogue_es",
-    "nl": "catalogue_nl",
-}
-SIMPLE_CONFIG = "catalogue_simple"
 MAX_TERMS = 8
 PER_PAGE = 20
 COUNT_LIMIT = 1000
 MAX_PAGE = COUNT_LIMIT // PER_PAGE + 1
 _START, _STOP = "\x02", "\x03"
 _WORD = re.compile(r"[^\W_]+")
-
-
-def search_config(language: str) -> str:
-    return "public." + SEARCH_CONFIGS.get(language, SIMPLE_CONFIG)
 
 
 def territory_today(tz_name: str) -> datetime.date:
@@ -73,6 +60,28 @@ def tsquery_text(terms: Sequence[str]) -> str:
     """All words must match; words of 3+ letters also match as prefixes ("robot"
     finds "robotika"), which also helps while someone is still typing."""
     return " & ".join(f"{term}:*" if len(term) >= 3 else term for term in terms)
+
+
+def search_configs(language: str, visitor_language: str = "") -> tuple[str, ...]:
+    """The configurations a search is parsed with: the territory's language, the
+    visitor's (an English query on a Lithuanian site), and the accent-free simple one
+    for any other language; the vector holds every language (indexing.refresh)."""
+    configs = [search_config(language)]
+    if visitor_language:
+        configs.append(search_config(visitor_language.split("-")[0].lower()))
+    configs.append("public." + SIMPLE_CONFIG)
+    return tuple(dict.fromkeys(configs))
+
+
+def text_query(terms: Sequence[str], configs: Sequence[str]) -> SearchQuery:
+    """Every word must match, in one of the configurations: one tsquery
+    (``q1 || q2 || q3``), which the GIN index answers in one scan."""
+    words = tsquery_text(terms)
+    queries = [SearchQuery(words, config=cfg, search_type="raw") for cfg in configs]
+    combined = queries[0]
+    for query in queries[1:]:
+        combined = combined | query
+    return combined
 
 
 def current(today: datetime.date) -> QuerySet[Activity]:
@@ -137,15 +146,13 @@ def apply_filters(
     interests: Sequence[Interest],
     today: datetime.date,
     terms: Sequence[str] = (),
-    config: str = "",
+    configs: Sequence[str] = (),
     with_window: bool = True,
 ) -> QuerySet[Activity]:
     """Every filter except sorting. ``interests`` maps the filter's slugs to ids.
     ``with_window=False`` leaves out the "when" filter (the caller applies it)."""
     if terms:
-        queryset = queryset.filter(
-            search_vector=SearchQuery(tsquery_text(terms), config=config, search_type="raw")
-        )
+        queryset = queryset.filter(search_vector=text_query(terms, configs or search_configs("")))
     if filters.interests:
         wanted = set(filters.interests)
         ids = [i.pk for i in interests if i.slug in wanted]
@@ -320,7 +327,7 @@ def _run(
     filters: Filters,
     *,
     terms: list[str],
-    config: str,
+    configs: Sequence[str],
     interests: Sequence[Interest],
     today: datetime.date,
     page: int,
@@ -331,10 +338,13 @@ def _run(
     count (only when the page does not tell it, and cached) and the page's rows with
     provider, venue and highlights (for those ids only)."""
     filtered = apply_filters(
-        base, filters, interests=interests, today=today, terms=terms, config=config
+        base, filters, interests=interests, today=today, terms=terms, configs=configs
     )
     sort = effective_sort(filters, terms)
-    query = SearchQuery(tsquery_text(terms), config=config, search_type="raw") if terms else None
+    query = text_query(terms, configs) if terms else None
+    # Highlights in the original texts, in the territory's language (a card in another
+    # language shows its translation, unmarked).
+    config = configs[0]
     start = (page - 1) * per_page
     window = date_window(filters, today)
     # Short windows only ("today", "this weekend"): over a week or more most dated
@@ -351,7 +361,7 @@ def _run(
             interests=interests,
             today=today,
             terms=terms,
-            config=config,
+            configs=configs,
             with_window=False,
         )
         ids = soonest_in_window_ids(unwindowed, window, start=start, per_page=per_page)
@@ -467,16 +477,18 @@ def search(
     per_page: int = PER_PAGE,
     base: QuerySet[Activity] | None = None,
     fields: Sequence[str] = CARD_FIELDS,
+    visitor_language: str = "",
 ) -> SearchPage:
-    """One page of results for the filters, in the territory's language."""
+    """One page of results for the filters: words in the territory's ``language``, in
+    the ``visitor_language`` (the page's), or unstemmed in any other."""
     today = territory_today(tz_name)
     catch_up_next_dates(today)
     base = current(today) if base is None else base
-    config = search_config(language)
+    configs = search_configs(language, visitor_language)
     terms = query_terms(filters.q)
     page = max(1, min(page, MAX_PAGE))
     run_args: dict[str, Any] = {
-        "config": config,
+        "configs": configs,
         "interests": interests,
         "today": today,
         "page": page,

@@ -11,13 +11,14 @@ from tenants.models import Territory
 from tests.tenant_apps.catalogue.factories import make_activity, make_provider, make_venue
 
 
-def run(territory: Territory, **filters: object):
+def run(territory: Territory, visitor_language: str = "", **filters: object):
     with tenant_context(territory):
         return search(
             filters=Filters(**filters),  # type: ignore[arg-type]
             language=territory.default_language,
             tz_name=territory.timezone,
             interests=active_interests(),
+            visitor_language=visitor_language,
         )
 
 
@@ -234,3 +235,80 @@ def test_every_language_has_an_accent_free_configuration(
             [config, document, config, tsquery_text([query])],
         )
         assert cursor.fetchone()[0], (language, document, query)
+
+
+def test_queries_in_other_languages_find_translated_activities(
+    territory_a, territory_b, provider_a, provider_b
+) -> None:
+    """Issue 16 item 8: English on the Lithuanian site, accents left out, and never
+    another territory's activities."""
+    dance = make_activity(
+        territory_a,
+        provider_a,
+        "Šokių studija jaunimui",
+        summary="Šiuolaikinis šokis ir judesys.",
+        interests=["arts"],
+        translations={
+            "en": {"title": "Dance studio for young people", "summary": "Contemporary moves."}
+        },
+    )
+    make_activity(
+        territory_a,
+        provider_a,
+        "Gitaros pamokos",
+        summary="Mokomės groti nuo pradžių.",
+        interests=["music"],
+        translations={"en": {"title": "Guitar lessons", "description": "<p>For beginners</p>"}},
+    )
+    make_activity(territory_a, provider_a, "Robotikos būrelis", summary="Kuriame robotus.")
+    make_activity(
+        territory_b,
+        provider_b,
+        "Plesni tečaj",
+        summary="Sodobni ples.",
+        translations={"en": {"title": "Dance course", "summary": "Guitar lessons too."}},
+    )
+    assert titles(run(territory_a, q="dance")) == ["Šokių studija jaunimui"]
+    assert titles(run(territory_a, q="guitar lessons")) == ["Gitaros pamokos"]
+    assert titles(run(territory_a, q="beginners")) == ["Gitaros pamokos"]  # description
+    # The visitor's language stems the query: "dancing" is English for "dance".
+    assert titles(run(territory_a, q="dancing", visitor_language="en")) == [dance.title]
+    # Without accents, in the territory's language, as before.
+    assert titles(run(territory_a, q="sokiai")) == ["Šokių studija jaunimui"]
+    assert titles(run(territory_a, q="šokiai")) == ["Šokių studija jaunimui"]
+    # Isolation: borealis finds its own, aurora never sees it.
+    assert titles(run(territory_b, q="dance")) == ["Plesni tečaj"]
+    assert "Plesni tečaj" not in titles(run(territory_a, q="guitar lessons"))
+    assert titles(run(territory_a, q="ples")) == []
+
+
+def test_the_search_query_reads_the_text_index_once(territory_a, provider_a) -> None:
+    """All languages are one tsquery (OR of the configurations) on the GIN index."""
+    from django.db import connection
+
+    from tenant_apps.catalogue.search import search_configs, text_query
+
+    make_activity(territory_a, provider_a, "Gitaros pamokos")
+    configs = search_configs("lt", "en")
+    assert configs == ("public.catalogue_lt", "public.catalogue_en", "public.catalogue_simple")
+    assert search_configs("sl", "sl-si") == ("public.catalogue_simple",)
+    with tenant_context(territory_a):
+        queryset = Activity.objects.filter(search_vector=text_query(["guitar"], configs))
+        sql, params = queryset.values("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "cat_act_search_gin" in plan, plan
+
+
+def test_saved_translations_are_searchable_at_once(
+    territory_a, provider_a, client_for, user
+) -> None:
+    activity = make_activity(territory_a, provider_a, "Gitaros pamokos")
+    assert titles(run(territory_a, q="guitar")) == []
+    alan = client_for(territory_a)
+    alan.sign_in(user("alan"))
+    path = f"/studio/{provider_a.pk}/activities/{activity.pk}/translations/"
+    assert alan.post(path, {"en__title": "Guitar lessons"}).status_code == 302
+    assert titles(run(territory_a, q="guitar")) == ["Gitaros pamokos"]
