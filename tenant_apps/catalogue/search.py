@@ -113,9 +113,14 @@ def soonest_in_window_ids(
     "when" filter, a single walk of the next-day index must pass every dated activity
     outside the window before reaching them (150 ms over 20,000 activities for
     weekend + interest). But a dated activity on a day of the window has its next day
-    inside the window, so its walk is bounded (next_date <= the window's end), and the
-    open ones (which sort after every dated one) are a walk of their own; each walk
-    stops after a page's worth of rows."""
+    on or before the window's end, so its walk is bounded (next_date <= the window's
+    end), and the open ones (which sort after every dated one) are a walk of their
+    own; each walk stops after a page's worth of rows.
+
+    Bounded above only: when the window starts after today ("this weekend" on a
+    Thursday), an activity on Thursday and Saturday has its next day (today) before
+    the window and must still be listed (it was not, until issue 17); next days are
+    never before today, so the walk covers the days from today to the window's end."""
     first, last = window
     dated = unwindowed.filter(
         Q(
@@ -124,7 +129,6 @@ def soonest_in_window_ids(
             ]
         )
         | Q(schedule_kind=Activity.ScheduleKind.RANGE, first_date__lte=last, last_date__gte=first),
-        next_date__gte=first,
         next_date__lte=last,
     ).exclude(schedule_kind=Activity.ScheduleKind.OPEN)
     always = unwindowed.filter(schedule_kind=Activity.ScheduleKind.OPEN)

@@ -172,6 +172,48 @@ def test_date_filters_follow_the_schedule(territory_a, provider_a) -> None:
         assert on(Filters(when="today")) == {"Always open lab"}
 
 
+def test_a_later_window_lists_activities_whose_next_day_comes_before_it(
+    territory_a, provider_a
+) -> None:
+    """"This weekend" asked on a Thursday: an activity on Thursday and on Saturday has
+    its next day (today) before the window, and is still on the soonest-first page,
+    as it is in the count."""
+    from tenant_apps.catalogue import schedule as sched
+    from tenant_apps.catalogue.search import territory_today
+
+    today = territory_today(territory_a.timezone)
+    first, last = today + datetime.timedelta(days=2), today + datetime.timedelta(days=3)
+    noon = datetime.time(12, 0, tzinfo=datetime.UTC)
+    make_activity(
+        territory_a,
+        provider_a,
+        "Today and in the window",
+        schedule_kind="sessions",
+        sessions=[
+            sched.Session(datetime.datetime.combine(day, noon))
+            for day in (today, first + datetime.timedelta(days=1))
+        ],
+    )
+    make_activity(
+        territory_a,
+        provider_a,
+        "Every day for ten days",
+        schedule_kind="range",
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=10),
+    )
+    make_activity(
+        territory_a,
+        provider_a,
+        "Only today",
+        schedule_kind="sessions",
+        sessions=[sched.Session(datetime.datetime.combine(today, noon))],
+    )
+    page = run(territory_a, when="range", date_from=first, date_to=last, sort="date")
+    assert page.total == 2
+    assert sorted(titles(page)) == ["Every day for ten days", "Today and in the window"]
+
+
 def test_malformed_filters_are_reported() -> None:
     form = FilterForm(
         {"age": "old", "near": "north", "sort": "distance", "when": "yesterday", "interest": "x"},
