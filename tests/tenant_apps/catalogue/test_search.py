@@ -175,7 +175,7 @@ def test_date_filters_follow_the_schedule(territory_a, provider_a) -> None:
 def test_a_later_window_lists_activities_whose_next_day_comes_before_it(
     territory_a, provider_a
 ) -> None:
-    """"This weekend" asked on a Thursday: an activity on Thursday and on Saturday has
+    """ "This weekend" asked on a Thursday: an activity on Thursday and on Saturday has
     its next day (today) before the window, and is still on the soonest-first page,
     as it is in the count."""
     from tenant_apps.catalogue import schedule as sched
@@ -354,3 +354,29 @@ def test_saved_translations_are_searchable_at_once(
     path = f"/studio/{provider_a.pk}/activities/{activity.pk}/translations/"
     assert alan.post(path, {"en__title": "Guitar lessons"}).status_code == 302
     assert titles(run(territory_a, q="guitar")) == ["Gitaros pamokos"]
+
+
+def test_reindex_command_rebuilds_days_and_search_columns(territory_a, provider_a) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    activity = make_activity(
+        territory_a,
+        provider_a,
+        "Gitaros pamokos",
+        translations={"en": {"title": "Guitar lessons"}},
+    )
+    with tenant_context(territory_a):
+        stored = Activity.objects.filter(pk=activity.pk)
+        expected = stored.values_list("days", "next_date").get()
+        # As left by an older release: no days, no vector.
+        stored.update(days=[], next_date=None, search_vector=None)
+    assert titles(run(territory_a, q="guitar")) == []
+    out = StringIO()
+    call_command("reindex_catalogue", "--territory", territory_a.slug, stdout=out)
+    assert f"{territory_a.slug}: 1 activities re-indexed" in out.getvalue()
+    with tenant_context(territory_a):
+        assert stored.values_list("days", "next_date").get() == expected
+    assert titles(run(territory_a, q="guitar")) == ["Gitaros pamokos"]
+    assert titles(run(territory_a, q="guitar", when="month")) == ["Gitaros pamokos"]
