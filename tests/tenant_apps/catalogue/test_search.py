@@ -380,3 +380,20 @@ def test_reindex_command_rebuilds_days_and_search_columns(territory_a, provider_
         assert stored.values_list("days", "next_date").get() == expected
     assert titles(run(territory_a, q="guitar")) == ["Gitaros pamokos"]
     assert titles(run(territory_a, q="guitar", when="month")) == ["Gitaros pamokos"]
+
+
+def test_activity_gin_indexes_have_no_pending_list(territory_a) -> None:
+    """Searches never scan a pending list of recent writes (fastupdate off)."""
+    from django.db import connection
+
+    with tenant_context(territory_a), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.reloptions FROM pg_class c"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " JOIN pg_am am ON am.oid = c.relam"
+            " WHERE n.nspname = %s AND am.amname = 'gin' AND c.relname LIKE 'cat_act_%%'",
+            [territory_a.schema_name],
+        )
+        options = dict(cursor.fetchall())
+    assert len(options) == 5
+    assert all(value == ["fastupdate=off"] for value in options.values()), options
