@@ -316,18 +316,22 @@ def plans(territory: Any) -> dict[str, object]:
             statements = [
                 q["sql"]
                 for q in captured.captured_queries
-                if q["sql"].lstrip().upper().startswith("SELECT")
+                # "(SELECT": the soonest-first page is a UNION of two walks.
+                if q["sql"].lstrip(" (").upper().startswith("SELECT")
                 and "catalogue_activity" in q["sql"]
             ]
             shapes = []
             for sql in statements:
                 with transaction.atomic(), connection.cursor() as cursor:
-                    index_friendly_planner(text_search=bool(filters.q))
+                    index_friendly_planner(
+                        text_search=bool(filters.q), nearest_first=filters.sort == "distance"
+                    )
                     cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql)
                     plan = "\n".join(row[0] for row in cursor.fetchall())
                 took = re.search(r"Execution Time: ([\d.]+) ms", plan)
                 shapes.append(
                     {
+                        "query": "count" if "COUNT(" in sql[:40].upper() else "page",
                         "indexes": sorted(set(INDEX_NAME.findall(plan))),
                         "seq_scan": "Seq Scan" in plan,
                         "ms": float(took.group(1)) if took else None,

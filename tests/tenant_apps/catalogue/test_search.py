@@ -397,3 +397,45 @@ def test_activity_gin_indexes_have_no_pending_list(territory_a) -> None:
         options = dict(cursor.fetchall())
     assert len(options) == 5
     assert all(value == ["fastupdate=off"] for value in options.values()), options
+
+
+def test_nearest_first_reads_the_knn_index_and_pages_ties_once(
+    territory_a, provider_a, venue_a
+) -> None:
+    """Issue 17: ordered by the distance alone, so the GiST index yields a page's rows
+    nearest first (no sort of every match); the many activities of one venue (equal
+    distances) are spread over pages without repeats or gaps."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(25):
+        make_activity(territory_a, provider_a, f"Club {number:02d}", venue=venue_a)
+    near = (venue_a.point.y + 0.01, venue_a.point.x)
+
+    def page_ids(number: int) -> list[int]:
+        with tenant_context(territory_a):
+            found = search(
+                filters=Filters(near=near, radius_km=5, sort="distance"),
+                language="lt",
+                tz_name=territory_a.timezone,
+                interests=active_interests(),
+                page=number,
+            )
+        return [a.pk for a in found.items]
+
+    first, second = page_ids(1), page_ids(2)
+    assert len(first) == 20 and len(second) == 5
+    assert len(set(first) | set(second)) == 25
+    with tenant_context(territory_a), CaptureQueriesContext(connection) as captured:
+        search(
+            filters=Filters(near=near, radius_km=5, sort="distance"),
+            language="lt",
+            tz_name=territory_a.timezone,
+            interests=active_interests(),
+        )
+        page_query = next(q["sql"] for q in captured.captured_queries if "<->" in q["sql"])
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("EXPLAIN " + page_query)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "cat_act_public_knn_gist" in plan and "Sort" not in plan, plan
