@@ -113,6 +113,7 @@ TENANT_APPS = [
     "tenant_apps.deserts",
     "tenant_apps.playlists",
     "tenant_apps.accessibility",
+    "tenant_apps.opendata",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -143,6 +144,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous public reads to the read replica, when there is one (tenants/replica.py).
+    "tenants.replica.ReplicaReadMiddleware",
     "shared_apps.accounts.middleware.MembershipMiddleware",
     "shared_apps.billing.middleware.ReadOnlyWhenSuspendedMiddleware",
     "shared_apps.core.middleware.TerritoryLocaleMiddleware",
@@ -219,7 +222,51 @@ SILENCED_SYSTEM_CHECKS = [
     # its owner with the browsers' preload list, not by a setting.
     "security.W021",
 ]
-DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# Read replica (tenants/replica.py, deploy/SCALING.md §4): anonymous GETs of the public
+# views below read from a streaming replica when REPLICA_DATABASE_URL is set; without
+# it there is no "replica" alias and everything uses "default" as before.
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db_url("REPLICA_DATABASE_URL")
+    DATABASES["replica"]["ENGINE"] = DATABASES["default"]["ENGINE"]
+    if env.str("DATABASE_PASSWORD", default="") and not DATABASES["replica"].get("PASSWORD"):
+        DATABASES["replica"]["PASSWORD"] = env.str("DATABASE_PASSWORD")
+    # No pool: a pool waits its whole timeout for a server that is down. A kept-open
+    # connection, checked at each request, and a short connect timeout instead: a
+    # stopped replica costs a refused connection, then reads go to the primary.
+    DATABASES["replica"]["CONN_MAX_AGE"] = env.int("REPLICA_CONN_MAX_AGE", default=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "REPLICA_CONNECT_TIMEOUT", default=1
+    )
+    # The test database's replica is the test database's physical copy.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=2.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=1.0)
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=5.0)
+# A browser reads from the primary this long after one of its requests wrote.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+REPLICA_READ_VIEWS = [
+    "home:index",
+    "catalogue:search",
+    "catalogue:activity",
+    "catalogue:calendar",
+    "catalogue:providers",
+    "catalogue:provider",
+    "api-territory",
+    "api-activities",
+    "api-activity",
+    "api-providers",
+    "api-provider",
+    "api-venues",
+    "api-interests",
+    "api-map",
+    # Open data (tenant_apps.opendata): a lagging replica shows a prefix of the changes
+    # feed (numbers are visible in commit order), so a consumer misses nothing.
+    "opendata:open_data",
+    "api-open-data-activities",
+    "api-open-data-changes",
+]
+DATABASE_ROUTERS = ["tenants.replica.ReplicaRouter", "django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------
@@ -526,11 +573,32 @@ CELERY_BEAT_SCHEDULE["catalogue-purge-invitations"] = {
     "task": "catalogue.purge_invitations",
     "schedule": crontab(hour=4, minute=20),
 }
+# Open data (tenant_apps.opendata): providers' calendars re-imported; the changes
+# feed caught up with anything an interrupted after-commit write missed.
+CELERY_BEAT_SCHEDULE["opendata-sync-calendars"] = {
+    "task": "opendata.sync_calendars",
+    "schedule": env.float("CALENDAR_SYNC_SECONDS", default=3600.0),
+}
+CELERY_BEAT_SCHEDULE["opendata-reconcile-feed"] = {
+    "task": "opendata.reconcile_feed",
+    "schedule": crontab(minute=35),
+}
 CELERY_BEAT_SCHEDULE["console-figures"] = {
     "task": "console.refresh_territory_figures",
     "schedule": 3600.0,
     "tenant_schemas": ["public"],
 }
+# Open data: the default licence of every territory's feeds (tenant_apps.opendata.
+# models.LICENCES; each territory's admins may choose another).
+OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC-BY-4.0")
+# Calendar import (iCalendar URLs of providers): limits of one fetch. Private and
+# loopback addresses are refused (SSRF) unless allowed, which only tests do.
+CALENDAR_FETCH_TIMEOUT = env.float("CALENDAR_FETCH_TIMEOUT", default=10.0)
+CALENDAR_MAX_BYTES = env.int("CALENDAR_MAX_BYTES", default=2_000_000)
+CALENDAR_MAX_EVENTS = env.int("CALENDAR_MAX_EVENTS", default=500)
+CALENDAR_ALLOW_PRIVATE_ADDRESSES = env.bool("CALENDAR_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Certificate authorities for https calendars (a file); None: the system's.
+CALENDAR_CA_BUNDLE = env.str("CALENDAR_CA_BUNDLE", default="") or None
 # pg_dump and psql for backup_territory / restore_territory ("" = from PATH).
 PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 # `migrate_schemas --executor=multiprocessing` (deploy/RELEASE.md).
