@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts.actions import ensure_learner_membership, grant_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
+from shared_apps.core.multilingual import save_translations
 from shared_apps.core.pagecache import public_content_changed
 from shared_apps.notifications import actions as notifications
 from shared_apps.notifications import kinds
@@ -688,6 +689,16 @@ def update_activity(
     )
     _refresh(territory, [activity.pk])
     return activity
+
+
+@transaction.atomic
+def save_activity_translations(
+    activity: Activity, texts: dict[str, dict[str, str]], *, territory: Territory, acting_user: User
+) -> None:
+    """Store the activity's texts in other languages (audited) and re-index it: search
+    finds an activity by its translations too (issue 16, item 8)."""
+    save_translations(activity, texts, territory=territory, acting_user=acting_user)
+    _refresh(territory, [activity.pk])
 
 
 def autosave_activity(*, activity: Activity, data: Mapping[str, Any]) -> datetime.datetime:

@@ -393,11 +393,14 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["provider", "status"]),
             models.Index(fields=["status", "submitted_at"]),
-            GinIndex(fields=["search_vector"], name="cat_act_search_gin"),
-            GinIndex(fields=["interest_ids"], name="cat_act_interests_gin"),
-            GinIndex(fields=["days"], name="cat_act_days_gin"),
-            GinIndex(fields=["accessibility"], name="cat_act_access_gin"),
-            GinIndex(fields=["languages"], name="cat_act_languages_gin"),
+            # fastupdate off: with it, new entries wait in a pending list (up to 4 MB)
+            # that every search scans until a vacuum merges it; activities are written
+            # a few times a day and searched all the time (issue 17).
+            GinIndex(fields=["search_vector"], name="cat_act_search_gin", fastupdate=False),
+            GinIndex(fields=["interest_ids"], name="cat_act_interests_gin", fastupdate=False),
+            GinIndex(fields=["days"], name="cat_act_days_gin", fastupdate=False),
+            GinIndex(fields=["accessibility"], name="cat_act_access_gin", fastupdate=False),
+            GinIndex(fields=["languages"], name="cat_act_languages_gin", fastupdate=False),
             # The map's whole-city view reads only this index (index-only scan).
             models.Index(
                 fields=["map_x", "map_y", "last_date"],

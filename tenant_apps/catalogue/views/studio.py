@@ -540,4 +540,5 @@ def activity_translations(
             kwargs={"provider_id": provider.pk, "activity_id": activity.pk},
         ),
         heading=activity.title,
+        save=actions.save_activity_translations,
     )
