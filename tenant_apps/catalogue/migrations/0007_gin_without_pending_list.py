@@ -27,7 +27,7 @@ BACKWARD = "".join(f"ALTER INDEX {name} RESET (fastupdate); " for name in INDEXE
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue", "0005_search_indexes"),
+        ("catalogue", "0006_provider_invitations"),
     ]
 
     operations = [
