@@ -113,6 +113,7 @@ TENANT_APPS = [
     "tenant_apps.deserts",
     "tenant_apps.playlists",
     "tenant_apps.accessibility",
+    "tenant_apps.imports",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
