@@ -943,32 +943,31 @@ def save_imported_activities(
     one UPDATE), their interests and sessions, then recompute their search columns
     and tell publishing's subscribers. Returns (created, updated). The caller audits
     the import as a whole (one event, not one per row)."""
+    from tenant_apps.catalogue import bulk
+
     new = [r for r in rows if r.activity.pk is None]
     changed = [r for r in rows if r.activity.pk is not None]
-    Activity.objects.bulk_create([r.activity for r in new], batch_size=1000)
+    for r in rows:
+        # Providers and venues of the batch may have been saved after being assigned.
+        r.activity.provider_id = r.activity.provider.pk
+        r.activity.venue_id = r.activity.venue.pk if r.activity.venue is not None else None
+    bulk.insert_activities([r.activity for r in new])
     if changed:
-        Activity.objects.bulk_update(
-            [r.activity for r in changed], list(IMPORTED_ACTIVITY_COLUMNS), batch_size=1000
-        )
+        for r in changed:
+            r.activity.updated_at = timezone.now()
+        bulk.update_activities([r.activity for r in changed], IMPORTED_ACTIVITY_COLUMNS)
         changed_ids = [r.activity.pk for r in changed]
         Activity.interests.through.objects.filter(activity_id__in=changed_ids).delete()
         ActivitySession.objects.filter(activity_id__in=changed_ids).delete()
-    through = Activity.interests.through
-    through.objects.bulk_create(
-        [
-            through(activity_id=r.activity.pk, interest_id=interest_id)
-            for r in rows
-            for interest_id in dict.fromkeys(r.interest_ids)
-        ],
-        batch_size=5000,
+    bulk.copy_rows(
+        Activity.interests.through._meta.db_table,
+        ["activity_id", "interest_id"],
+        ((r.activity.pk, i) for r in rows for i in dict.fromkeys(r.interest_ids)),
     )
-    ActivitySession.objects.bulk_create(
-        [
-            ActivitySession(activity=r.activity, starts_at=s.starts_at, ends_at=s.ends_at)
-            for r in rows
-            for s in r.sessions
-        ],
-        batch_size=5000,
+    bulk.copy_rows(
+        ActivitySession._meta.db_table,
+        ["activity_id", "starts_at", "ends_at"],
+        ((r.activity.pk, s.starts_at, s.ends_at) for r in rows for s in r.sessions),
     )
     _refresh(territory, [r.activity.pk for r in rows])
     return len(new), len(changed)
