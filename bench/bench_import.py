@@ -88,7 +88,7 @@ def make_csv(rows: int, seed: int = 1) -> bytes:
     return buffer.getvalue().encode()
 
 
-def run_once(territory, user, content: bytes, label: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def run_once(territory, user, content: bytes, label: str) -> dict[str, object]:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django_tenants.utils import tenant_context
 

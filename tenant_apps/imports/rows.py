@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -81,7 +82,7 @@ class Target:
     label: str
 
 
-def _form_label(form_class: type[forms.Form], name: str) -> str:
+def _form_label(form_class: type[forms.Form] | type[forms.ModelForm[Any]], name: str) -> str:
     return str(form_class.base_fields[name].label or name)
 
 
@@ -149,9 +150,10 @@ class ImportActivityForm(ActivityForm):
         import, not once per row (50,000 rows)."""
         self.data = data
         self.is_bound = True
-        self._errors = None  # type: ignore[assignment]
+        self._errors = None
         self.require_complete = require_complete
-        self.session_rows = self._session_rows(data)
+        # _session_rows only reads getlist(), which a MultiValueDict has.
+        self.session_rows = self._session_rows(cast(QueryDict, data))
         self.sessions = []
 
 

@@ -215,3 +215,24 @@ def test_isolation(
 def test_the_admin_area_links_to_the_import(admin_a: HostClient) -> None:
     assert reverse("imports:start", urlconf="learning_platform.urls_territory") == START
     assert 'href="/manage/import/"' in admin_a.get("/manage/").content.decode()
+
+
+def test_the_list_of_imports_costs_the_same_for_many(
+    admin_a: HostClient, territory_a: Territory, django_assert_num_queries
+) -> None:
+    from django.db import reset_queries
+
+    _upload(admin_a, csv_bytes([city_row(1)]))
+    admin_a.get(START)  # warm: sessions, membership, site settings cached
+    reset_queries()  # (each request empties the log: counts start from an empty one)
+    with django_assert_num_queries(5):
+        admin_a.get(START)
+    for n in range(5):
+        admin_a.post(
+            START, {"file": upload(csv_bytes([city_row(n)])), "kind": "activities", "source": "x"}
+        )
+    admin_a.get(START)
+    reset_queries()
+    with django_assert_num_queries(5):
+        page = admin_a.get(START)
+    assert page.content.decode().count("katalogas.csv") == 6
