@@ -87,6 +87,15 @@ def test_public_csv(
     assert not any("email" in column or "phone" in column for column in HEADER)
 
 
+def test_each_territory_downloads_its_own(
+    client_for: ClientFor, territory_b: Territory, catalogue_a: list[Activity]
+) -> None:
+    response = client_for(territory_b).get("/open-data/activities.csv")
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert _rows(content) == []
+    assert client_for(territory_b).get("/open-data/activities.csv").status_code == 200
+
+
 @pytest.mark.parametrize(
     ("value", "cell"),
     [

@@ -236,3 +236,35 @@ def test_the_list_of_imports_costs_the_same_for_many(
     with django_assert_num_queries(5):
         page = admin_a.get(START)
     assert page.content.decode().count("katalogas.csv") == 6
+
+
+def test_a_providers_file_through_the_pages(
+    admin_a: HostClient, territory_a: Territory, django_capture_on_commit_callbacks
+) -> None:
+    content = csv_bytes(
+        [{"name": "Menų studija", "kind": "culture"}, {"name": "Šachmatų klubas", "kind": "other"}],
+        columns=["name", "kind"],
+    )
+    admin_a.post(START, {"file": upload(content), "kind": "providers", "source": "city"})
+    with tenant_context(territory_a):
+        job = ImportJob.objects.get()
+    columns = ["name", "kind"]
+    # Named like the fields: mapped by themselves.
+    page = admin_a.get(f"{START}{job.pk}/").content.decode()
+    assert '<option value="name" selected>' in page
+    preview = admin_a.post(
+        f"{START}{job.pk}/", mapping_post(columns, {"name": "name", "kind": "kind"})
+    )
+    assert "Šachmatų klubas" in preview.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_a.post(
+            f"{START}{job.pk}/",
+            mapping_post(columns, {"name": "name", "kind": "kind"}, confirm="1"),
+        )
+    with tenant_context(territory_a):
+        job.refresh_from_db()
+        assert job.status == ImportJob.Status.DONE and job.providers_created == 2
+        assert Provider.objects.filter(status=Provider.Status.VERIFIED).count() == 2
+    # Confirming twice does not import twice.
+    again = admin_a.post(f"{START}{job.pk}/", mapping_post(columns, {"name": "name"}, confirm="1"))
+    assert again.status_code == 302 and again["Location"].endswith("/progress/")
