@@ -216,6 +216,8 @@ def run_import(*, job_id: str, territory: Territory) -> ImportJob | None:
     job.errors = [{"row": e.row, "messages": e.messages} for e in result.errors]
     job.finished_at = timezone.now()
     job.save()
+    # The file is not needed any more (rows may name contact people): least data.
+    job.file.delete(save=True)
     cache.delete(progress_key(job))
     return job
 

@@ -60,6 +60,7 @@ def test_upload_map_preview_confirm(
         job.refresh_from_db()
         assert job.status == ImportJob.Status.DONE, job.errors
         assert (job.created_count, job.providers_created, job.venues_created) == (2, 1, 1)
+        assert not job.file  # the uploaded file is deleted once imported
         activities = list(Activity.objects.order_by("external_id"))
         assert [a.title for a in activities] == ["Robotikos būrelis 1", "Robotikos būrelis 2"]
         first = activities[0]
