@@ -315,6 +315,9 @@ class ActivityChecker:
             ("join_method", "interested"),
         ):
             data.setdefault(name, initial)
+        if not data.getlist("languages"):
+            # As a new activity in the editor: taught in the territory's language.
+            data.setlist("languages", [self.territory.default_language])
         if "is_free" not in data and not data.get("price"):
             # No price column or no price: free, as the editor's "Free of charge".
             data["is_free"] = "true"

@@ -67,6 +67,7 @@ def test_upload_map_preview_confirm(
         # Kept right as the editor's save would: public, searchable, dated, on the map.
         assert first.is_public and first.search_vector and first.days and first.location
         assert first.provider.status == Provider.Status.VERIFIED
+        assert first.languages == ["lt"]  # no column: the territory's language
         assert Venue.objects.count() == 1
     # One summary audit event for the whole import.
     assert (
