@@ -93,3 +93,27 @@ def test_upload_map_preview_confirm(
     finally:
         page.close()
         _clean_up(live, django_db_blocker)
+
+
+@pytest.mark.parametrize(("language", "width"), [("lt", "phone"), ("en", "desktop")])
+def test_the_import_pages_pass_axe(
+    live: LiveSite, context_for: ContextFor, django_db_blocker: Any, language: str, width: str
+) -> None:
+    from tests.browser.axe import audit, describe
+
+    page = context_for("admin", language, width).new_page()
+    try:
+        page.goto(live.url("territory", "/manage/import/"))
+        problems = describe("import: upload", audit(page))
+        page.locator("#id_file").set_input_files(
+            {"name": "katalogas.csv", "mimeType": "text/csv", "buffer": _file(live)}
+        )
+        page.locator("#id_source").fill(SOURCE)
+        page.locator("form[enctype] button[type=submit]").click()
+        page.locator("button[name=preview]").click()
+        expect(page.locator("table.import-preview")).to_be_visible()
+        problems += describe("import: mapping and preview", audit(page))
+        assert not problems, "\n".join(problems)
+    finally:
+        page.close()
+        _clean_up(live, django_db_blocker)
