@@ -270,3 +270,18 @@ def test_a_providers_file_through_the_pages(
     # Confirming twice does not import twice.
     again = admin_a.post(f"{START}{job.pk}/", mapping_post(columns, {"name": "name"}, confirm="1"))
     assert again.status_code == 302 and again["Location"].endswith("/progress/")
+
+
+def test_the_progress_bar_while_an_import_runs(admin_a: HostClient, territory_a: Territory) -> None:
+    from django.core.cache import cache
+
+    from tenant_apps.imports.actions import progress_key
+
+    job = _upload(admin_a, csv_bytes([city_row(1)]))
+    with tenant_context(territory_a):
+        ImportJob.objects.filter(pk=job.pk).update(status="running", total_rows=50000)
+        cache.set(progress_key(job), 20000)
+    fragment = admin_a.get(f"{START}{job.pk}/progress/", HTTP_HX_REQUEST="true").content.decode()
+    # Polled again every second until the job is finished.
+    assert f'hx-get="{START}{job.pk}/progress/"' in fragment and 'hx-trigger="every 1s"' in fragment
+    assert 'value="40"' in fragment and "20000 / 50000" in fragment
