@@ -1,5 +1,8 @@
 """The territory's public catalogue as CSV, in the columns the import reads back.
 
+Under the territory's open data licence (tenant_apps.opendata: CC BY 4.0 unless its
+admins chose another), stated in the response headers.
+
 Published, public activities only; nothing personal: the providers' public email and
 phone are left out (the contact to join is kept: without it a "contact us"
 activity is incomplete). Text a spreadsheet would run as a formula gets a leading
@@ -20,8 +23,6 @@ from tenant_apps.imports.readers import FORMULA_STARTS
 from tenant_apps.imports.rows import ACTIVITY_FORM_FIELDS, PROVIDER_FORM_FIELDS, VENUE_FORM_FIELDS
 from tenants.models import Territory
 
-LICENCE = "CC BY 4.0"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 CHUNK = 2000
 
 # The import's own fields (the editor's forms), minus what is personal or separate.

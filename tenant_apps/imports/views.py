@@ -21,6 +21,7 @@ from tenant_apps.imports.models import ImportJob
 from tenant_apps.imports.readers import ImportFileError, open_table
 from tenant_apps.imports.rows import suggest_columns, targets
 from tenant_apps.imports.selectors import recent_jobs
+from tenant_apps.opendata.selectors import licence as open_data_licence
 
 
 def _job(pk: str) -> ImportJob:
@@ -146,7 +147,8 @@ def catalogue_csv(request: TerritoryRequest) -> StreamingHttpResponse:
         exports.csv_lines(territory), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{territory.slug}-activities.csv"'
-    response["Link"] = f'<{exports.LICENCE_URL}>; rel="license"'
-    response["X-Licence"] = exports.LICENCE
+    licence = open_data_licence()
+    response["Link"] = f'<{licence.url}>; rel="license"'
+    response["X-Licence"] = licence.code
     response["X-Content-Type-Options"] = "nosniff"
     return response

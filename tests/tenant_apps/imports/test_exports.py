@@ -74,7 +74,9 @@ def test_public_csv(
     response = client_for(territory_a).get("/open-data/activities.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert 'rel="license"' in response["Link"] and "creativecommons.org" in response["Link"]
+    # The territory's open data licence (tenant_apps.opendata), CC BY 4.0 by default.
+    assert response["Link"] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+    assert response["X-Licence"] == "CC-BY-4.0"
     content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     rows = _rows(content)
     assert list(rows[0]) == list(HEADER)
@@ -199,3 +201,17 @@ def test_export_command_to_stdout(territory_a: Territory, catalogue_a: list[Acti
     call_command("export_catalogue", "aurora", stdout=out)
     assert out.getvalue().startswith("external_id,status,title")
     assert "A draft" not in out.getvalue()
+
+
+def test_the_licence_is_the_territorys_choice(
+    client_for: ClientFor, territory_a: Territory, user
+) -> None:
+    from tenant_apps.opendata.actions import set_licence
+
+    with tenant_context(territory_a):
+        set_licence(territory=territory_a, acting_user=user("anna"), licence="CC0-1.0")
+    response = client_for(territory_a).get("/open-data/activities.csv")
+    assert response["X-Licence"] == "CC0-1.0"
+    assert "publicdomain/zero/1.0" in response["Link"]
+    page = client_for(territory_a).get("/open-data/").content.decode()
+    assert 'href="/open-data/activities.csv"' in page

@@ -11,12 +11,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import tenant_context
 
-from tenant_apps.imports.exports import LICENCE, csv_lines
+from tenant_apps.imports.exports import csv_lines
 from tenants.models import Territory
 
 
 class Command(BaseCommand):
-    help = f"Write a territory's published activities as CSV (licence: {LICENCE})."
+    help = "Write a territory's published activities as CSV (under its open data licence)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("territory", help="Territory slug.")
