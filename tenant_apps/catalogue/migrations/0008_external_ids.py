@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue", "0005_search_indexes"),
+        ("catalogue", "0007_gin_without_pending_list"),
     ]
 
     operations = [
