@@ -114,6 +114,7 @@ TENANT_APPS = [
     "tenant_apps.deserts",
     "tenant_apps.playlists",
     "tenant_apps.accessibility",
+    "tenant_apps.imports",
     "tenant_apps.opendata",
 ]
 

@@ -137,6 +137,7 @@ AUDITED_PAGES: list[Page] = [
     Page("network account", "learner", lambda s: on_network("guardians:account"), "network"),
     Page("notifications", "learner", lambda s: on_territory("notifications:list")),
     Page("admin learning deserts", "admin", lambda s: on_territory("deserts:overview")),
+    Page("admin import activities", "admin", lambda s: on_territory("imports:start")),
     Page("admin audit log", "admin", lambda s: on_territory("territory_audit:list")),
     Page("admin network templates", "admin", lambda s: on_territory("territory_templates:list")),
     Page(
