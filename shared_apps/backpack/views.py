@@ -51,8 +51,14 @@ def sharing(request: TerritoryRequest, entry_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login("/backpack/")
     public = request.POST.get("public") == "1"
+    evidence = request.POST.get("evidence")
     try:
-        set_sharing(user=request.user, entry_id=entry_id, public=public)
+        set_sharing(
+            user=request.user,
+            entry_id=entry_id,
+            public=public,
+            evidence=None if evidence is None else evidence == "1",
+        )
     except SharingRestricted:
         messages.error(request, str(RESTRICTED_MESSAGE))
         return redirect("backpack:index")
