@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from shared_apps.backpack.actions import set_sharing
 from shared_apps.backpack.linkedin import add_to_profile_url
 from shared_apps.backpack.selectors import entries_for, passport, shared_entry
+from shared_apps.core.hosts import absolute_url
 from shared_apps.core.types import TerritoryRequest
 from shared_apps.guardians.selectors import (
     RESTRICTED_MESSAGE,
@@ -77,6 +78,10 @@ def shared(request: TerritoryRequest, token: str) -> HttpResponse:
         "backpack/shared.html",
         {
             "entry": entry,
+            # Link previews (Open Graph, Twitter cards) take PNG, not SVG; every badge
+            # image is served as both.
+            "preview_image": entry.image_url.removesuffix(".svg").removesuffix(".png") + ".png",
+            "page_url": absolute_url(request, request.path),
             "linkedin_url": add_to_profile_url(entry),
             # The owner shared this page; their name shows only if they are an adult.
             "earner_name": public_name(entry.user_id),

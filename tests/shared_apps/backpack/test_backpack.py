@@ -74,6 +74,11 @@ def test_sharing_is_opt_in_owner_only_and_revocable(
     assert shared.status_code == 200 and "Shareable" in shared.content.decode()
     assert shared["X-Robots-Tag"] == "noindex"
     assert "ada@example.org" not in shared.content.decode()
+    # Link previews: the badge's PNG, absolute.
+    preview = entry.image_url.removesuffix(".svg").removesuffix(".png") + ".png"
+    assert preview.startswith("http://aurora.localhost/ob/v2/badges/")
+    assert f'<meta property="og:image" content="{preview}">' in shared.content.decode()
+    assert '<meta name="twitter:card" content="summary">' in shared.content.decode()
     old_token = entry.share_token
     ada.post(f"/backpack/{entry.pk}/sharing/", {"public": "0"})
     assert anonymous.get(f"/backpack/shared/{old_token}/").status_code == 404
