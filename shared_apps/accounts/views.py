@@ -140,8 +140,8 @@ def accept(request: HttpRequest) -> HttpResponse:
     if not token:
         result = request.GET.get("result", "anon")
         had_state = sso.STATE_COOKIE in request.COOKIES
-        path = sso.local_path(next_url) if territory is not None else "/"
-        if not had_state:
+        path = _after_sign_in(request, next_url) if territory is None else sso.local_path(next_url)
+        if not had_state and territory is not None:
             # A browser that keeps no cookies would be sent round again and again:
             # the marker stops the next hop (SingleSignOnMiddleware).
             path = f"{path}{'&' if '?' in path else '?'}sso=0"

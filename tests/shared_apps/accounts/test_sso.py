@@ -339,3 +339,16 @@ def test_old_used_tokens_are_forgotten(ada_on_network: Browser, territory_a: Ter
     _accept(HostClient(territory_a.host, territory_a), _issue(ada_on_network, territory_a.host))
     assert list(SignOnTokenUse.objects.values_list("nonce", flat=True)) != ["old"]
     assert not SignOnTokenUse.objects.filter(nonce="old").exists()
+
+
+def test_the_network_site_takes_nothing_from_a_territory_signed_out(
+    territory_a: Territory,
+) -> None:
+    browser = Browser()
+    next_url = f"http://{territory_a.host}/badges/"
+    start = "http://localhost/accounts/sso/start/?" + urlencode(
+        {"from": territory_a.host, "next": next_url}
+    )
+    url, status, _body = browser.get(start)
+    assert (url, status) == (next_url, 200)
+    assert browser.user_on("localhost") is None
