@@ -215,7 +215,9 @@ def test_a_token_works_once(ada_on_network: Browser, territory_a: Territory) -> 
     assert _accept(replay, token) == 400
     with tenant_context(territory_a):
         assert _user_id(replay) is None
-    assert SignOnTokenUse.objects.count() == 1
+    # (Filtered: browser tests against gunicorn commit uses of their own tokens.)
+    nonce = signing.loads(token, salt=sso.SALT)["n"]
+    assert SignOnTokenUse.objects.filter(nonce=nonce).count() == 1
 
 
 def test_an_expired_token_is_refused(ada_on_network: Browser, territory_a: Territory) -> None:
@@ -337,7 +339,6 @@ def test_custom_domains_take_part(territory_a: Territory, user: object) -> None:
 def test_old_used_tokens_are_forgotten(ada_on_network: Browser, territory_a: Territory) -> None:
     SignOnTokenUse.objects.create(nonce="old", used_at=timezone.now() - timedelta(hours=1))
     _accept(HostClient(territory_a.host, territory_a), _issue(ada_on_network, territory_a.host))
-    assert list(SignOnTokenUse.objects.values_list("nonce", flat=True)) != ["old"]
     assert not SignOnTokenUse.objects.filter(nonce="old").exists()
 
 
