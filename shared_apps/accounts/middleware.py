@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -38,6 +39,7 @@ class MembershipMiddleware:
         return self.get_response(request)
 
 
+BOT_USER_AGENT = re.compile(r"bot|crawl|spider|slurp|preview", re.IGNORECASE)
 # Paths never worth a hop: machine-read documents, files, the API, the hop itself.
 NO_HOP_PREFIXES = (
     "/accounts/",
@@ -104,4 +106,6 @@ class SingleSignOnMiddleware:
             and "text/html" in request.headers.get("Accept", "")
             and "HX-Request" not in request.headers
             and "sso" not in request.GET
+            # Crawlers keep no session anywhere: they get the page, not a round trip.
+            and not BOT_USER_AGENT.search(request.headers.get("User-Agent") or "bot")
         )

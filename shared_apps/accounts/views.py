@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -51,6 +52,8 @@ def hop(request: HttpRequest, *, provider: str, next_url: str, join: bool = Fals
         )
     )
     _set_cookie(response, sso.STATE_COOKIE, state, settings.SSO_TOKEN_SECONDS * 2)
+    # Answered instead of a public page: no shared cache may keep it for others.
+    add_never_cache_headers(response)
     return response
 
 

@@ -19,7 +19,11 @@ from shared_apps.accounts.models import Membership, SignOnTokenUse, User
 from tenants.models import Domain, Territory
 from tests.conftest import PASSWORD, HostClient
 
-HTML: dict[str, Any] = {"HTTP_ACCEPT": "text/html,application/xhtml+xml"}
+BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
+HTML: dict[str, Any] = {
+    "HTTP_ACCEPT": "text/html,application/xhtml+xml",
+    "HTTP_USER_AGENT": BROWSER_UA,
+}
 
 
 class Browser:
@@ -353,3 +357,18 @@ def test_the_network_site_takes_nothing_from_a_territory_signed_out(
     url, status, _body = browser.get(start)
     assert (url, status) == (next_url, 200)
     assert browser.user_on("localhost") is None
+
+
+@pytest.mark.parametrize(
+    "agent", ["", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"]
+)
+def test_crawlers_get_the_page_without_a_round_trip(territory_a: Territory, agent: str) -> None:
+    client = HostClient(territory_a.host, territory_a)
+    headers = {**HTML, "HTTP_USER_AGENT": agent}
+    assert client.get("/", **headers).status_code == 200
+
+
+def test_the_round_trip_is_never_cached_for_others(territory_a: Territory) -> None:
+    response = HostClient(territory_a.host, territory_a).get("/", **HTML)
+    assert response.status_code == 302
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
