@@ -304,7 +304,7 @@ def _email_invitation(*, invitation: StaffInvitation, territory: Territory) -> N
         territory=territory,
         path=path,
         days=VALID_DAYS,
-        provider=invitation.provider.name if invitation.provider_id else "",
+        provider=invitation.provider.name if invitation.provider is not None else "",
     )
 
 

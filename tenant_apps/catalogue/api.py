@@ -32,6 +32,7 @@ from tenant_apps.catalogue.search import (
     current,
     index_friendly_planner,
     query_terms,
+    read_alias,
     search,
     search_configs,
     territory_today,
@@ -519,8 +520,9 @@ class MapLayerView(APIView):
                 territory.default_language, getattr(request, "LANGUAGE_CODE", "")
             ),
         )
-        with transaction.atomic():
-            index_friendly_planner(text_search=bool(terms))
+        alias = read_alias()
+        with transaction.atomic(using=alias):
+            index_friendly_planner(text_search=bool(terms), using=alias)
             data = maplayer.layer(
                 queryset, bbox, zoom, unfiltered_on=today if filters.is_empty else None
             )

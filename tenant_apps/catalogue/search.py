@@ -21,7 +21,7 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, router, transaction
 from django.db.models import F, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -469,7 +469,16 @@ def corrected_terms(terms: Sequence[str]) -> list[str]:
     return [best or term for term, best in zip(terms, found, strict=True)]
 
 
-def index_friendly_planner(*, text_search: bool, nearest_first: bool = False) -> None:
+def read_alias() -> str:
+    """The database this request's catalogue reads go to (the read replica for
+    anonymous public pages when one is configured): planner settings must be made
+    on that connection, inside a transaction there, or they apply to nothing."""
+    return router.db_for_read(Activity) or DEFAULT_DB_ALIAS
+
+
+def index_friendly_planner(
+    *, text_search: bool, nearest_first: bool = False, using: str = DEFAULT_DB_ALIAS
+) -> None:
     """For this transaction: the catalogue's rows are small and its indexes hot, so
     random reads cost about as much as sequential ones. And with free text: a broad
     prefix ("rob:*") is estimated at half the table, and a scan would read every row's
@@ -485,7 +494,7 @@ def index_friendly_planner(*, text_search: bool, nearest_first: bool = False) ->
         sql += "; SET LOCAL enable_sort = off"
     if text_search:
         sql += "; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql)
 
 
@@ -517,9 +526,12 @@ def search(
         "per_page": per_page,
         "fields": fields,
     }
-    with transaction.atomic():
+    alias = read_alias()
+    with transaction.atomic(using=alias):
         index_friendly_planner(
-            text_search=bool(terms), nearest_first=effective_sort(filters, terms) == "distance"
+            text_search=bool(terms),
+            nearest_first=effective_sort(filters, terms) == "distance",
+            using=alias,
         )
         total, items, sort = _run(base, filters, terms=terms, **run_args)
         corrected = ""
