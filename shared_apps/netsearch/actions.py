@@ -7,14 +7,16 @@ Every write is a re-read of the source: replaying or reordering changes is harml
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.contrib.gis.geos import Point
 from django.db import connection, transaction
+from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
 from shared_apps.netsearch.models import SEARCH_CONFIG, NetworkActivity
@@ -50,9 +52,34 @@ VECTOR_EXPRESSION = f"""
            CASE WHEN is_online THEN 'zzonline ' ELSE '' END
            || CASE WHEN is_local THEN 'zzlocal' || territory_id ELSE '' END), 'D')
 """
-VECTOR_SQL = f"""
-UPDATE netsearch_networkactivity SET search_vector = {VECTOR_EXPRESSION}
-WHERE territory_id = %s AND activity_id = ANY(%s)
+# Rows written per upsert: COPY into a temporary table (text, no statement with tens of
+# thousands of parameters to compile), then one INSERT ... ON CONFLICT that computes
+# the search vector as it writes, so each row and its GIN entries are written once.
+COPY_COLUMNS = [
+    "territory_id",
+    "activity_id",
+    "title",
+    "summary",
+    "interests",
+    "format",
+    "is_online",
+    "is_local",
+    "point",
+    "languages",
+    "other_texts",
+    "path",
+    "fingerprint",
+    "updated_at",
+]
+STAGING_TABLE = "netsearch_upsert"
+_COLUMNS_SQL = ", ".join(COPY_COLUMNS)
+UPSERT_SQL = f"""
+INSERT INTO netsearch_networkactivity ({_COLUMNS_SQL}, search_vector)
+SELECT {_COLUMNS_SQL}, {VECTOR_EXPRESSION}
+FROM {STAGING_TABLE}
+ON CONFLICT (territory_id, activity_id) DO UPDATE SET
+    {", ".join(f"{name} = EXCLUDED.{name}" for name in UPDATE_FIELDS)},
+    search_vector = EXCLUDED.search_vector
 """  # noqa: S608 (constants, no user input)
 
 
@@ -83,23 +110,6 @@ class Source:
         text = json.dumps(data, ensure_ascii=False)
         return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
-    def row(self, territory: Territory) -> NetworkActivity:
-        return NetworkActivity(
-            territory=territory,
-            activity_id=self.activity_id,
-            title=self.title,
-            summary=self.summary,
-            interests=list(self.interests),
-            format=self.format,
-            is_online=self.format in ONLINE_FORMATS,
-            is_local=self.format in LOCAL_FORMATS and self.point is not None,
-            point=Point(*self.point, srid=4326) if self.point else None,
-            languages=list(self.languages),
-            other_texts=self.other_texts,
-            path=f"/activities/{self.activity_id}/",
-            fingerprint=self.fingerprint,
-        )
-
 
 def read_sources(territory: Territory, ids: Sequence[int] | None = None) -> list[Source]:
     """The territory's public activities (those of ``ids``, or all), in one query,
@@ -120,19 +130,44 @@ def read_sources(territory: Territory, ids: Sequence[int] | None = None) -> list
         ]
 
 
+def _copy_row(source: Source, territory: Territory, now: datetime.datetime) -> list[object]:
+    """The values of NetworkActivity's columns for this source (as ``row`` builds them),
+    in COPY_COLUMNS order; the point as EWKT, which the geography column reads."""
+    point = f"SRID=4326;POINT({source.point[0]!r} {source.point[1]!r})" if source.point else None
+    return [
+        territory.pk,
+        source.activity_id,
+        source.title,
+        source.summary,
+        list(source.interests),
+        source.format,
+        source.format in ONLINE_FORMATS,
+        source.format in LOCAL_FORMATS and source.point is not None,
+        point,
+        list(source.languages),
+        source.other_texts,
+        f"/activities/{source.activity_id}/",
+        source.fingerprint,
+        now,
+    ]
+
+
 def upsert(territory: Territory, sources: Sequence[Source]) -> None:
+    """Insert or update the index rows of these sources, search vectors included."""
     if not sources:
         return
-    with schema_context("public"), transaction.atomic():
-        NetworkActivity.objects.bulk_create(
-            [source.row(territory) for source in sources],
-            update_conflicts=True,
-            unique_fields=["territory", "activity_id"],
-            update_fields=UPDATE_FIELDS,
-            batch_size=1000,
+    now = timezone.now()
+    with schema_context("public"), transaction.atomic(), connection.cursor() as wrapper:
+        wrapper.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {STAGING_TABLE} ON COMMIT DROP AS "  # noqa: S608 - constants
+            f"SELECT {_COLUMNS_SQL} FROM netsearch_networkactivity WITH NO DATA"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(VECTOR_SQL, [territory.pk, [s.activity_id for s in sources]])
+        wrapper.execute(f"TRUNCATE {STAGING_TABLE}")
+        cursor: Any = wrapper.cursor  # psycopg's own cursor: Django's has no copy()
+        with cursor.copy(f"COPY {STAGING_TABLE} ({_COLUMNS_SQL}) FROM STDIN") as copy:
+            for source in sources:
+                copy.write_row(_copy_row(source, territory, now))
+        wrapper.execute(UPSERT_SQL)
 
 
 def remove(territory: Territory, activity_ids: Iterable[int]) -> int:

@@ -8,6 +8,7 @@ the activity page, the .ics file, the JSON-LD and the search index.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -137,18 +138,35 @@ def _weekly_days(schedule: Schedule) -> list[datetime.date]:
     if not schedule.weekdays:
         # An empty BYDAY would mean "the first day's weekday" to rrule.
         return []
+    return list(
+        _expand_weekly(
+            first, last, tuple(sorted(set(schedule.weekdays))), tuple(schedule.exceptions)
+        )
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _expand_weekly(
+    first: datetime.date,
+    last: datetime.date,
+    weekdays: tuple[int, ...],
+    exceptions: tuple[datetime.date, ...],
+) -> tuple[datetime.date, ...]:
+    # Cached: an import of a city's catalogue repeats the same few hundred schedules
+    # over tens of thousands of rows, and rrule's expansion was a fifth of its time.
+    # Pure (dates in, dates out), so a cached answer is the same answer.
     days = rruleset()
     days.rrule(
         rrule(
             rrule_weekly,
             dtstart=_midnight(first),
             until=_midnight(last),
-            byweekday=sorted(set(schedule.weekdays)),  # 0 = Monday, as in dateutil
+            byweekday=weekdays,  # 0 = Monday, as in dateutil
         )
     )
-    for day in schedule.exceptions:
+    for day in exceptions:
         days.exdate(_midnight(day))
-    return [moment.date() for moment in days]
+    return tuple(moment.date() for moment in days)
 
 
 def occurrence_days(schedule: Schedule) -> list[datetime.date] | None:
