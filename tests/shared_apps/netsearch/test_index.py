@@ -212,3 +212,27 @@ def test_network_search_finds_activities_in_every_language(
     row = NetworkActivity.objects.get(territory=territory_a, title="Programavimo pagrindai")
     assert "Programming basics" in row.other_texts and "Glasba" not in row.other_texts
     assert "Digital skills" in row.other_texts
+
+
+def test_index_row_carries_point_and_vector_and_follows_edits(
+    territory_b: Territory, commit
+) -> None:
+    """The upsert (COPY + INSERT ... ON CONFLICT) writes the venue's point, the place
+    token and the search vector, and an edit replaces them in the same row."""
+    provider = make_provider(territory_b)
+    venue = make_venue(territory_b, provider, lat=46.05, lon=14.5)
+    with commit():
+        local = make_activity(territory_b, provider, "Pottery workshop", venue=venue)
+    row = NetworkActivity.objects.get(territory=territory_b, activity_id=local.pk)
+    assert row.is_local and not row.is_online and row.point is not None
+    assert (round(row.point.x, 6), round(row.point.y, 6)) == (14.5, 46.05)
+    words = NetworkActivity.objects.filter(pk=row.pk).values_list("search_vector", flat=True)[0]
+    assert "pottery" in words and f"zzlocal{territory_b.pk}" in words
+    with commit(), tenant_context(territory_b):
+        Activity.objects.filter(pk=local.pk).update(title="Weaving workshop")
+        publishing.refresh_activities([local.pk], language="sl")
+    again = NetworkActivity.objects.get(territory=territory_b, activity_id=local.pk)
+    assert again.pk == row.pk and again.title == "Weaving workshop"
+    words = NetworkActivity.objects.filter(pk=row.pk).values_list("search_vector", flat=True)[0]
+    assert "weaving" in words and "pottery" not in words
+    assert again.updated_at > row.updated_at
