@@ -95,6 +95,8 @@ system-deps-test:
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@# The layer contracts ([tool.importlinter] in pyproject.toml, README "Architecture").
+	PYTHONPATH=platform $(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy .
