@@ -164,3 +164,11 @@ shell: setup
 .PHONY: chaos
 chaos: setup system-deps-test
 	@$(PY) bench/bench_chaos.py
+
+# Line coverage of the whole suite (not part of `make test`: measuring slows it down).
+# Code run only inside the live servers (gunicorn, Celery workers started by tests) is
+# not measured, so the figures are a lower bound. Per package, then the total.
+.PHONY: coverage
+coverage: setup system-deps-test $(BADGECHECK)/.installed
+	@status=0; DB_POOL=0 $(VENV)/bin/pytest -q --cov --cov-report= || status=$$?; \
+		$(PY) scripts/coverage_packages.py; exit $$status
