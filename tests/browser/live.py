@@ -145,6 +145,8 @@ def gunicorn(port: int) -> Iterator[None]:
         port=port,
         MAP_TILE_URL="",  # no tiles from the internet in tests
         ACCOUNT_EMAIL_VERIFICATION="optional",
+        # The calendar import fetches .ics files from a test server on loopback.
+        CALENDAR_ALLOW_PRIVATE_ADDRESSES="1",
     )
     # Kept after the run, shown when the server does not start.
     log = ROOT / ".data" / "browser-tests-gunicorn.log"
