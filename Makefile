@@ -168,7 +168,9 @@ chaos: setup system-deps-test
 # Line coverage of the whole suite (not part of `make test`: measuring slows it down).
 # Code run only inside the live servers (gunicorn, Celery workers started by tests) is
 # not measured, so the figures are a lower bound. Per package, then the total.
+# COVERAGE_ARGS narrows the run, e.g. COVERAGE_ARGS='-m "not browser and not slow"'.
+COVERAGE_ARGS ?=
 .PHONY: coverage
 coverage: setup system-deps-test $(BADGECHECK)/.installed
-	@status=0; DB_POOL=0 $(VENV)/bin/pytest -q --cov --cov-report= || status=$$?; \
+	@status=0; DB_POOL=0 $(VENV)/bin/pytest -q --cov --cov-report= $(COVERAGE_ARGS) || status=$$?; \
 		$(PY) scripts/coverage_packages.py; exit $$status

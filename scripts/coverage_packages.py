@@ -37,6 +37,9 @@ def main() -> int:
         percent = 100 * covered / statements[package] if statements[package] else 100.0
         print(f"{package:34} {statements[package]:6} statements {percent:5.1f}%")
     total = sum(statements.values())
+    if not total:
+        print("no coverage data: run `make coverage`")
+        return 1
     covered = total - sum(missing.values())
     print(f"{'TOTAL':34} {total:6} statements {100 * covered / total:5.1f}%")
     return 0
