@@ -35,7 +35,8 @@ POSITIVE_CALLS = (
 
 
 def _about_a_response(node: ast.expr, text: str, bound: set[str]) -> bool:
-    if isinstance(node, ast.Name) and node.id in bound:
+    # A name bound to a response, or an expression using one (first["items"], len(body)).
+    if any(isinstance(name, ast.Name) and name.id in bound for name in ast.walk(node)):
         return True
     source = ast.get_source_segment(text, node) or ""
     return any(word in source for word in RESPONSE_WORDS)
@@ -97,6 +98,13 @@ def test_the_check_tells_absence_only_from_a_positive_check():
     assert absence_only_tests(weak) == [("test_weak", 3)]
     assert absence_only_tests(strong) == []
     assert absence_only_tests(with_status) == []
+    subscripted = (
+        "def test_json(client):\n"
+        "    first = client.get('/api/').json()\n"
+        "    assert first['items'] == []\n"
+        "    assert 'secret' not in first\n"
+    )
+    assert absence_only_tests(subscripted) == []
 
 
 def test_no_test_checks_only_what_a_response_lacks():
