@@ -98,6 +98,7 @@ SHARED_APPS = [
     "shared_apps.console",
     "shared_apps.netsearch",
     "shared_apps.sharedtemplates",
+    "shared_apps.notifications",
 ]
 
 TENANT_APPS = [
@@ -169,6 +170,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shared_apps.core.context_processors.site",
+                "shared_apps.notifications.context_processors.notifications",
             ],
         },
     },
@@ -698,6 +700,15 @@ MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{
 MAP_TILE_ATTRIBUTION = env.str(
     "MAP_TILE_ATTRIBUTION",
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+
+# Address search of the venue form (tenant_apps.catalogue.geocoding): the territory's
+# own places answer offline; a Nominatim-compatible search URL (e.g.
+# https://nominatim.openstreetmap.org/search) adds an open geocoder. Off by default.
+GEOCODER_URL = env.str("GEOCODER_URL", default="")
+GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3.0)
+GEOCODER_USER_AGENT = env.str(
+    "GEOCODER_USER_AGENT", default="cities-of-learning/1 (venue address search)"
 )
 
 # ---------------------------------------------------------------------------

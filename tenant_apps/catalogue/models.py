@@ -170,9 +170,18 @@ def new_nonce() -> str:
 class StaffInvitation(models.Model):
     """An owner asked someone, by email, to join a provider's staff. Nothing is granted
     until that person opens the emailed link (signed, expiring, single use), signed in
-    with the invited address, and accepts (tenant_apps.catalogue.invitations)."""
+    with the invited address, and accepts (tenant_apps.catalogue.invitations).
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="invitations")
+    The territory admin invites a new provider the same way: ``organisation_name`` is
+    set and ``provider`` stays empty until the invited person accepts, which creates the
+    (verified) provider with them as its owner. No provider row exists for an
+    organisation that never answers."""
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="invitations", null=True, blank=True
+    )
+    # Set only on the territory's invitations of a new provider (kept after acceptance).
+    organisation_name = models.CharField(max_length=160, blank=True, default="")
     email = models.EmailField()
     role = models.CharField(max_length=10, choices=ProviderStaff.Role.choices)
     # Part of the signed link; replaced when the link is used, resent or revoked.
@@ -189,9 +198,24 @@ class StaffInvitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["provider", "email"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provider__isnull=False) | ~Q(organisation_name=""),
+                name="catalogue_invitation_has_provider_or_name",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"invitation {self.pk} @ {self.provider_id}"
+
+    @property
+    def is_for_new_provider(self) -> bool:
+        return bool(self.organisation_name)
+
+    @property
+    def organisation(self) -> str:
+        """The name the invited person sees: the provider's, or the one to be created."""
+        return self.provider.name if self.provider is not None else self.organisation_name
 
     @property
     def is_open(self) -> bool:
@@ -369,11 +393,14 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["provider", "status"]),
             models.Index(fields=["status", "submitted_at"]),
-            GinIndex(fields=["search_vector"], name="cat_act_search_gin"),
-            GinIndex(fields=["interest_ids"], name="cat_act_interests_gin"),
-            GinIndex(fields=["days"], name="cat_act_days_gin"),
-            GinIndex(fields=["accessibility"], name="cat_act_access_gin"),
-            GinIndex(fields=["languages"], name="cat_act_languages_gin"),
+            # fastupdate off: with it, new entries wait in a pending list (up to 4 MB)
+            # that every search scans until a vacuum merges it; activities are written
+            # a few times a day and searched all the time (issue 17).
+            GinIndex(fields=["search_vector"], name="cat_act_search_gin", fastupdate=False),
+            GinIndex(fields=["interest_ids"], name="cat_act_interests_gin", fastupdate=False),
+            GinIndex(fields=["days"], name="cat_act_days_gin", fastupdate=False),
+            GinIndex(fields=["accessibility"], name="cat_act_access_gin", fastupdate=False),
+            GinIndex(fields=["languages"], name="cat_act_languages_gin", fastupdate=False),
             # The map's whole-city view reads only this index (index-only scan).
             models.Index(
                 fields=["map_x", "map_y", "last_date"],

@@ -5,15 +5,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from shared_apps.core.pagecache import FRAGMENT_SECONDS, anonymous_page_key, cached_fragment
 from tenant_apps.home.sections import registered_sections
+from tenant_apps.home.selectors import home_settings, home_texts
 
 
-def _sections_html(request: HttpRequest) -> str:
+def _sections_html(request: HttpRequest, hidden: list[str], titles: dict[str, str]) -> str:
     sections = [
-        {"key": s.key, "title": s.title, "template": s.template, **s.context(request)}
+        {
+            "key": s.key,
+            "title": titles.get(s.key) or s.title,
+            "template": s.template,
+            **s.context(request),
+        }
         for s in registered_sections()
+        if s.key not in hidden
     ]
     return render_to_string("home/sections.html", {"sections": sections}, request=request)
 
@@ -32,8 +40,19 @@ def index(request: HttpRequest) -> HttpResponse:
             return HttpResponse(cached)
     territory = getattr(request, "territory", None)
     changed = territory.updated_at.timestamp() if territory is not None else 0
-    html = cached_fragment("home-sections", (changed,), lambda: _sections_html(request))
-    response = render(request, "home/index.html", {"sections_html": mark_safe(html)})  # noqa: S308 - our own rendered template
+    # The admin's own texts for this language (tenant_apps.home.actions), cached too.
+    settings = home_settings()
+    texts = home_texts(get_language() or "")
+    html = cached_fragment(
+        "home-sections",
+        (changed,),
+        lambda: _sections_html(request, settings["hidden"], texts["titles"]),
+    )
+    response = render(
+        request,
+        "home/index.html",
+        {"sections_html": mark_safe(html), "home_texts": texts},  # noqa: S308 - our own rendered template
+    )
     if key is not None:
         cache.set(key, response.content, FRAGMENT_SECONDS)
     return response
