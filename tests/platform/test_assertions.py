@@ -16,7 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 RESPONSE_WORDS = (
     "content",
     ".text",
-    "body",
     "html",
     "page",
     "response",
@@ -36,7 +35,9 @@ POSITIVE_CALLS = (
 
 def _about_a_response(node: ast.expr, text: str, bound: set[str]) -> bool:
     # A name bound to a response, or an expression using one (first["items"], len(body)).
-    if any(isinstance(name, ast.Name) and name.id in bound for name in ast.walk(node)):
+    # `body` only as a name: an email's `.body` is not a response.
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    if names & (bound | {"body"}):
         return True
     source = ast.get_source_segment(text, node) or ""
     return any(word in source for word in RESPONSE_WORDS)
