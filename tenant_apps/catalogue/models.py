@@ -122,6 +122,10 @@ class Provider(models.Model):
     # Trusted providers publish without review by the territory.
     trusted = models.BooleanField("trusted", default=False)
     verified_at = models.DateTimeField(null=True, blank=True)
+    # Where an imported row came from (tenant_apps.imports): a re-import with the same
+    # source and id updates this row instead of adding a second one.
+    external_source = models.CharField("import source", max_length=40, blank=True, default="")
+    external_id = models.CharField("external id", max_length=120, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,6 +134,13 @@ class Provider(models.Model):
         verbose_name_plural = "providers"
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                name="catalogue_provider_external_unique",
+                condition=~Q(external_id=""),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -354,6 +365,10 @@ class Activity(models.Model):
         "image", upload_to=territory_upload_to("activities"), blank=True, max_length=255
     )
     image_alt = models.CharField("image description", max_length=200, blank=True)
+    # Where an imported row came from (tenant_apps.imports): a re-import with the same
+    # source and id updates this row instead of adding a second one.
+    external_source = models.CharField("import source", max_length=40, blank=True, default="")
+    external_id = models.CharField("external id", max_length=120, blank=True, default="")
 
     status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.DRAFT)
     return_reason = models.TextField("reason", blank=True)
@@ -438,6 +453,11 @@ class Activity(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(age_min__lte=models.F("age_max")), name="catalogue_age_order"
+            ),
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                name="catalogue_activity_external_unique",
+                condition=~Q(external_id=""),
             ),
         ]
 

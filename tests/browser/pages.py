@@ -98,7 +98,8 @@ AUDITED_PAGES: list[Page] = [
     Page("for providers", "anonymous", lambda s: on_territory("catalogue:for_providers")),
     Page("badges", "anonymous", lambda s: on_territory("badges:list")),
     Page("badge", "anonymous", lambda s: on_territory("badges:detail", a_badge(s).slug)),
-    Page("award", "anonymous", lambda s: on_territory("badges:award", str(learners_award(s).uuid))),
+    # Private until the learner shares it: audited as its recipient sees it.
+    Page("award", "learner", lambda s: on_territory("badges:award", str(learners_award(s).uuid))),
     Page("verify a badge", "anonymous", lambda s: on_territory("badges:verify")),
     Page(
         "accessibility statement",
@@ -137,6 +138,7 @@ AUDITED_PAGES: list[Page] = [
     Page("network account", "learner", lambda s: on_network("guardians:account"), "network"),
     Page("notifications", "learner", lambda s: on_territory("notifications:list")),
     Page("admin learning deserts", "admin", lambda s: on_territory("deserts:overview")),
+    Page("admin import activities", "admin", lambda s: on_territory("imports:start")),
     Page("admin audit log", "admin", lambda s: on_territory("territory_audit:list")),
     Page("admin network templates", "admin", lambda s: on_territory("territory_templates:list")),
     Page(

@@ -30,6 +30,9 @@ POSITIVE_CALLS = (
     "assertTemplateUsed",
     "to_have_text",
     "to_be_visible",
+    "to_have_count",
+    "to_have_url",
+    "wait_for_url",
 )
 
 
