@@ -7,15 +7,24 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from shared_apps.core.pagecache import FRAGMENT_SECONDS, anonymous_page_key, cached_fragment
-from tenant_apps.home.sections import registered_sections
+from tenant_apps.home.sections import HomeSection, hero_sections, registered_sections
+
+
+def _contexts(request: HttpRequest, sections: list[HomeSection]) -> list[dict[str, object]]:
+    return [
+        {"key": s.key, "title": s.title, "template": s.template, **s.context(request)}
+        for s in sections
+    ]
 
 
 def _sections_html(request: HttpRequest) -> str:
-    sections = [
-        {"key": s.key, "title": s.title, "template": s.template, **s.context(request)}
-        for s in registered_sections()
-    ]
+    sections = _contexts(request, registered_sections())
     return render_to_string("home/sections.html", {"sections": sections}, request=request)
+
+
+def _hero_html(request: HttpRequest) -> str:
+    sections = _contexts(request, hero_sections())
+    return render_to_string("home/hero_sections.html", {"sections": sections}, request=request)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -33,7 +42,9 @@ def index(request: HttpRequest) -> HttpResponse:
     territory = getattr(request, "territory", None)
     changed = territory.updated_at.timestamp() if territory is not None else 0
     html = cached_fragment("home-sections", (changed,), lambda: _sections_html(request))
-    response = render(request, "home/index.html", {"sections_html": mark_safe(html)})  # noqa: S308 - our own rendered template
+    hero = cached_fragment("home-hero", (changed,), lambda: _hero_html(request))
+    context = {"sections_html": mark_safe(html), "hero_html": mark_safe(hero)}  # noqa: S308 - our own rendered templates
+    response = render(request, "home/index.html", context)
     if key is not None:
         cache.set(key, response.content, FRAGMENT_SECONDS)
     return response
