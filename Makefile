@@ -162,3 +162,9 @@ shell: setup
 .PHONY: chaos
 chaos: setup system-deps-test
 	@$(PY) bench/bench_chaos.py
+
+# Screenshots of the main pages at 1366 and 390 px (docs/screenshots/, shown in the
+# README): Chromium over the browser tests' live demo territory.
+.PHONY: screenshots
+screenshots: setup
+	DB_POOL=0 $(VENV)/bin/pytest -q -s tests/browser/screenshots.py

@@ -24,7 +24,7 @@ from tenant_apps.catalogue.models import Activity, Interest, Provider
 from tenant_apps.catalogue.publishing import on_activity_change
 from tenant_apps.catalogue.search import current, territory_today
 
-CACHE_KEY = "catalogue:home:v1"
+CACHE_KEY = "catalogue:home:v2"  # v2: pictures of the newest activities
 CACHE_SECONDS = 300
 HOME_ACTIVITIES = 6
 

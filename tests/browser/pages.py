@@ -139,7 +139,8 @@ AUDITED_PAGES: list[Page] = [
 LIGHT_PAGES: list[Page] = [
     page
     for page in AUDITED_PAGES
-    if page.name in {"territory home", "search", "activity", "playlist"}
+    # "search results": cards with their pictures (issue 16).
+    if page.name in {"territory home", "search", "search results", "activity", "playlist"}
 ]
 
 # Widths and languages of the audit.
