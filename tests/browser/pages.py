@@ -139,8 +139,7 @@ AUDITED_PAGES: list[Page] = [
 LIGHT_PAGES: list[Page] = [
     page
     for page in AUDITED_PAGES
-    # "search results": cards with their pictures (issue 16).
-    if page.name in {"territory home", "search", "search results", "activity", "playlist"}
+    if page.name in {"territory home", "search", "activity", "playlist"}
 ]
 
 # Widths and languages of the audit.

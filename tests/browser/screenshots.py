@@ -27,7 +27,7 @@ WIDTHS = {"desktop": (1366, 768), "phone": (390, 844)}
 SHOTS = [
     ("network-home", "network home"),
     ("territory-home", "territory home"),
-    ("search-results", "search results"),
+    ("search-results", "search"),
     ("activity", "activity"),
     ("playlist", "playlist"),
     ("badge-award", "award"),
