@@ -41,6 +41,22 @@ full_page_writes = off
 CONF
 }
 
+# Streaming replication: tests and benches start a hot standby of this cluster
+# (pg_basebackup -R, tests/servers.py Standby). Added to clusters made before it too;
+# a setting that needs a restart is applied by `start` restarting the server.
+REPL_MARK="# streaming replication (scripts/db.sh)"
+ensure_replication_config() {
+  grep -qF "$REPL_MARK" "$PGDATA/postgresql.conf" && return 1
+  cat >> "$PGDATA/postgresql.conf" <<CONF
+$REPL_MARK
+wal_level = replica
+max_wal_senders = 10
+# WAL kept for a standby that falls behind (replay paused by a test): no archive here.
+wal_keep_size = 256MB
+hot_standby = on
+CONF
+}
+
 is_running() { as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 
 psql_() { "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 "$@"; }
@@ -48,6 +64,14 @@ psql_() { "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1
 case "${1:-}" in
   start)
     init_cluster
+    if ensure_replication_config && is_running; then
+      as_pg "$PGBIN/pg_ctl" -D "$PGDATA" reload >/dev/null
+      sleep 1
+      if [ "$(psql_ -d postgres -tAc "SELECT count(*) FROM pg_settings WHERE pending_restart")" != 0 ]; then
+        as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$LOGFILE" -m fast -w -t 60 restart >/dev/null
+        echo "db: PostgreSQL restarted for the replication settings"
+      fi
+    fi
     if ! is_running; then
       if ! as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$LOGFILE" -w -t 60 start >/dev/null; then
         echo "db: PostgreSQL did not start; the end of $LOGFILE says:" >&2

@@ -1,6 +1,7 @@
-"""Real servers the integration tests start on loopback: moto (S3), Redis, gunicorn, nginx.
+"""Real servers the integration tests start on loopback: moto (S3), Redis, gunicorn, nginx,
+a hot standby of the test cluster, PgBouncer.
 
-Each runs as a child process of the test session on a port of its own (8190-8199 by
+Each runs as a child process of the test session on a port of its own (8190-8201 by
 default, PORT_BASE moves the range), and is stopped when its fixture ends.
 """
 
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PORT_BASE = int(os.environ.get("TEST_SERVER_PORT_BASE", "8190"))
@@ -34,6 +36,8 @@ PORTS = {
     "gunicorn_config": 7,  # tests/shared_apps/core/test_checks.py
     "gunicorn_release": 8,  # tests/deploy/test_release.py
     "closed_smtp": 9,  # nothing listens: a mail server that is down
+    "pg_replica": 10,  # a hot standby of the test cluster (Standby below)
+    "pgbouncer": 11,  # PgBouncer in session mode in front of the test cluster
 }
 
 
@@ -259,3 +263,222 @@ class Traffic:
 
     def count(self, since: float = 0.0, until: float = float("inf")) -> int:
         return sum(1 for hit in self.hits if since <= hit.started < until)
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL: a hot standby of the test cluster, and PgBouncer in front of it
+# ---------------------------------------------------------------------------
+PGBIN = Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"))
+PG_OS_USER = "postgres"
+
+
+def as_postgres(command: Sequence[str]) -> list[str]:
+    """PostgreSQL's servers refuse to run as root: as root, run them as `postgres`
+    (as scripts/db.sh does)."""
+    if os.getuid() == 0:
+        return ["runuser", "-u", PG_OS_USER, "--", *command]
+    return list(command)
+
+
+def postgres_owned_folder(path: Path) -> Path:
+    """An empty folder the PostgreSQL user owns (0700), next to the test cluster's."""
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True, mode=0o700)
+    if os.getuid() == 0:
+        import pwd
+
+        entry = pwd.getpwnam(PG_OS_USER)
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+    return path
+
+
+def pg_connect(port_number: int, dbname: str = "postgres") -> Any:
+    """An autocommit psycopg connection as the cluster's superuser."""
+    import psycopg
+
+    return psycopg.connect(
+        host="127.0.0.1", port=port_number, user="postgres", dbname=dbname, autocommit=True
+    )
+
+
+def primary_port() -> int:
+    from django.db import connection
+
+    return int(connection.settings_dict["PORT"] or os.environ.get("PGPORT", "5432"))
+
+
+class Standby:
+    """A real hot standby of the project's PostgreSQL cluster (scripts/db.sh): taken
+    with ``pg_basebackup -R`` (streaming replication, all the cluster's databases),
+    started on its own port. Stop/start/pause replay to test what happens then."""
+
+    def __init__(self, primary: int, number: int) -> None:
+        self.primary, self.port = primary, number
+        with pg_connect(primary) as conn:
+            row = conn.execute("SHOW data_directory").fetchone()
+        assert row is not None
+        self.data = Path(row[0]).parent / f"pg-{primary}-standby-{number}"
+        self.log = self.data.with_suffix(".log")
+
+    def create(self) -> None:
+        if (self.data / "postmaster.pid").exists():  # left by a killed session
+            self.stop("immediate")
+        postgres_owned_folder(self.data)
+        subprocess.run(
+            as_postgres(
+                [
+                    str(PGBIN / "pg_basebackup"),
+                    *("-h", "127.0.0.1", "-p", str(self.primary), "-U", "postgres"),
+                    *("-D", str(self.data), "-R", "-X", "stream", "-c", "fast", "--no-sync"),
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        # Later lines win over the primary's copied settings.
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write(
+                f"\n# hot standby (tests/servers.py)\nport = {self.port}\n"
+                f"unix_socket_directories = '{self.data}'\nshared_buffers = 32MB\n"
+                "hot_standby = on\nhot_standby_feedback = on\n"
+            )
+        if self.log.exists():
+            self.log.unlink()
+
+    def start(self) -> None:
+        if not self.log.exists():
+            self.log.touch()
+            if os.getuid() == 0:
+                shutil.chown(self.log, PG_OS_USER)
+        subprocess.run(
+            as_postgres(
+                [str(PGBIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "start"]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        assert wait_until(self.streaming, seconds=30), self.log.read_text()[-2000:]
+
+    def stop(self, mode: str = "fast") -> None:
+        subprocess.run(
+            as_postgres([str(PGBIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"]),
+            check=False,
+            capture_output=True,
+        )
+
+    def remove(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.data, ignore_errors=True)
+        self.log.unlink(missing_ok=True)
+
+    def query(self, sql: str, dbname: str = "postgres") -> Any:
+        with pg_connect(self.port, dbname) as conn:
+            row = conn.execute(sql).fetchone()
+        return row[0] if row else None
+
+    def streaming(self) -> bool:
+        try:
+            return self.query("SELECT status FROM pg_stat_wal_receiver") == "streaming"
+        except Exception:  # not accepting connections yet
+            return False
+
+    def caught_up(self) -> bool:
+        with pg_connect(self.primary) as conn:
+            row = conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()
+        assert row is not None
+        return bool(self.query(f"SELECT pg_last_wal_replay_lsn() >= '{row[0]}'::pg_lsn"))
+
+    def pause_replay(self) -> None:
+        self.query("SELECT pg_wal_replay_pause()::text")
+
+    def resume_replay(self) -> None:
+        self.query("SELECT pg_wal_replay_resume()::text")
+
+
+def shipped_pgbouncer_ini(*, database: str, **overrides: str) -> str:
+    """deploy/pgbouncer/pgbouncer.ini with some [pgbouncer] values replaced and a
+    [databases] entry added (pgbouncer's %include cannot do it: a second [pgbouncer]
+    section starts again from the defaults)."""
+    lines, section, left = [], "", dict(overrides)
+    for line in (ROOT / "deploy/pgbouncer/pgbouncer.ini").read_text().splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped
+            lines.append(line)
+            if section == "[databases]":
+                lines.append(database)
+            continue
+        key = stripped.split("=", 1)[0].strip()
+        if section == "[pgbouncer]" and "=" in stripped and key in overrides:
+            lines.append(f"{key} = {left.pop(key, overrides[key])}")
+        else:
+            lines.append(line)
+    lines += [f"{key} = {value}" for key, value in left.items()]  # [pgbouncer] comes last
+    return "\n".join(lines) + "\n"
+
+
+class PgBouncer:
+    """The real pgbouncer binary (Debian package) running the shipped configuration
+    (deploy/pgbouncer/pgbouncer.ini via shipped_pgbouncer_ini) with the test database, port,
+    files and a SCRAM-checked password (a test-only user list) replacing the real ones;
+    ``admin`` queries its console."""
+
+    PASSWORD = "bouncer-test-passphrase"
+
+    def __init__(self, primary: int, number: int, dbname: str) -> None:
+        executable = binary("pgbouncer", "/usr/sbin/pgbouncer")
+        if executable is None:
+            raise RuntimeError("pgbouncer is missing: `make test` installs it")
+        with pg_connect(primary) as conn:
+            row = conn.execute("SHOW data_directory").fetchone()
+        assert row is not None
+        self.folder = postgres_owned_folder(Path(row[0]).parent / f"pgbouncer-{number}")
+        self.port, self.dbname = number, dbname
+        self.log = self.folder / "pgbouncer.log"
+        ini = self.folder / "pgbouncer.ini"
+        users = self.folder / "userlist.txt"
+        ini.write_text(
+            shipped_pgbouncer_ini(
+                database=f"{dbname} = host=127.0.0.1 port={primary} dbname={dbname}",
+                listen_port=str(number),
+                unix_socket_dir="",
+                auth_file=str(users),
+                admin_users="postgres",
+                stats_users="postgres",
+                logfile=str(self.log),
+                server_tls_sslmode="disable",
+            )
+        )
+        users.write_text(f'"postgres" "{self.PASSWORD}"\n')
+        if os.getuid() == 0:
+            for path in (ini, users):
+                shutil.chown(path, PG_OS_USER)
+        # As root, pgbouncer must be told which user to become (it refuses root).
+        self.command = [executable, *(["-u", PG_OS_USER] if os.getuid() == 0 else []), str(ini)]
+
+    def url(self, password: str | None = None) -> str:
+        secret = self.PASSWORD if password is None else password
+        return f"postgis://postgres:{secret}@127.0.0.1:{self.port}/{self.dbname}"
+
+    def connect(self, dbname: str | None = None, password: str | None = None) -> Any:
+        import psycopg
+
+        return psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user="postgres",
+            password=self.PASSWORD if password is None else password,
+            dbname=dbname or self.dbname,
+            autocommit=True,
+        )
+
+    def admin(self, command: str) -> list[dict[str, Any]]:
+        import psycopg
+        from psycopg.rows import dict_row
+
+        with self.connect("pgbouncer") as conn:
+            # The admin console speaks the simple query protocol only.
+            cursor = psycopg.ClientCursor(conn, row_factory=dict_row)
+            cursor.execute(command)
+            return cursor.fetchall()

@@ -143,6 +143,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous public reads to the read replica, when there is one (tenants/replica.py).
+    "tenants.replica.ReplicaReadMiddleware",
     "shared_apps.accounts.middleware.MembershipMiddleware",
     "shared_apps.billing.middleware.ReadOnlyWhenSuspendedMiddleware",
     "shared_apps.core.middleware.TerritoryLocaleMiddleware",
@@ -219,7 +221,46 @@ SILENCED_SYSTEM_CHECKS = [
     # its owner with the browsers' preload list, not by a setting.
     "security.W021",
 ]
-DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# Read replica (tenants/replica.py, deploy/SCALING.md §4): anonymous GETs of the public
+# views below read from a streaming replica when REPLICA_DATABASE_URL is set; without
+# it there is no "replica" alias and everything uses "default" as before.
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db_url("REPLICA_DATABASE_URL")
+    DATABASES["replica"]["ENGINE"] = DATABASES["default"]["ENGINE"]
+    if env.str("DATABASE_PASSWORD", default="") and not DATABASES["replica"].get("PASSWORD"):
+        DATABASES["replica"]["PASSWORD"] = env.str("DATABASE_PASSWORD")
+    # No pool: a pool waits its whole timeout for a server that is down. A kept-open
+    # connection, checked at each request, and a short connect timeout instead: a
+    # stopped replica costs a refused connection, then reads go to the primary.
+    DATABASES["replica"]["CONN_MAX_AGE"] = env.int("REPLICA_CONN_MAX_AGE", default=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "REPLICA_CONNECT_TIMEOUT", default=1
+    )
+    # The test database's replica is the test database's physical copy.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=2.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=1.0)
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=5.0)
+# A browser reads from the primary this long after one of its requests wrote.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+REPLICA_READ_VIEWS = [
+    "home:index",
+    "catalogue:search",
+    "catalogue:activity",
+    "catalogue:calendar",
+    "catalogue:providers",
+    "catalogue:provider",
+    "api-territory",
+    "api-activities",
+    "api-activity",
+    "api-providers",
+    "api-provider",
+    "api-venues",
+    "api-interests",
+    "api-map",
+]
+DATABASE_ROUTERS = ["tenants.replica.ReplicaRouter", "django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------
