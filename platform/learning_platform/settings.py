@@ -113,6 +113,7 @@ TENANT_APPS = [
     "tenant_apps.deserts",
     "tenant_apps.playlists",
     "tenant_apps.accessibility",
+    "tenant_apps.opendata",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -259,6 +260,11 @@ REPLICA_READ_VIEWS = [
     "api-venues",
     "api-interests",
     "api-map",
+    # Open data (tenant_apps.opendata): a lagging replica shows a prefix of the changes
+    # feed (numbers are visible in commit order), so a consumer misses nothing.
+    "opendata:open_data",
+    "api-open-data-activities",
+    "api-open-data-changes",
 ]
 DATABASE_ROUTERS = ["tenants.replica.ReplicaRouter", "django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -567,11 +573,32 @@ CELERY_BEAT_SCHEDULE["catalogue-purge-invitations"] = {
     "task": "catalogue.purge_invitations",
     "schedule": crontab(hour=4, minute=20),
 }
+# Open data (tenant_apps.opendata): providers' calendars re-imported; the changes
+# feed caught up with anything an interrupted after-commit write missed.
+CELERY_BEAT_SCHEDULE["opendata-sync-calendars"] = {
+    "task": "opendata.sync_calendars",
+    "schedule": env.float("CALENDAR_SYNC_SECONDS", default=3600.0),
+}
+CELERY_BEAT_SCHEDULE["opendata-reconcile-feed"] = {
+    "task": "opendata.reconcile_feed",
+    "schedule": crontab(minute=35),
+}
 CELERY_BEAT_SCHEDULE["console-figures"] = {
     "task": "console.refresh_territory_figures",
     "schedule": 3600.0,
     "tenant_schemas": ["public"],
 }
+# Open data: the default licence of every territory's feeds (tenant_apps.opendata.
+# models.LICENCES; each territory's admins may choose another).
+OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC-BY-4.0")
+# Calendar import (iCalendar URLs of providers): limits of one fetch. Private and
+# loopback addresses are refused (SSRF) unless allowed, which only tests do.
+CALENDAR_FETCH_TIMEOUT = env.float("CALENDAR_FETCH_TIMEOUT", default=10.0)
+CALENDAR_MAX_BYTES = env.int("CALENDAR_MAX_BYTES", default=2_000_000)
+CALENDAR_MAX_EVENTS = env.int("CALENDAR_MAX_EVENTS", default=500)
+CALENDAR_ALLOW_PRIVATE_ADDRESSES = env.bool("CALENDAR_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Certificate authorities for https calendars (a file); None: the system's.
+CALENDAR_CA_BUNDLE = env.str("CALENDAR_CA_BUNDLE", default="") or None
 # pg_dump and psql for backup_territory / restore_territory ("" = from PATH).
 PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 # `migrate_schemas --executor=multiprocessing` (deploy/RELEASE.md).

@@ -7,6 +7,7 @@ from learning_platform.urls_common import urlpatterns as common_urlpatterns
 from shared_apps.console import views as console_views
 from shared_apps.core import api as core_api
 from tenant_apps.catalogue.api import api_urlpatterns as catalogue_api
+from tenant_apps.opendata.api import api_urlpatterns as opendata_api
 from tenant_apps.playlists.api import api_urlpatterns as playlists_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -31,6 +32,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/me/", core_api.MeView.as_view(), name="api-me"),
     path("api/", include(catalogue_api)),
     path("api/", include(playlists_api)),
+    path("api/", include(opendata_api)),
+    path("", include("tenant_apps.opendata.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script): no inline script,
     # so the strict Content-Security-Policy holds here too.

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+import django_filters  # type: ignore[import-untyped]  # stubs need django-stubs 6
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import path
+from django_filters.rest_framework import DjangoFilterBackend  # type: ignore[import-untyped]
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
@@ -399,27 +402,33 @@ class ActivityDetailView(APIView):
         return Response(ActivityDetailSerializer(activity, context=context).data)
 
 
+class ProviderFilter(django_filters.FilterSet):
+    """The providers list's filters (django-filter: validated by a form, documented in
+    the OpenAPI schema by drf-spectacular from the same declaration)."""
+
+    q = django_filters.CharFilter(method="by_name", help_text="Part of the name.")
+    kind = django_filters.ChoiceFilter(
+        choices=Provider.Kind.choices, error_messages={"invalid_choice": "Unknown kind."}
+    )
+
+    class Meta:
+        model = Provider
+        fields: list[str] = []
+
+    def by_name(self, queryset: QuerySet[Provider], name: str, value: str) -> QuerySet[Provider]:
+        return queryset.filter(name__unaccent__icontains=value[:100])
+
+
 class ProviderListView(generics.ListAPIView[Provider]):
     """Verified providers, by name. ``q`` filters by name."""
 
     permission_classes = [AllowAny]
     serializer_class = ProviderSerializer
-
-    @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("kind", str)])
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProviderFilter
 
     def get_queryset(self) -> Any:
-        queryset = selectors.public_providers().order_by("name", "id")
-        q = self.request.query_params.get("q", "").strip()[:100]
-        if q:
-            queryset = queryset.filter(name__unaccent__icontains=q)
-        kind = self.request.query_params.get("kind", "")
-        if kind:
-            if kind not in Provider.Kind.values:
-                raise serializers.ValidationError({"kind": ["Unknown kind."]})
-            queryset = queryset.filter(kind=kind)
-        return queryset
+        return selectors.public_providers().order_by("name", "id")
 
 
 class ProviderDetailView(generics.RetrieveAPIView[Provider]):
@@ -431,22 +440,24 @@ class ProviderDetailView(generics.RetrieveAPIView[Provider]):
         return selectors.public_providers()
 
 
+class VenueFilter(django_filters.FilterSet):
+    provider = django_filters.CharFilter(field_name="provider__slug", help_text="Provider slug.")
+
+    class Meta:
+        model = Venue
+        fields: list[str] = []
+
+
 class VenueListView(generics.ListAPIView[Venue]):
     """Venues of verified providers. ``provider`` filters by provider slug."""
 
     permission_classes = [AllowAny]
     serializer_class = VenueSerializer
-
-    @extend_schema(parameters=[OpenApiParameter("provider", str)])
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = VenueFilter
 
     def get_queryset(self) -> Any:
-        queryset = selectors.public_venues().select_related("provider").order_by("name", "id")
-        provider = self.request.query_params.get("provider", "")
-        if provider:
-            queryset = queryset.filter(provider__slug=provider)
-        return queryset
+        return selectors.public_venues().select_related("provider").order_by("name", "id")
 
 
 class InterestListView(generics.ListAPIView[Interest]):

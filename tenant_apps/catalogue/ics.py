@@ -1,4 +1,5 @@
-"""Add-to-calendar files (RFC 5545), written by hand: a few lines, no dependency.
+"""Add-to-calendar files (RFC 5545), written with the ``icalendar`` library (which
+escapes, folds lines at 75 octets and formats dates as the RFC says).
 
 Every occurrence is its own event in UTC (weekly recurrences are expanded, cancelled
 days left out), so no calendar has to interpret time-zone rules.
@@ -9,40 +10,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+import icalendar
+
 from tenant_apps.catalogue.schedule import Occurrence
 
 PRODID = "-//Cities of Learning//Catalogue//EN"
 
 
-def escape_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    parts: list[str] = []
-    current = b""
-    for char in line:
-        piece = char.encode()
-        if len(current) + len(piece) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += piece
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
-
-
-def _utc(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+def _utc(moment: datetime.datetime) -> datetime.datetime:
+    return moment.astimezone(datetime.UTC)
 
 
 def calendar(
@@ -56,26 +32,29 @@ def calendar(
     occurrences: Iterable[Occurrence],
     stamp: datetime.datetime,
 ) -> str:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
+    cal = icalendar.Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", PRODID)
+    cal.add("calscale", "GREGORIAN")
     for occurrence in occurrences:
-        lines += ["BEGIN:VEVENT", f"UID:{uid_prefix}-{occurrence.day:%Y%m%d}@{host}"]
-        lines.append(f"DTSTAMP:{_utc(stamp)}")
+        event = icalendar.Event()
+        event.add("uid", f"{uid_prefix}-{occurrence.day:%Y%m%d}@{host}")
+        event.add("dtstamp", _utc(stamp))
         if occurrence.starts_at is None:
-            lines.append(f"DTSTART;VALUE=DATE:{occurrence.day:%Y%m%d}")
+            event.add("dtstart", occurrence.day)
             end_day = (
                 occurrence.ends_at.date() if occurrence.ends_at else occurrence.day
             ) + datetime.timedelta(days=1)
-            lines.append(f"DTEND;VALUE=DATE:{end_day:%Y%m%d}")
+            event.add("dtend", end_day)
         else:
-            lines.append(f"DTSTART:{_utc(occurrence.starts_at)}")
+            event.add("dtstart", _utc(occurrence.starts_at))
             ends_at = occurrence.ends_at or occurrence.starts_at + datetime.timedelta(hours=1)
-            lines.append(f"DTEND:{_utc(ends_at)}")
-        lines.append(f"SUMMARY:{escape_text(title)}")
+            event.add("dtend", _utc(ends_at))
+        event.add("summary", title)
         if description:
-            lines.append(f"DESCRIPTION:{escape_text(description)}")
+            event.add("description", description)
         if location:
-            lines.append(f"LOCATION:{escape_text(location)}")
-        lines.append(f"URL:{url}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(fold(line) for line in lines) + "\r\n"
+            event.add("location", location)
+        event.add("url", url)
+        cal.add_component(event)
+    return cal.to_ical().decode()

@@ -166,6 +166,8 @@ def gunicorn(port: int) -> Iterator[None]:
         "LOG_LEVEL": "WARNING",
         "MAP_TILE_URL": "",  # no tiles from the internet in tests
         "ACCOUNT_EMAIL_VERIFICATION": "optional",
+        # The calendar import fetches .ics files from a test server on loopback.
+        "CALENDAR_ALLOW_PRIVATE_ADDRESSES": "1",
     }
     # A file, not a pipe: a full pipe would block the server. Shown when it fails.
     log = ROOT / ".data" / "browser-tests-gunicorn.log"

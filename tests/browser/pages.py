@@ -133,6 +133,13 @@ AUDITED_PAGES: list[Page] = [
     Page("admin learning deserts", "admin", lambda s: on_territory("deserts:overview")),
     Page("admin audit log", "admin", lambda s: on_territory("territory_audit:list")),
     Page("admin network templates", "admin", lambda s: on_territory("territory_templates:list")),
+    Page("open data", "anonymous", lambda s: on_territory("opendata:open_data")),
+    Page("open data licence", "admin", lambda s: on_territory("opendata:open_data")),
+    Page(
+        "calendars",
+        "provider",
+        lambda s: on_territory("opendata:calendars", providers_own(s)[0].pk),
+    ),
 ]
 
 # Main pages whose weight is measured (tests/browser/test_light_pages.py, bench).
