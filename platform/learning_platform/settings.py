@@ -98,6 +98,7 @@ SHARED_APPS = [
     "shared_apps.console",
     "shared_apps.netsearch",
     "shared_apps.sharedtemplates",
+    "shared_apps.notifications",
 ]
 
 TENANT_APPS = [
@@ -169,6 +170,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shared_apps.core.context_processors.site",
+                "shared_apps.notifications.context_processors.notifications",
             ],
         },
     },

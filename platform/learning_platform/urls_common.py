@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/signup/", transaction.atomic(SignupView.as_view()), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("shared_apps.guardians.urls")),
+    path("notifications/", include("shared_apps.notifications.urls")),
     path("i18n/language/", core_views.set_language, name="set_language"),
 ]
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 
 from shared_apps.accounts.actions import ensure_learner_membership
 from shared_apps.core.hosts import rebase
@@ -28,6 +33,19 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
         return rebase(request, super().get_email_confirmation_url(request, emailconfirmation))
+
+    def _site(self, request: HttpRequest | None) -> SimpleNamespace:
+        territory = getattr(request, "territory", None)
+        if territory is not None:
+            return SimpleNamespace(name=territory.name, domain=territory.host)
+        return SimpleNamespace(name=gettext("Cities of Learning"), domain=settings.PLATFORM_DOMAIN)
+
+    def format_email_subject(self, subject: str) -> str:
+        """ "[Aurora] Confirm your address", not the host the request came to."""
+        from allauth.core import context as allauth_context
+
+        request = getattr(allauth_context, "request", None) or self.request
+        return f"[{self._site(request).name}] {subject}"
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         """The key of the per-account limit on failed sign-ins: the address alone.
@@ -57,10 +75,32 @@ class AccountAdapter(DefaultAccountAdapter):
                 for key, value in context.items()
             }
 
+        territory = getattr(request, "territory", None)
+        # The visitor is on the page that asked for this mail: without a language of
+        # the account's own, the one they are reading in.
         language = recipient_language(context.get("user"))
         with translation.override(language):
+            # allauth's own send_mail puts the site in the context ("Hello from
+            # {{ current_site.name }}!"); ours replaces it, so name the site here: the
+            # territory (Sites is not installed: its RequestSite would say the host).
+            context = {"current_site": self._site(request), **context}
             message = self.render_mail(template_prefix, email, context)
+            _attach_branded_html(message, territory)
         # Sign-up runs in one transaction (shared_apps/accounts/urls.py): the account
         # and its confirmation email are stored together, or neither is.
         stored = store_message(message, language=language, purpose=template_prefix)
         send_stored(stored)
+
+
+def _attach_branded_html(message: EmailMessage, territory: Any) -> None:
+    """allauth's emails are plain text: add the site's branded HTML form of the same
+    text (name and colours of the territory), as our own emails have."""
+    from shared_apps.notifications.branding import email_branding
+
+    if not isinstance(message, EmailMultiAlternatives) or message.alternatives:
+        return
+    html = render_to_string(
+        "notifications/email/text_message.html",
+        {**email_branding(territory), "text": message.body},
+    )
+    message.attach_alternative(html, "text/html")

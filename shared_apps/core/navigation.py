@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 from django.urls import NoReverseMatch, reverse
@@ -77,6 +78,8 @@ class MyLink:
     # For a page on another host (the backpack lives on the network site).
     url: Callable[[Any], str] | None = None
     visible: Callable[[Any], bool] | None = None
+    # A number shown beside the link (unread notifications); keep it cheap.
+    count: Callable[[Any], int] | None = None
 
 
 _my_links: dict[tuple[SiteKind, str], MyLink] = {}
@@ -91,6 +94,7 @@ def register_my_link(
     url_name: str = "",
     url: Callable[[Any], str] | None = None,
     visible: Callable[[Any], bool] | None = None,
+    count: Callable[[Any], int] | None = None,
 ) -> None:
     """A link to the person's own things (saved activities, badges, the studio...),
     shown in the header's account menu and on the account page. ``visible(request)``
@@ -99,7 +103,13 @@ def register_my_link(
     if not url_name and url is None:
         raise ValueError("give url_name or url")
     _my_links[(site, key)] = MyLink(
-        key=key, label=label, order=order, url_name=url_name, url=url, visible=visible
+        key=key,
+        label=label,
+        order=order,
+        url_name=url_name,
+        url=url,
+        visible=visible,
+        count=count,
     )
 
 
@@ -108,7 +118,7 @@ def membership_role(request: Any, *roles: str) -> bool:
     return membership is not None and membership.role in roles
 
 
-def my_links(request: Any) -> list[dict[str, str]]:
+def my_links(request: Any) -> list[dict[str, Any]]:
     """The signed-in person's links on this site, in order (none for visitors)."""
     if not getattr(getattr(request, "user", None), "is_authenticated", False):
         return []
@@ -127,5 +137,7 @@ def my_links(request: Any) -> list[dict[str, str]]:
                 url = reverse(item.url_name, urlconf=urlconf)
             except NoReverseMatch:
                 continue
-        result.append({"key": item.key, "label": str(item.label), "url": url})
+        # Called by the template only where it shows the link (not for fragments).
+        count = partial(item.count, request) if item.count is not None else 0
+        result.append({"key": item.key, "label": str(item.label), "url": url, "count": count})
     return result

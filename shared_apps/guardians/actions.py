@@ -9,15 +9,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.actions import record
 from shared_apps.backpack.models import email_digest
 from shared_apps.guardians.ages import consent_age
 from shared_apps.guardians.models import AgeRecord, GuardianConsent, new_nonce
-from shared_apps.guardians.selectors import forget_cached
+from shared_apps.guardians.selectors import forget_cached, needs_consent
 from shared_apps.guardians.tokens import make_token
+from shared_apps.notifications import actions as notifications
+from shared_apps.notifications import kinds
+from shared_apps.notifications.branding import email_branding
 from tenants.models import Territory
 
 # A guardian's inbox is not a megaphone: one mail a minute, a few in all.
@@ -31,23 +35,39 @@ def record_birth_month(
     """Store the year and month of birth with the consent age of the country where
     the account is made (the network site has no country: the default applies)."""
     country = territory.country.code if territory is not None and territory.country else ""
-    return AgeRecord.objects.create(
+    age_record = AgeRecord.objects.create(
         user=user,
         birth_year=birth_year,
         birth_month=birth_month,
         country=country,
         consent_age=consent_age(country),
     )
+    if needs_consent(age_record):
+        # Cannot be turned off: until a guardian confirms, nothing of theirs is public.
+        notifications.notify(
+            user=user,
+            kind=kinds.CONSENT_NEEDED,
+            territory=territory,
+            params={},
+            path=reverse("guardians:account"),
+        )
+    return age_record
 
 
 @transaction.atomic
 def request_consent(
-    *, user: Any, guardian_email: str, build_link: Callable[[str], str], language: str
+    *,
+    user: Any,
+    guardian_email: str,
+    build_link: Callable[[str], str],
+    language: str,
+    territory: Territory | None = None,
 ) -> None:
     """Ask (or ask again) a guardian to confirm; sends the link by email.
 
     ``build_link(token)`` makes the absolute URL of the guardian's page (the view
-    builds it on the host the learner is on)."""
+    builds it on the host the learner is on); the email wears ``territory``'s name
+    and colours (the network's without one)."""
     from shared_apps.ops.email import queue_email
 
     address = guardian_email.strip().lower()
@@ -80,6 +100,7 @@ def request_consent(
         to=[address],
         template_prefix="guardians/email/consent",
         context={
+            **_branding(territory, language),
             "link": build_link(make_token(consent)),
             "learner_email": user.email,
             "days": settings.GUARDIAN_LINK_MAX_AGE_DAYS,
@@ -89,8 +110,17 @@ def request_consent(
     record(actor=user, action="guardians.consent_requested", target=consent)
 
 
+def _branding(territory: Territory | None, language: str) -> dict[str, Any]:
+    with translation.override(language):
+        return email_branding(territory)
+
+
 def send_fresh_links(
-    *, guardian_email: str, build_link: Callable[[str], str], language: str
+    *,
+    guardian_email: str,
+    build_link: Callable[[str], str],
+    language: str,
+    territory: Territory | None = None,
 ) -> int:
     """A guardian whose link expired asks for a new one by typing their address: every
     account that named this address gets a fresh link, sent to that address only (so
@@ -112,6 +142,7 @@ def send_fresh_links(
                 to=[consent.guardian_email],
                 template_prefix="guardians/email/consent",
                 context={
+                    **_branding(territory, language),
                     "link": build_link(make_token(consent)),
                     "learner_email": consent.user.email,
                     "days": settings.GUARDIAN_LINK_MAX_AGE_DAYS,

@@ -46,6 +46,8 @@ from shared_apps.guardians.selectors import (
     needs_consent,
 )
 from shared_apps.guardians.tokens import InvalidLink, consent_from_token
+from shared_apps.notifications.forms import PreferencesForm
+from shared_apps.notifications.selectors import choices_of
 from tenants.models import Territory
 
 
@@ -83,6 +85,7 @@ def account(request: TerritoryRequest) -> HttpResponse:
                         request, reverse("guardians:guardian", args=[token])
                     ),
                     language=translation.get_language() or "en",
+                    territory=request.territory,
                 )
             except ValidationError as error:
                 guardian_form.add_error(None, error)
@@ -120,6 +123,7 @@ def account(request: TerritoryRequest) -> HttpResponse:
             "delete_form": delete_form,
             "name_form": name_form,
             "my_links": my_links(request),
+            "notification_form": PreferencesForm(initial_choices=choices_of(request.user)),
         },
         status=status,
     )
@@ -141,6 +145,7 @@ def guardian_new_link(request: TerritoryRequest) -> HttpResponse:
                 request, reverse("guardians:guardian", args=[token])
             ),
             language=translation.get_language() or "en",
+            territory=request.territory,
         )
         # The same answer whether or not the address is known.
         messages.success(request, _("If a young person named this address, we sent it a new link."))

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
 from shared_apps.billing.actions import open_billing_account
+from shared_apps.notifications import actions as notifications
+from shared_apps.notifications import kinds
 from shared_apps.onboarding.models import AgreementAcceptance, Signup
 from shared_apps.onboarding.steps import FIELD_STEPS, FORM_STEPS, make_form
 from tenants.actions import provision_territory
@@ -347,6 +349,15 @@ def _create_everything(signup: Signup, validated: ValidatedSignup) -> tuple[Terr
             "terms_version": signup.terms_version,
             "dpa_version": signup.dpa_version,
         },
+    )
+    # The welcome email (and the first entry of the administrator's list), stored with
+    # the territory and sent once this transaction commits.
+    notifications.notify(
+        user=admin,
+        kind=kinds.TERRITORY_WELCOME,
+        territory=territory,
+        params={"site": territory.name},
+        path="/manage/",
     )
     return territory, new_account
 

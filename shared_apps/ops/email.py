@@ -78,9 +78,11 @@ def queue_email(
     context: dict[str, Any],
     language: str,
     from_email: str | None = None,
+    purpose: str = "",
 ) -> OutboundEmail:
     """Render ``<prefix>_subject.txt``, ``_message.txt`` and, if present, ``_message.html``
-    in ``language`` and send them once the current transaction commits."""
+    in ``language`` and send them once the current transaction commits. ``purpose``
+    (default: the prefix) names the email in the outbox when one template serves many."""
     html: str
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
@@ -94,6 +96,6 @@ def queue_email(
     )
     if html:
         message.attach_alternative(html, "text/html")
-    email = store_message(message, language=language, purpose=template_prefix)
+    email = store_message(message, language=language, purpose=purpose or template_prefix)
     send_stored(email)
     return email

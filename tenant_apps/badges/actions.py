@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -26,6 +27,8 @@ from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
 from shared_apps.core.evidence import store_evidence_file
 from shared_apps.core.pagecache import public_content_changed
+from shared_apps.notifications import actions as notifications
+from shared_apps.notifications.kinds import BADGE_AWARDED, EVIDENCE_IMPROVE, EVIDENCE_REJECTED
 from tenant_apps.badges import documents, identity, keys, signing
 from tenant_apps.badges.images import BadgeImage
 from tenant_apps.badges.models import (
@@ -486,10 +489,27 @@ def award_many(
     )
     created = list(Award.objects.filter(uuid__in=[a.uuid for a in awards]))
     _index_on_commit(territory, [award.pk for award in created])
+    _notify_awarded(territory, badge_class, created)
     if badge_class.meta_badges.filter(is_archived=False).exists():
         for recipient in todo:
             _award_meta_badges(territory, badge_class, recipient, depth=depth + 1)
     return created
+
+
+def _notify_awarded(territory: Territory, badge_class: BadgeClass, awards: list[Award]) -> None:
+    """Tell each recipient with an account (in the app and by email, as they chose)."""
+    by_id = User.objects.in_bulk([a.recipient_user_id for a in awards if a.recipient_user_id])
+    for award in awards:
+        recipient = by_id.get(award.recipient_user_id or 0)
+        if recipient is None:
+            continue
+        notifications.notify(
+            user=recipient,
+            kind=BADGE_AWARDED,
+            territory=territory,
+            params={"badge": badge_class.name},
+            path=reverse("badges:award", args=[award.uuid]),
+        )
 
 
 def award_badge(
@@ -691,6 +711,15 @@ def review_application(
     application.reviewed_by_user_id = acting_user.pk
     application.reviewed_at = timezone.now()
     application.save()
+    if applicant is not None and decision in ("improve", "reject"):
+        # An approval tells the learner through the award it makes.
+        notifications.notify(
+            user=applicant,
+            kind=EVIDENCE_IMPROVE if decision == "improve" else EVIDENCE_REJECTED,
+            territory=territory,
+            params={"title": application.badge_class.name},
+            path=reverse("badges:application", args=[application.pk]),
+        )
     record(
         actor=acting_user,
         action=f"badges.application_{application.status}",

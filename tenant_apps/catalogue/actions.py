@@ -27,6 +27,8 @@ from shared_apps.accounts.actions import ensure_learner_membership, grant_member
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
 from shared_apps.core.pagecache import public_content_changed
+from shared_apps.notifications import actions as notifications
+from shared_apps.notifications import kinds
 from tenant_apps.catalogue import publishing
 from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.indexing import remember_interest_words
@@ -270,7 +272,7 @@ def invite_provider_staff(
     The same happens for any address, with an account or not, a member here or not,
     so the owner learns nothing about who has an account. Inviting the same address
     again resends the link (the earlier one stops working)."""
-    from shared_apps.ops.email import queue_email
+    from shared_apps.notifications.actions import send_invitation
     from tenant_apps.catalogue.invitations import VALID_DAYS, make_token
 
     if role not in ProviderStaff.Role.values:
@@ -290,17 +292,8 @@ def invite_provider_staff(
     invitation.expires_at = now + datetime.timedelta(days=VALID_DAYS)
     invitation.save()
     path = reverse("catalogue:invitation", args=[make_token(invitation, territory)])
-    queue_email(
-        to=[address],
-        template_prefix="catalogue/email/staff_invitation",
-        context={
-            "link": territory.url.rstrip("/") + path,
-            "provider": provider.name,
-            "site": territory.name,
-            "role": invitation.get_role_display(),
-            "days": VALID_DAYS,
-        },
-        language=territory.default_language,
+    send_invitation(
+        email=address, territory=territory, path=path, days=VALID_DAYS, provider=provider.name
     )
     record(
         actor=acting_user,
@@ -712,13 +705,15 @@ def approve_activity(*, activity: Activity, territory: Territory, acting_user: U
     """The territory admin publishes a submitted activity."""
     if activity.status != Activity.Status.SUBMITTED:
         raise ValidationError(_("Only activities waiting for review can be approved."))
-    return _status(
+    activity = _status(
         activity,
         territory=territory,
         acting_user=acting_user,
         status=Activity.Status.PUBLISHED,
         action="activity.approved",
     )
+    _notify_provider(activity, territory, kinds.ACTIVITY_APPROVED)
+    return activity
 
 
 @transaction.atomic
@@ -731,13 +726,29 @@ def return_activity(
         raise ValidationError({"reason": _("Say why, so the provider knows what to fix.")})
     if activity.status not in (Activity.Status.SUBMITTED, Activity.Status.PUBLISHED):
         raise ValidationError(_("Only submitted or published activities can be returned."))
-    return _status(
+    activity = _status(
         activity,
         territory=territory,
         acting_user=acting_user,
         status=Activity.Status.DRAFT,
         action="activity.returned",
         reason=reason,
+    )
+    _notify_provider(activity, territory, kinds.ACTIVITY_RETURNED)
+    return activity
+
+
+def _notify_provider(activity: Activity, territory: Territory, kind: str) -> None:
+    """Tell the provider's team what the territory decided about their activity."""
+    team = User.objects.filter(
+        pk__in=ProviderStaff.objects.filter(provider_id=activity.provider_id).values("user_id")
+    )
+    notifications.notify_many(
+        users=team,
+        kind=kind,
+        territory=territory,
+        params={"title": activity.title},
+        path=reverse("catalogue:edit_activity", args=[activity.provider_id, activity.pk]),
     )
 
 

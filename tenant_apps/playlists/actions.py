@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
@@ -26,6 +27,8 @@ from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
 from shared_apps.core.evidence import store_evidence_file
 from shared_apps.core.pagecache import public_content_changed
+from shared_apps.notifications import actions as notifications
+from shared_apps.notifications import kinds
 from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Activity, Interest, Provider
 from tenant_apps.catalogue.search import territory_today
@@ -445,6 +448,8 @@ def review_evidence(
         raise ValidationError(_("This evidence was already reviewed."))
     if state != State.APPROVED and not comment.strip():
         raise ValidationError({"comment": _("Say what to improve, or why.")})
+    playlist = progress.enrolment.playlist
+    before = _states(progress.enrolment, playlist) if playlist.is_ordered else {}
     progress.state = state
     progress.reviewer_comment = comment.strip()
     progress.reviewed_by = reviewer
@@ -457,10 +462,55 @@ def review_evidence(
         target=progress,
         details={"playlist": progress.enrolment.playlist_id},
     )
+    enrolment = progress.enrolment
+    notifications.notify(
+        user=enrolment.user,
+        kind=REVIEW_KINDS[decision],
+        territory=territory,
+        params={"title": progress.step.display_title},
+        path=reverse("playlists:progress", args=[enrolment.playlist_id]),
+    )
     if state == State.APPROVED:
-        enrolment = progress.enrolment
+        _notify_unlocked(enrolment, enrolment.playlist, territory, before)
         _check_completion(enrolment, enrolment.playlist, territory)
     return progress
+
+
+REVIEW_KINDS = {
+    "approve": kinds.EVIDENCE_APPROVED,
+    "improve": kinds.EVIDENCE_IMPROVE,
+    "reject": kinds.EVIDENCE_REJECTED,
+}
+
+
+def _states(enrolment: Enrolment, playlist: Playlist) -> dict[int, str]:
+    return rules.step_states(
+        _steps(playlist), _progress_map(enrolment), is_ordered=playlist.is_ordered
+    )
+
+
+def _notify_unlocked(
+    enrolment: Enrolment, playlist: Playlist, territory: Territory, before: dict[int, str]
+) -> None:
+    """Tell the learner when a step that was locked opens (ordered playlists only; in a
+    personal playlist the learner opened it themselves)."""
+    if not playlist.is_ordered or playlist.is_personal:
+        return
+    after = _states(enrolment, playlist)
+    opened = [
+        step
+        for step in _steps(playlist)
+        if before.get(step.pk) == rules.LOCKED and after.get(step.pk) != rules.LOCKED
+    ]
+    if not opened:
+        return
+    notifications.notify(
+        user=enrolment.user,
+        kind=kinds.STEP_UNLOCKED,
+        territory=territory,
+        params={"playlist": playlist.title, "step": opened[0].display_title},
+        path=reverse("playlists:progress", args=[playlist.pk]),
+    )
 
 
 @transaction.atomic
@@ -485,11 +535,13 @@ def check_in(
         )
         if progress.state == State.APPROVED:
             continue
+        before = _states(enrolment, playlist) if playlist.is_ordered else {}
         progress.state = State.APPROVED
         progress.checked_in_by = acting_user
         progress.reviewed_at = now
         progress.save()
         count += 1
+        _notify_unlocked(enrolment, playlist, territory, before)
         _check_completion(enrolment, playlist, territory)
     if count:
         record(

@@ -34,6 +34,7 @@ from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
 from shared_apps.core.demo import registered_steps
 from shared_apps.network.demo import DEMO_ROLES
+from shared_apps.ops.models import OutboundEmail
 from tenants.actions import provision_territory
 from tenants.db import tenant_connection
 from tenants.models import Territory
@@ -101,6 +102,10 @@ def drop_leftovers() -> None:
             AuditEntry.objects.filter(territory=territory).delete()
             territory.delete(force_drop=True)
         User.objects.filter(email__in=USER_EMAILS).delete()
+        # The demo's awards and reviews email their people (notifications): committed
+        # outbox rows that later tests of the outbox must not find.
+        for address in USER_EMAILS:
+            OutboundEmail.objects.filter(to__contains=[address]).delete()
 
 
 def _user(email: str) -> User:

@@ -130,6 +130,7 @@ AUDITED_PAGES: list[Page] = [
     Page("network search", "anonymous", lambda s: on_territory("netsearch:search") + "?q=a"),
     Page("my account", "learner", lambda s: on_territory("guardians:account")),
     Page("network account", "learner", lambda s: on_network("guardians:account"), "network"),
+    Page("notifications", "learner", lambda s: on_territory("notifications:list")),
     Page("admin learning deserts", "admin", lambda s: on_territory("deserts:overview")),
     Page("admin audit log", "admin", lambda s: on_territory("territory_audit:list")),
     Page("admin network templates", "admin", lambda s: on_territory("territory_templates:list")),

@@ -98,8 +98,9 @@ def test_backpack_query_count_does_not_grow_with_badges(
         award(territory_a, make_badge(territory_a, "One"), "ada@example.org")
     ada.get("/backpack/")
     # 8 for the badges; the passport adds the memberships and one per territory of ada;
-    # the menu asks whether the account may use the coordinators' console.
-    with django_assert_max_num_queries(11) as few:
+    # the menu asks whether the account may use the coordinators' console; the header's
+    # unread notifications.
+    with django_assert_max_num_queries(12) as few:
         ada.get("/backpack/")
     with django_capture_on_commit_callbacks(execute=True), in_territory(territory_a):
         for n in range(5):

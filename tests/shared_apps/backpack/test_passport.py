@@ -49,8 +49,9 @@ def test_passport_shows_each_city_and_how_far_the_learner_got(
     assert "Mladi novinar" not in page
     assert "You follow no playlist here." in page  # in borealis
 
-    # One query per territory of the account, whatever it follows there.
-    with django_assert_max_num_queries(13) as few:
+    # One query per territory of the account, whatever it follows there (and one for
+    # the header's unread notifications).
+    with django_assert_max_num_queries(14) as few:
         client.get("/backpack/")
     for n in range(4):
         join(territory_a, make_playlist(territory_a, user("anna"), f"Path {n}"), ada)

@@ -132,9 +132,11 @@ def test_whole_wizard_creates_a_live_territory(
     signup = Signup.objects.get(territory=territory)
     assert signup.password_hash == ""  # not kept once the account exists
     assert not signup.logo.storage.exists(signup.logo.name)  # temporary copy removed
-    # The code proved the address: the account starts verified, no confirmation sent.
+    # The code proved the address: the account starts verified, no confirmation sent
+    # (the one email is the welcome: tests/shared_apps/notifications/test_email.py).
     assert EmailAddress.objects.get(user=admin, primary=True).verified
-    assert mail.outbox == []
+    assert [m.to for m in mail.outbox] == [[admin.email]]
+    assert not OutboundEmail.objects.filter(purpose__startswith="account/").exists()
 
     # The new site answers, and the one-time link signs the admin in there.
     site = client_for(territory)

@@ -65,7 +65,7 @@ def test_search_is_logged_anonymously(territory_a, provider_a, english, user):
     assert not field_names & {"user", "user_id", "session", "ip"}
 
 
-SIGNED_IN_RESULTS_QUERIES = 11
+SIGNED_IN_RESULTS_QUERIES = 12
 
 
 def test_results_page_query_count_is_constant(territory_a, provider_a, venue_a, english, user):
@@ -83,7 +83,8 @@ def test_results_page_query_count_is_constant(territory_a, provider_a, venue_a, 
     many = count_for(25)
     # search_path to the territory, the session, the account, the membership, interests,
     # (savepoint: tests run in a transaction), planner settings, the page's ids, the
-    # page's rows, (release savepoint), the saved marks. Issue #17: no count when the
+    # page's rows, (release savepoint), the saved marks, the header's unread
+    # notifications. Issue #17: no count when the
     # page tells it (few), a cached one on the same search (many: counted by the first
     # request); the search log is written in batches.
     assert few == many == SIGNED_IN_RESULTS_QUERIES

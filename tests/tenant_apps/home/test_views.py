@@ -22,9 +22,9 @@ VISITOR_HOME_COLD_QUERIES = 1 + BADGES_SECTION_QUERIES + PLAYLISTS_SECTION_QUERI
 # Filling the catalogue sections' cache: the activity totals, the newest activities,
 # the interests (the search_path is counted with the badges).
 CATALOGUE_SECTIONS_COLD_QUERIES = 3
-# search_path to the territory, the session, the account and the membership check;
-# the sections come from their cached fragment.
-MEMBER_HOME_QUERIES = 4
+# search_path to the territory, the session, the account and the membership check,
+# the header's unread notifications; the sections come from their cached fragment.
+MEMBER_HOME_QUERIES = 5
 
 
 def test_home_is_branded_and_honest_about_empty_sections(

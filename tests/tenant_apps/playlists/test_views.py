@@ -165,8 +165,9 @@ def test_review_queue_query_count_does_not_grow(
     anna = english(territory_a, user("anna"))
     anna.get("/playlists/studio/review/")
     # search_path, session, account, membership, count, the page's ids, the page's
-    # rows, the playlists filter (the territory admin needs no provider check).
-    with django_assert_num_queries(8):
+    # rows, the playlists filter (the territory admin needs no provider check), the
+    # header's unread notifications.
+    with django_assert_num_queries(9):
         assert anna.get("/playlists/studio/review/").status_code == 200
 
 
@@ -185,8 +186,9 @@ def test_progress_page_query_count_does_not_grow(
     ada = english(territory_a, user("ada"))
     url = f"/playlists/{playlist.pk}/progress/"
     ada.get(url)
-    # search_path, session, account, membership, playlist, enrolment, steps, progress.
-    with django_assert_num_queries(8):
+    # search_path, session, account, membership, playlist, enrolment, steps, progress,
+    # the header's unread notifications.
+    with django_assert_num_queries(9):
         assert ada.get(url).status_code == 200
 
 

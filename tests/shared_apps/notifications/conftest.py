@@ -1,0 +1,3 @@
+from tests.tenant_apps.catalogue.conftest import english, provider_a, provider_b, venue_a
+
+__all__ = ["english", "provider_a", "provider_b", "venue_a"]
