@@ -2,12 +2,14 @@
 Finnish "soittolista" name a list of songs (issue 16, item 10)."""
 
 import glob
+import re
 from pathlib import Path
 
 import polib
 
 ROOT = Path(__file__).resolve().parents[2]
 MUSIC = {"lt": "groja", "fi": "soittolist"}
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}")
 PATH_WORDS = {"lt": ("mokymosi kel", "kelia", "kelio", "keli"), "fi": ("polku", "polu", "polk")}
 
 
@@ -31,7 +33,8 @@ def test_every_playlist_text_says_learning_path() -> None:
         wrong = [
             e.msgid
             for e in entries(language)
-            if "playlist" in e.msgid.lower()
+            # The word, not a placeholder such as %(playlist)s (a playlist's title).
+            if "playlist" in PLACEHOLDER.sub("", e.msgid).lower()
             and e.msgstr
             and not any(word in e.msgstr.lower() for word in words)
         ]

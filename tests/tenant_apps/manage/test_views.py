@@ -13,7 +13,7 @@ from tests.conftest import ClientFor, HostClient
 # search_path, the session, the account, the membership check, the members by role,
 # the live figures (7 COUNTs and 3 search_path switches: learners are in the public
 # schema) and the cards' counts (activities to review, providers to verify).
-OVERVIEW_QUERIES = 4 + 1 + 10 + 2
+OVERVIEW_QUERIES = 4 + 1 + 10 + 2 + 1  # + the header's unread notifications
 
 
 def admin_client(
