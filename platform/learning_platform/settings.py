@@ -114,6 +114,7 @@ TENANT_APPS = [
     "tenant_apps.deserts",
     "tenant_apps.playlists",
     "tenant_apps.accessibility",
+    "tenant_apps.imports",
     "tenant_apps.opendata",
 ]
 
@@ -700,6 +701,15 @@ MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{
 MAP_TILE_ATTRIBUTION = env.str(
     "MAP_TILE_ATTRIBUTION",
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+
+# Address search of the venue form (tenant_apps.catalogue.geocoding): the territory's
+# own places answer offline; a Nominatim-compatible search URL (e.g.
+# https://nominatim.openstreetmap.org/search) adds an open geocoder. Off by default.
+GEOCODER_URL = env.str("GEOCODER_URL", default="")
+GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3.0)
+GEOCODER_USER_AGENT = env.str(
+    "GEOCODER_USER_AGENT", default="cities-of-learning/1 (venue address search)"
 )
 
 # ---------------------------------------------------------------------------

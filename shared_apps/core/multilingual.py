@@ -5,7 +5,7 @@ other languages. Readers see their language, else the original.
 The other languages live in the object's ``translations`` JSON field, keyed by
 language code: ``{"en": {"title": "Robotics club", "summary": "..."}}``. Only the
 texts a translator filled in are stored; an empty one falls back to the original.
-Search indexes the original texts only.
+Search indexes every language (tenant_apps.catalogue.indexing).
 """
 
 from __future__ import annotations
@@ -112,6 +112,7 @@ def translations_page(
     back_url: str,
     heading: str,
     rich_text: Sequence[str] = (),
+    save: Callable[..., None] | None = None,
 ) -> Any:
     """The page where staff add an object's texts in the site's other languages. The
     caller has already checked that the user may edit ``obj`` in this territory."""
@@ -133,7 +134,9 @@ def translations_page(
         def clean_text(field: str, value: str) -> str:
             return sanitize_html(value) if field in rich_text else value
 
-        save_translations(
+        # ``save``: an app's own action when more follows from the texts (the
+        # catalogue re-indexes an activity for search); same signature.
+        (save or save_translations)(
             obj, form.translations(clean_text), territory=territory, acting_user=request.user
         )
         messages.success(request, str(_("The texts in other languages were saved.")))

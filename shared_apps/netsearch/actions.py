@@ -14,19 +14,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection, transaction
-from django.db.models import Q
 from django_tenants.utils import schema_context, schema_exists
 
 from shared_apps.netsearch.models import SEARCH_CONFIG, NetworkActivity
-from tenant_apps.catalogue.models import Activity
+from tenant_apps.catalogue.network import LOCAL_FORMATS, ONLINE_FORMATS, public_activities
 from tenants.models import Territory
 
 logger = logging.getLogger(__name__)
-
-ONLINE_FORMATS = (Activity.Format.ONLINE, Activity.Format.HYBRID)
-LOCAL_FORMATS = (Activity.Format.LOCAL, Activity.Format.HYBRID)
 UPDATE_FIELDS = [
     "title",
     "summary",
@@ -36,17 +31,21 @@ UPDATE_FIELDS = [
     "is_local",
     "point",
     "languages",
+    "other_texts",
     "path",
     "fingerprint",
     "updated_at",
 ]
-# Words weigh A (title) and B (summary, interests). Place tokens (D) let the GIN index
+# Words weigh A (title) and B (summary, interests); C: the title and summary in the
+# activity's other languages and its interests' names in every language, so a search
+# in any language finds it ("glasba", "programming"). Place tokens (D) let the GIN index
 # itself keep only what may be shown where the search comes from: "zzonline" on
 # online activities, "zzlocal<territory id>" on activities at a venue.
 VECTOR_EXPRESSION = f"""
     setweight(to_tsvector('{SEARCH_CONFIG}', title), 'A')
     || setweight(to_tsvector('{SEARCH_CONFIG}',
            summary || ' ' || array_to_string(interests, ' ')), 'B')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', other_texts), 'C')
     || setweight(to_tsvector('{SEARCH_CONFIG}',
            CASE WHEN is_online THEN 'zzonline ' ELSE '' END
            || CASE WHEN is_local THEN 'zzlocal' || territory_id ELSE '' END), 'D')
@@ -68,6 +67,7 @@ class Source:
     format: str
     point: tuple[float, float] | None
     languages: tuple[str, ...]
+    other_texts: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -78,6 +78,7 @@ class Source:
             self.format,
             [round(c, 6) for c in self.point] if self.point else None,
             list(self.languages),
+            self.other_texts,
         ]
         text = json.dumps(data, ensure_ascii=False)
         return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
@@ -94,36 +95,28 @@ class Source:
             is_local=self.format in LOCAL_FORMATS and self.point is not None,
             point=Point(*self.point, srid=4326) if self.point else None,
             languages=list(self.languages),
+            other_texts=self.other_texts,
             path=f"/activities/{self.activity_id}/",
             fingerprint=self.fingerprint,
         )
 
 
 def read_sources(territory: Territory, ids: Sequence[int] | None = None) -> list[Source]:
-    """The territory's public activities (those of ``ids``, or all), in one query."""
+    """The territory's public activities (those of ``ids``, or all), in one query,
+    through the catalogue's public interface (tenant_apps.catalogue.network)."""
     with schema_context(territory.schema_name):
-        activities = Activity.objects.filter(is_public=True)
-        if ids is not None:
-            activities = activities.filter(pk__in=list(ids))
-        rows = activities.annotate(
-            interest_slugs=ArrayAgg(
-                "interests__slug",
-                order_by="interests__slug",
-                filter=Q(interests__isnull=False),
-                default=[],
-            )
-        ).values_list("pk", "title", "summary", "interest_slugs", "format", "location", "languages")
         return [
             Source(
-                activity_id=pk,
-                title=title,
-                summary=summary,
-                interests=tuple(slugs),
-                format=fmt,
-                point=(location.x, location.y) if location is not None else None,
-                languages=tuple(languages or ()),
+                activity_id=row.activity_id,
+                title=row.title,
+                summary=row.summary,
+                interests=row.interests,
+                format=row.format,
+                point=row.point,
+                languages=row.languages,
+                other_texts=row.other_texts,
             )
-            for pk, title, summary, slugs, fmt, location, languages in rows
+            for row in public_activities(ids)
         ]
 
 

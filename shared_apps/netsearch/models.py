@@ -32,6 +32,9 @@ class NetworkActivity(models.Model):
     # by distance; an index would make PostgreSQL AND two large bitmaps instead.
     point = gis_models.PointField(geography=True, null=True, blank=True, spatial_index=False)
     languages = ArrayField(models.CharField(max_length=10), default=list, blank=True)
+    # Title and summary in the activity's other languages, interest names in every
+    # language: searched (weight C), never shown.
+    other_texts = models.TextField(blank=True, default="")
     # Path on the territory's own host; the absolute URL is built from the territory
     # when shown, so a change of domain or port never leaves stale links.
     path = models.CharField(max_length=100)

@@ -122,7 +122,7 @@ def register_builtin_checks() -> None:
             "providers",
             10,
             _("Invite your first providers"),
-            _("Youth centres, libraries, NGOs: give their staff the provider role."),
+            _("Youth centres, libraries, NGOs: invite them by email to offer activities here."),
             "manage:members",
             providers_invited,
         ),

@@ -14,9 +14,6 @@ from django_tenants.utils import schema_context, tenant_context
 
 from shared_apps.audit.actions import record
 from shared_apps.sharedtemplates.models import NetworkTemplate, TemplateAdoption
-from tenant_apps.catalogue import publishing
-from tenant_apps.catalogue.indexing import remember_interest_words
-from tenant_apps.catalogue.models import Interest
 from tenants.models import Territory
 
 MAX_ITEMS = 200
@@ -216,7 +213,7 @@ def _adopt_badge_class(
     with)."""
     from tenant_apps.badges import actions as badge_actions
     from tenant_apps.badges import images
-    from tenant_apps.badges.models import BadgeClass
+    from tenant_apps.badges.selectors import badge_by_slug
 
     payload = template.payload
     data = badge_actions.BadgeClassData(
@@ -231,7 +228,7 @@ def _adopt_badge_class(
         required_badges=[],
     )
     with tenant_context(territory):
-        badge = BadgeClass.objects.filter(slug=copied.get("badge", "")).first()
+        badge = badge_by_slug(copied.get("badge", ""))
         if badge is not None:
             data.expires_after_days = badge.expires_after_days
             data.accepts_applications = badge.accepts_applications
@@ -260,7 +257,6 @@ def _adopt_playlist(
     to add local activities to and publish; a newer version is another draft (steps of
     a published playlist never change under its learners)."""
     from tenant_apps.playlists import actions as playlist_actions
-    from tenant_apps.playlists.models import Step
 
     payload = template.payload
     with tenant_context(territory):
@@ -276,7 +272,7 @@ def _adopt_playlist(
         for step in payload["steps"]:
             playlist_actions.add_step(
                 playlist=playlist,
-                kind=Step.Kind.CHALLENGE,
+                kind=playlist_actions.CHALLENGE,
                 title=step["title"],
                 instructions=step["instructions"],
                 is_required=step["required"],
@@ -286,21 +282,8 @@ def _adopt_playlist(
 
 def _adopt_interests(template: NetworkTemplate, territory: Territory) -> None:
     """Existing interests with the same slug get the template's names; others are left
-    alone."""
+    alone (the catalogue's own action writes them)."""
+    from tenant_apps.catalogue.actions import adopt_interests
+
     with tenant_context(territory):
-        touched: list[int] = []
-        for position, item in enumerate(template.payload):
-            interest = Interest.objects.filter(slug=item["slug"]).first()
-            if interest is None:
-                interest = Interest(slug=item["slug"], position=position)
-            interest.names = {**(interest.names or {}), **item["names"]}
-            interest.is_active = True
-            interest.save()
-            touched.append(interest.pk)
-        remember_interest_words()
-        affected = list(
-            Interest.activities.through.objects.filter(interest_id__in=touched)
-            .values_list("activity_id", flat=True)
-            .distinct()
-        )
-        publishing.refresh_activities(affected, language=territory.default_language)
+        adopt_interests(territory=territory, items=template.payload)

@@ -4,10 +4,9 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from shared_apps.accounts.access import territory_admin_required
 from shared_apps.console.views import console_required
 from shared_apps.sharedtemplates import actions
+from shared_apps.sharedtemplates.forms import TemplateEditor
 from shared_apps.sharedtemplates.models import NetworkTemplate, TemplateAdoption
 from tenants.models import Territory
 
@@ -24,30 +24,6 @@ KIND_LABELS: dict[str, Any] = {
     NetworkTemplate.Kind.BADGE_CLASS: gettext_lazy("Badge"),
     NetworkTemplate.Kind.PLAYLIST: gettext_lazy("Playlist (its challenges)"),
 }
-
-
-class TemplateForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=list(KIND_LABELS.items()))
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
-    payload = forms.CharField(
-        label=gettext_lazy("Content (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=gettext_lazy(
-            'Interest list: [{"slug": "music", "names": {"en": "Music"}}]. '
-            'Badge: {"name", "description", "criteria_narrative", '
-            '"criteria_requirements": [], "tags": [], "alignments": []}. '
-            'Playlist: {"title", "description", "estimated_hours", '
-            '"steps": [{"title", "instructions", "required"}]}.'
-        ),
-    )
-
-
-class EditTemplateForm(TemplateForm):
-    """A template keeps its kind: a new version of the same thing."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        del self.fields["kind"]
 
 
 ADOPTED_MESSAGES: dict[str, Any] = {
@@ -69,23 +45,23 @@ def _labelled(templates: Iterable[NetworkTemplate]) -> list[NetworkTemplate]:
 
 
 def _published(
-    request: HttpRequest, form: TemplateForm, template: NetworkTemplate | None = None
+    request: HttpRequest, editor: TemplateEditor, template: NetworkTemplate | None = None
 ) -> bool:
-    """Publish from a valid form (a new template, or a new version of ``template``);
+    """Publish from valid fields (a new template, or a new version of ``template``);
     refusals become the form's errors."""
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST" or not editor.is_valid():
         return False
     try:
         actions.publish_template(
-            name=form.cleaned_data["name"],
-            payload_text=form.cleaned_data["payload"],
+            name=editor.form.cleaned_data["name"],
+            payload_text=json.dumps(editor.payload()),
             acting_user=request.user,
             template=template,
-            kind=form.cleaned_data.get("kind", NetworkTemplate.Kind.INTERESTS),
+            kind=editor.kind,
         )
     except ValidationError as error:
         for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            editor.form.add_error(field if field in editor.form.fields else None, errors)
         return False
     messages.success(request, _("The template was published."))
     return True
@@ -93,15 +69,26 @@ def _published(
 
 @console_required
 def network_list(request: HttpRequest) -> HttpResponse:
-    """Coordinators publish templates (new ones here; a new version from the edit page)."""
-    form = TemplateForm(request.POST or None)
-    if _published(request, form):
-        return redirect("network_templates:list")
+    """Coordinators see the templates and start a new one of each kind."""
     return render(
         request,
         "sharedtemplates/network_list.html",
-        {"templates": _labelled(NetworkTemplate.objects.all()), "form": form},
-        status=400 if form.errors else 200,
+        {"templates": _labelled(NetworkTemplate.objects.all()), "kinds": list(KIND_LABELS.items())},
+    )
+
+
+@console_required
+def network_new(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in KIND_LABELS:
+        raise Http404
+    editor = TemplateEditor(kind, request.POST or None)
+    if _published(request, editor):
+        return redirect("network_templates:list")
+    return render(
+        request,
+        "sharedtemplates/network_edit.html",
+        {"editor": editor, "kind_label": KIND_LABELS[kind]},
+        status=400 if editor.errors else 200,
     )
 
 
@@ -110,15 +97,14 @@ def network_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     template = get_object_or_404(NetworkTemplate, pk=template_id)
     if not (request.user.is_staff or template.created_by_id == request.user.pk):
         raise PermissionDenied
-    initial = {"name": template.name, "payload": json.dumps(template.payload, indent=2)}
-    form = EditTemplateForm(request.POST or None, initial=initial)
-    if _published(request, form, template):
+    editor = TemplateEditor(template.kind, request.POST or None, template=template)
+    if _published(request, editor, template):
         return redirect("network_templates:list")
     return render(
         request,
         "sharedtemplates/network_edit.html",
-        {"template": template, "form": form},
-        status=400 if form.errors else 200,
+        {"template": template, "editor": editor, "kind_label": KIND_LABELS[template.kind]},
+        status=400 if editor.errors else 200,
     )
 
 

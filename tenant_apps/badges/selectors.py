@@ -36,6 +36,11 @@ def badge_by_uuid(value: str) -> BadgeClass:
     return badge
 
 
+def badge_by_slug(slug: str) -> BadgeClass | None:
+    """The territory's badge class of this slug, if any (for other apps' copies)."""
+    return BadgeClass.objects.filter(slug=slug).first() if slug else None
+
+
 def public_badges() -> QuerySet[BadgeClass]:
     return (
         BadgeClass.objects.filter(is_archived=False, issuer__is_active=True)

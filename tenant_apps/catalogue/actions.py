@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts.actions import ensure_learner_membership, grant_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
+from shared_apps.core.multilingual import save_translations
 from shared_apps.core.pagecache import public_content_changed
 from shared_apps.notifications import actions as notifications
 from shared_apps.notifications import kinds
@@ -257,9 +258,53 @@ MAX_OPEN_INVITATIONS = 20
 RESEND_INTERVAL = datetime.timedelta(seconds=60)
 
 
-def _open_invitations(provider: Provider) -> Any:
+def _open_invitations(provider: Provider | None) -> Any:
+    """Open invitations to the staff of ``provider``, or (None) of new providers."""
     return StaffInvitation.objects.filter(
         provider=provider, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    )
+
+
+def _send_invitation(
+    *, waiting: Any, new: StaffInvitation, territory: Territory, role: str
+) -> StaffInvitation:
+    """Send ``new``, or resend the open invitation among ``waiting`` (locked) that asks
+    the same address: a fresh link (the earlier one stops working), a fresh expiry.
+    Resending waits a minute, and at most MAX_OPEN_INVITATIONS wait at a time."""
+    from tenant_apps.catalogue.invitations import VALID_DAYS
+
+    now = timezone.now()
+    invitation = waiting.select_for_update().filter(email=new.email).first()
+    if invitation is None:
+        if waiting.count() >= MAX_OPEN_INVITATIONS:
+            raise ValidationError(_("Too many invitations are waiting. Revoke some first."))
+        invitation = new
+    elif now - invitation.sent_at < RESEND_INTERVAL:
+        raise ValidationError(_("Wait a minute before sending again."))
+    invitation.sent_at = now
+    invitation.role = role
+    invitation.nonce = new_nonce()
+    invitation.expires_at = now + datetime.timedelta(days=VALID_DAYS)
+    invitation.organisation_name = new.organisation_name
+    invitation.save()
+    _email_invitation(invitation=invitation, territory=territory)
+    return invitation
+
+
+def _email_invitation(*, invitation: StaffInvitation, territory: Territory) -> None:
+    """The one place an invitation leaves: a notification to the address (email through
+    the outbox after commit, in the territory's default language, and in the list of
+    an account that has this address)."""
+    from shared_apps.notifications.actions import send_invitation
+    from tenant_apps.catalogue.invitations import VALID_DAYS, make_token
+
+    path = reverse("catalogue:invitation", args=[make_token(invitation, territory)])
+    send_invitation(
+        email=invitation.email,
+        territory=territory,
+        path=path,
+        days=VALID_DAYS,
+        provider=invitation.provider.name if invitation.provider is not None else "",
     )
 
 
@@ -272,28 +317,14 @@ def invite_provider_staff(
     The same happens for any address, with an account or not, a member here or not,
     so the owner learns nothing about who has an account. Inviting the same address
     again resends the link (the earlier one stops working)."""
-    from shared_apps.notifications.actions import send_invitation
-    from tenant_apps.catalogue.invitations import VALID_DAYS, make_token
-
     if role not in ProviderStaff.Role.values:
         raise ValidationError({"role": _("Choose one of the listed roles.")})
     address = email.strip().lower()
-    now = timezone.now()
-    invitation = _open_invitations(provider).select_for_update().filter(email=address).first()
-    if invitation is None:
-        if _open_invitations(provider).count() >= MAX_OPEN_INVITATIONS:
-            raise ValidationError(_("Too many invitations are waiting. Revoke some first."))
-        invitation = StaffInvitation(provider=provider, email=address, invited_by=acting_user)
-    elif now - invitation.sent_at < RESEND_INTERVAL:
-        raise ValidationError(_("Wait a minute before sending again."))
-    invitation.sent_at = now
-    invitation.role = role
-    invitation.nonce = new_nonce()
-    invitation.expires_at = now + datetime.timedelta(days=VALID_DAYS)
-    invitation.save()
-    path = reverse("catalogue:invitation", args=[make_token(invitation, territory)])
-    send_invitation(
-        email=address, territory=territory, path=path, days=VALID_DAYS, provider=provider.name
+    invitation = _send_invitation(
+        waiting=_open_invitations(provider),
+        new=StaffInvitation(provider=provider, email=address, invited_by=acting_user),
+        territory=territory,
+        role=role,
     )
     record(
         actor=acting_user,
@@ -301,6 +332,35 @@ def invite_provider_staff(
         territory=territory,
         target=provider,
         details={"invitation_id": invitation.pk, "role": role},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invite_provider(
+    *, territory: Territory, acting_user: User, organisation_name: str, email: str
+) -> StaffInvitation:
+    """The territory admin invites an organisation to offer activities here: whoever
+    accepts the emailed link (signed in with that address) becomes the owner of a new,
+    verified provider of that name. Inviting the same address again resends the link."""
+    name = " ".join(organisation_name.split())
+    if not name:
+        raise ValidationError({"organisation_name": _("This field is required.")})
+    if Provider.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"organisation_name": _("A provider of this name is already here.")})
+    invitation = _send_invitation(
+        waiting=_open_invitations(None),
+        new=StaffInvitation(
+            organisation_name=name, email=email.strip().lower(), invited_by=acting_user
+        ),
+        territory=territory,
+        role=ProviderStaff.Role.OWNER,
+    )
+    record(
+        actor=acting_user,
+        action="provider.invited",
+        territory=territory,
+        details={"invitation_id": invitation.pk},
     )
     return invitation
 
@@ -344,6 +404,8 @@ def accept_staff_invitation(
             )
         )
     provider = invitation.provider
+    if provider is None:
+        provider = _provider_from_invitation(invitation=invitation, user=user, territory=territory)
     ensure_learner_membership(user=user, territory=territory)
     staff, created = ProviderStaff.objects.get_or_create(
         provider=provider, user=user, defaults={"role": invitation.role}
@@ -357,7 +419,8 @@ def accept_staff_invitation(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.nonce = new_nonce()
-    invitation.save(update_fields=["accepted_at", "accepted_by", "nonce"])
+    invitation.provider = provider
+    invitation.save(update_fields=["accepted_at", "accepted_by", "nonce", "provider"])
     record(
         actor=user,
         action="provider.staff_added",
@@ -366,6 +429,25 @@ def accept_staff_invitation(
         details={"user_id": user.pk, "role": staff.role, "invitation_id": invitation.pk},
     )
     return staff
+
+
+def _provider_from_invitation(
+    *, invitation: StaffInvitation, user: User, territory: Territory
+) -> Provider:
+    """The provider a territory's invitation stands for, created when it is accepted:
+    verified at once (the territory chose to invite it), in the inviter's name."""
+    provider = register_provider(
+        territory=territory,
+        user=user,
+        name=invitation.organisation_name,
+        kind=Provider.Kind.OTHER,
+    )
+    inviter = (
+        User.objects.filter(pk=invitation.invited_by_id).first()
+        if invitation.invited_by_id is not None
+        else None
+    )
+    return verify_provider(provider=provider, territory=territory, acting_user=inviter or user)
 
 
 @transaction.atomic
@@ -609,6 +691,16 @@ def update_activity(
     return activity
 
 
+@transaction.atomic
+def save_activity_translations(
+    activity: Activity, texts: dict[str, dict[str, str]], *, territory: Territory, acting_user: User
+) -> None:
+    """Store the activity's texts in other languages (audited) and re-index it: search
+    finds an activity by its translations too (issue 16, item 8)."""
+    save_translations(activity, texts, territory=territory, acting_user=acting_user)
+    _refresh(territory, [activity.pk])
+
+
 def autosave_activity(*, activity: Activity, data: Mapping[str, Any]) -> datetime.datetime:
     """Keep the editor's raw input (valid or not) until it is saved for real."""
     now = timezone.now()
@@ -840,6 +932,31 @@ def save_interest(
     return interest
 
 
+@transaction.atomic
+def adopt_interests(*, territory: Territory, items: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Take an interest list from the network (shared_apps.sharedtemplates): each
+    ``{"slug", "names"}`` item is offered here, an existing interest of that slug
+    gets the list's names (its other names stay). The adoption itself is audited by
+    the caller. Returns the interests' ids."""
+    touched: list[int] = []
+    for position, item in enumerate(items):
+        interest = Interest.objects.filter(slug=item["slug"]).first()
+        if interest is None:
+            interest = Interest(slug=item["slug"], position=position)
+        interest.names = {**(interest.names or {}), **item["names"]}
+        interest.is_active = True
+        interest.save()
+        touched.append(interest.pk)
+    remember_interest_words()
+    affected = (
+        Interest.activities.through.objects.filter(interest_id__in=touched)
+        .values_list("activity_id", flat=True)
+        .distinct()
+    )
+    _refresh(territory, list(affected))
+    return touched
+
+
 # ---------------------------------------------------------------------------
 # Learners
 # ---------------------------------------------------------------------------
@@ -894,3 +1011,114 @@ def mark_interested(
 @transaction.atomic
 def withdraw_interest(*, user: User, activity: Activity) -> None:
     InterestedLearner.objects.filter(user=user, activity=activity).delete()
+
+
+# ---------------------------------------------------------------------------
+# Imports (tenant_apps.imports): many rows at once, already validated there with
+# the editor's own forms; written here so the search and schedule indexes and the
+# subscribers of publishing are kept the same way as for one activity.
+# ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ImportedActivity:
+    """One activity to write: ``activity`` is new (no pk) or changed in memory."""
+
+    activity: Activity
+    interest_ids: list[int]
+    sessions: list[sched.Session]
+
+
+IMPORTED_ACTIVITY_COLUMNS = (
+    *ACTIVITY_FIELDS,
+    "description",
+    "provider",
+    "venue",
+    "status",
+    "published_at",
+    "submitted_at",
+    "external_source",
+    "external_id",
+    "days",
+    "first_date",
+    "last_date",
+    "next_date",
+    "updated_at",
+)
+
+
+def prepare_imported_activity(
+    activity: Activity, *, territory: Territory, sessions: Sequence[sched.Session], publish: bool
+) -> None:
+    """Fill what the editor's save would (clean description, schedule columns, the
+    status) on an activity that is not saved yet."""
+    activity.description = sanitize_html(activity.description)
+    apply_schedule(activity, territory, sessions)
+    now = timezone.now()
+    if publish:
+        activity.status = Activity.Status.PUBLISHED
+        activity.published_at = activity.published_at or now
+    elif activity.status == Activity.Status.PUBLISHED or not activity.status:
+        activity.status = Activity.Status.DRAFT
+    activity.updated_at = now
+
+
+@transaction.atomic
+def save_imported_activities(
+    *, territory: Territory, rows: Sequence[ImportedActivity]
+) -> tuple[int, int]:
+    """Write a batch of imported activities (new ones in one INSERT, changed ones in
+    one UPDATE), their interests and sessions, then recompute their search columns
+    and tell publishing's subscribers. Returns (created, updated). The caller audits
+    the import as a whole (one event, not one per row)."""
+    from tenant_apps.catalogue import bulk
+
+    new = [r for r in rows if r.activity.pk is None]
+    changed = [r for r in rows if r.activity.pk is not None]
+    for r in rows:
+        # Providers and venues of the batch may have been saved after being assigned.
+        r.activity.provider_id = r.activity.provider.pk
+        r.activity.venue_id = r.activity.venue.pk if r.activity.venue is not None else None
+    bulk.insert_activities([r.activity for r in new])
+    if changed:
+        for r in changed:
+            r.activity.updated_at = timezone.now()
+        bulk.update_activities([r.activity for r in changed], IMPORTED_ACTIVITY_COLUMNS)
+        changed_ids = [r.activity.pk for r in changed]
+        Activity.interests.through.objects.filter(activity_id__in=changed_ids).delete()
+        ActivitySession.objects.filter(activity_id__in=changed_ids).delete()
+    bulk.copy_rows(
+        Activity.interests.through._meta.db_table,
+        ["activity_id", "interest_id"],
+        ((r.activity.pk, i) for r in rows for i in dict.fromkeys(r.interest_ids)),
+    )
+    bulk.copy_rows(
+        ActivitySession._meta.db_table,
+        ["activity_id", "starts_at", "ends_at"],
+        ((r.activity.pk, s.starts_at, s.ends_at) for r in rows for s in r.sessions),
+    )
+    _refresh(territory, [r.activity.pk for r in rows])
+    return len(new), len(changed)
+
+
+@transaction.atomic
+def save_imported_providers(*, territory: Territory, providers: Sequence[Provider]) -> None:
+    """Write imported providers (new ones verified: the admin vouches for the file);
+    the search columns of activities of changed ones follow (their names are indexed)."""
+    changed = [p.pk for p in providers if p.pk is not None]
+    for provider in providers:
+        provider.description = sanitize_html(provider.description)
+        provider.save()
+    public_content_changed()
+    if changed:
+        _refresh(
+            territory, Activity.objects.filter(provider_id__in=changed).values_list("id", flat=True)
+        )
+
+
+@transaction.atomic
+def save_imported_venues(*, territory: Territory, venues: Sequence[Venue]) -> None:
+    """Write new venues of an import (their points were checked with check_venue_point)."""
+    for venue in venues:
+        venue.full_clean(exclude=["provider"])
+        venue.save()

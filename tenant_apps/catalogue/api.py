@@ -32,8 +32,9 @@ from tenant_apps.catalogue.search import (
     current,
     index_friendly_planner,
     query_terms,
+    read_alias,
     search,
-    search_config,
+    search_configs,
     territory_today,
 )
 from tenant_apps.demand.actions import queue_search
@@ -44,7 +45,12 @@ MAX_PAGE_SIZE = 100
 
 FILTER_PARAMETERS = [
     OpenApiParameter(
-        "q", str, description="Free text, in the territory's language (at most 200 characters)."
+        "q",
+        str,
+        description=(
+            "Free text (at most 200 characters), in the territory's language, the"
+            " request's (Accept-Language) or any other."
+        ),
     ),
     OpenApiParameter("interest", str, many=True, description="Interest slugs (any of them)."),
     OpenApiParameter("age", int, description="The learner's age."),
@@ -354,6 +360,7 @@ class ActivityListView(APIView):
             page=page_number,
             per_page=page_size,
             fields=API_LIST_FIELDS,
+            visitor_language=getattr(request, "LANGUAGE_CODE", ""),
         )
         if page_number == 1 and not filters.is_empty:
             queue_search(
@@ -509,10 +516,13 @@ class MapLayerView(APIView):
             interests=interests,
             today=today,
             terms=terms,
-            config=search_config(territory.default_language),
+            configs=search_configs(
+                territory.default_language, getattr(request, "LANGUAGE_CODE", "")
+            ),
         )
-        with transaction.atomic():
-            index_friendly_planner(text_search=bool(terms))
+        alias = read_alias()
+        with transaction.atomic(using=alias):
+            index_friendly_planner(text_search=bool(terms), using=alias)
             data = maplayer.layer(
                 queryset, bbox, zoom, unfiltered_on=today if filters.is_empty else None
             )

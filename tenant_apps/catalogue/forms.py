@@ -99,6 +99,16 @@ class StaffForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ProviderStaff.Role.choices)
 
 
+class ProviderInvitationForm(forms.Form):
+    """The territory admin invites a new organisation by email."""
+
+    organisation_name = forms.CharField(label=_("Name of the organisation"), max_length=160)
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_("They get an invitation by email and join when they accept it."),
+    )
+
+
 class VenueForm(forms.ModelForm):
     latitude = forms.FloatField(
         label=_("Latitude"),

@@ -41,6 +41,18 @@ INDEX_BATCH = 5000
 PRICES = [10, 15, 20, 25, 30, 35, 40, 50, 60]
 # Metres of jitter around a neighbourhood's centre.
 SPREAD_M = 700
+# English titles for the translated share of a generated catalogue (the benchmark's
+# searches in the visitor's language, issue 16 item 8); other interests get
+# "<interest> club".
+ENGLISH_TITLES = {
+    "arts": ["Dance studio", "Painting workshop", "Drawing club", "Theatre group"],
+    "music": ["Guitar lessons", "Choir", "Band practice", "Music production"],
+    "sport": ["Basketball training", "Climbing", "Swimming lessons"],
+    "digital": ["Programming basics", "Web design", "Game development"],
+    "robotics": ["Robotics club", "LEGO robots", "Drone programming"],
+    "nature": ["Nature club", "Birdwatching", "Gardening"],
+}
+ENGLISH_SUMMARY = "Open to beginners: come and try it with friends."
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,7 @@ def generate(
     published_share: float = 0.92,
     pending_provider_share: float = 0.03,
     owner: User | None = None,
+    translated_share: float = 0.0,
 ) -> Report:
     """Add ``providers`` providers (with 1-3 venues each) and ``activities`` activities
     to the current territory's schema, and index them."""
@@ -217,10 +230,17 @@ def generate(
             )
             join_method = rng.choices(["link", "contact", "interested"], weights=[40, 30, 30])[0]
             full_title = f"{title} {suffix}".strip()
+            translations: dict[str, dict[str, str]] = {}
+            if translated_share and rng.random() < translated_share:
+                english = ENGLISH_TITLES.get(slug) or [
+                    f"{interests[slug].names.get('en', slug)} club"
+                ]
+                translations = {"en": {"title": rng.choice(english), "summary": ENGLISH_SUMMARY}}
             activity = Activity(
                 provider=provider,
                 venue=venue if fmt != "online" else None,
                 title=full_title,
+                translations=translations,
                 summary=content.what[slug],
                 description=content.description.format(
                     what=content.what[slug],

@@ -1,9 +1,15 @@
 """The activities' search columns, recomputed in the database from their sources.
 
 One UPDATE per batch of activities: visibility (published by a verified provider),
-the weighted full-text vector in the territory's language, interest ids, the venue's
-point (as geography for distances and as Web Mercator metres for the map) and its
-accessibility features. Nothing else writes these columns.
+the weighted full-text vector, interest ids, the venue's point (as geography for
+distances and as Web Mercator metres for the map) and its accessibility features.
+Nothing else writes these columns.
+
+The vector holds every language the activity is written in (issue 16, item 8): the
+original texts stemmed in the territory's language, each translation (the
+``translations`` JSON) stemmed in its own language, and the titles and summaries of
+all of them once more with the accent-free ``simple`` configuration, so a query in
+the visitor's language, in the territory's, or in any unstemmed language finds it.
 """
 
 from __future__ import annotations
@@ -12,10 +18,63 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-REFRESH_SQL = """
+# PostgreSQL text search configurations created by migration 0002 (accent-free
+# stemming); Slovenian, and any language without a stemmer, use the simple one.
+SEARCH_CONFIGS = {
+    "en": "catalogue_en",
+    "lt": "catalogue_lt",
+    "it": "catalogue_it",
+    "fi": "catalogue_fi",
+    "de": "catalogue_de",
+    "fr": "catalogue_fr",
+    "es": "catalogue_es",
+    "nl": "catalogue_nl",
+}
+SIMPLE_CONFIG = "catalogue_simple"
+
+
+def search_config(language: str) -> str:
+    return "public." + SEARCH_CONFIGS.get(language, SIMPLE_CONFIG)
+
+
+def _translated(language: str, field: str) -> str:
+    """A translated text of the row as SQL (empty when not translated). ``language``
+    comes from settings.LANGUAGES, never from input; it is checked anyway, as it is
+    written into the statement."""
+    if not language.replace("-", "").isalnum():
+        raise ValueError(language)
+    text = f"coalesce(a.translations -> '{language}' ->> '{field}', '')"
+    if field == "description":
+        return f"regexp_replace({text}, '<[^>]*>', ' ', 'g')"
+    return text
+
+
+def _translated_vectors(*, fields: tuple[tuple[str, str], ...]) -> str:
+    """``|| setweight(to_tsvector(<its config>, <translated field>), <weight>)`` for
+    every language of the platform: translations are stemmed in their own language.
+    A fixed list (9 languages) rather than a loop over the JSON: each part needs its
+    own configuration, and an empty text costs nothing."""
+    parts = []
+    for language, _name in settings.LANGUAGES:
+        for field, weight in fields:
+            cfg = search_config(language)
+            parts.append(
+                f"|| setweight(to_tsvector('{cfg}', {_translated(language, field)}), '{weight}')"
+            )
+    return "\n        ".join(parts)
+
+
+def _all_languages(field: str) -> str:
+    """The original text and every translation of ``field``, one string."""
+    texts = [f"a.{field}"] + [_translated(language, field) for language, _ in settings.LANGUAGES]
+    return "concat_ws(' ', " + ", ".join(texts) + ")"
+
+
+REFRESH_SQL_TEMPLATE = """
 WITH src AS (
     SELECT a.id,
            a.is_public AS was_public,
@@ -49,10 +108,17 @@ UPDATE catalogue_activity a SET
                regexp_replace(a.description, '<[^>]*>', ' ', 'g')), 'C')
         || setweight(to_tsvector(%(cfg)s::regconfig,
                coalesce(src.venue_name, '') || ' ' || coalesce(src.neighbourhood, '') || ' '
-               || coalesce(src.address, '')), 'D'),
+               || coalesce(src.address, '')), 'D')
+        {translated_search}
+        || setweight(to_tsvector('public.catalogue_simple', {all_titles}), 'A')
+        || setweight(to_tsvector('public.catalogue_simple',
+               {all_summaries} || ' ' || coalesce(src.interest_names, '')), 'B'),
     rank_vector =
         setweight(to_tsvector(%(cfg)s::regconfig, a.title), 'A')
-        || setweight(to_tsvector(%(cfg)s::regconfig, a.summary), 'B'),
+        || setweight(to_tsvector(%(cfg)s::regconfig, a.summary), 'B')
+        {translated_rank}
+        || setweight(to_tsvector('public.catalogue_simple', {all_titles}), 'A')
+        || setweight(to_tsvector('public.catalogue_simple', {all_summaries}), 'B'),
     interest_ids = coalesce(src.interest_ids, '{}'),
     location = src.point::geography,
     map_x = ST_X(ST_Transform(src.point, 3857)),
@@ -68,6 +134,23 @@ FROM src
 WHERE a.id = src.id
 RETURNING a.id, src.was_public, src.now_public
 """
+
+
+def refresh_sql() -> str:
+    """REFRESH_SQL_TEMPLATE with the per-language parts written out (placeholders are
+    replaced, not formatted: the statement holds literal braces)."""
+    return (
+        REFRESH_SQL_TEMPLATE.replace(
+            "{translated_search}",
+            _translated_vectors(fields=(("title", "A"), ("summary", "B"), ("description", "C"))),
+        )
+        .replace(
+            "{translated_rank}", _translated_vectors(fields=(("title", "A"), ("summary", "B")))
+        )
+        .replace("{all_titles}", _all_languages("title"))
+        .replace("{all_summaries}", _all_languages("summary"))
+    )
+
 
 # The words of public activities, for correcting misspelt searches.
 WORDS_SQL = """
@@ -102,12 +185,10 @@ class Visibility:
 def refresh(activity_ids: Sequence[int], *, language: str) -> list[Visibility]:
     """Recompute the search columns of these activities; return their visibility
     before and after."""
-    from tenant_apps.catalogue.search import search_config
-
     if not activity_ids:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(REFRESH_SQL, {"ids": list(activity_ids), "cfg": search_config(language)})
+        cursor.execute(refresh_sql(), {"ids": list(activity_ids), "cfg": search_config(language)})
         rows = cursor.fetchall()
     return [Visibility(int(pk), bool(was), bool(now)) for pk, was, now in rows]
 

@@ -9,6 +9,7 @@ activity, grouped in one query that reads only an index, so a whole-city view of
 from __future__ import annotations
 
 import datetime
+import hashlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, F, QuerySet
 from django.db.models.functions import Floor
 
+from shared_apps.core.pagecache import public_version
 from tenant_apps.catalogue.models import Activity
 from tenants.models import Territory
 
@@ -79,7 +81,17 @@ def _round(value: float) -> float:
     return round(value, 5)
 
 
-def clusters(queryset: QuerySet[Activity], bbox: BBox, zoom: int) -> tuple[int, list[list[Any]]]:
+FILTERED_CACHE_SECONDS = 300
+
+
+def clusters(
+    queryset: QuerySet[Activity], bbox: BBox, zoom: int, *, cached: bool = False
+) -> tuple[int, list[list[Any]]]:
+    """Clusters of the activities in the box. ``cached``: kept (per territory: the
+    key function carries the schema) under the query's own SQL and parameters and
+    the public content version, which every publish action bumps, like the search
+    counts: a filtered map ("music", "free") asked again by the next visitor, or
+    after a pan back, reads no table (issue 17)."""
     size = cell_size(zoom)
     rows = (
         _in_box(queryset, bbox)
@@ -90,6 +102,14 @@ def clusters(queryset: QuerySet[Activity], bbox: BBox, zoom: int) -> tuple[int, 
         .annotate(n=Count("*"), x=Avg("map_x"), y=Avg("map_y"))
         .order_by()
     )
+    key = ""
+    if cached:
+        sql, params = rows.query.sql_with_params()
+        digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()[:40]
+        key = f"catalogue:map-filtered:{public_version()}:{digest}"
+        hit: tuple[int, list[list[Any]]] | None = cache.get(key)
+        if hit is not None:
+            return hit
     found = []
     total = 0
     for row in rows:
@@ -97,6 +117,8 @@ def clusters(queryset: QuerySet[Activity], bbox: BBox, zoom: int) -> tuple[int, 
         found.append([_round(lat), _round(lon), row["n"]])
         total += row["n"]
     found.sort(key=lambda c: -c[2])
+    if key:
+        cache.set(key, (total, found), FILTERED_CACHE_SECONDS)
     return total, found
 
 
@@ -193,7 +215,7 @@ def layer(
         if unfiltered_on is not None:
             total, cells = cached_clusters(queryset, bbox, zoom, unfiltered_on)
         else:
-            total, cells = clusters(queryset, bbox, zoom)
+            total, cells = clusters(queryset, bbox, zoom, cached=True)
         if total > MAX_PLACES:
             return {"mode": "clusters", "zoom": zoom, "total": total, "clusters": cells}
     found = places(queryset, bbox)

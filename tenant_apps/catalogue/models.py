@@ -122,6 +122,10 @@ class Provider(models.Model):
     # Trusted providers publish without review by the territory.
     trusted = models.BooleanField("trusted", default=False)
     verified_at = models.DateTimeField(null=True, blank=True)
+    # Where an imported row came from (tenant_apps.imports): a re-import with the same
+    # source and id updates this row instead of adding a second one.
+    external_source = models.CharField("import source", max_length=40, blank=True, default="")
+    external_id = models.CharField("external id", max_length=120, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,6 +134,13 @@ class Provider(models.Model):
         verbose_name_plural = "providers"
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                name="catalogue_provider_external_unique",
+                condition=~Q(external_id=""),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -170,9 +181,18 @@ def new_nonce() -> str:
 class StaffInvitation(models.Model):
     """An owner asked someone, by email, to join a provider's staff. Nothing is granted
     until that person opens the emailed link (signed, expiring, single use), signed in
-    with the invited address, and accepts (tenant_apps.catalogue.invitations)."""
+    with the invited address, and accepts (tenant_apps.catalogue.invitations).
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="invitations")
+    The territory admin invites a new provider the same way: ``organisation_name`` is
+    set and ``provider`` stays empty until the invited person accepts, which creates the
+    (verified) provider with them as its owner. No provider row exists for an
+    organisation that never answers."""
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="invitations", null=True, blank=True
+    )
+    # Set only on the territory's invitations of a new provider (kept after acceptance).
+    organisation_name = models.CharField(max_length=160, blank=True, default="")
     email = models.EmailField()
     role = models.CharField(max_length=10, choices=ProviderStaff.Role.choices)
     # Part of the signed link; replaced when the link is used, resent or revoked.
@@ -189,9 +209,24 @@ class StaffInvitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["provider", "email"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provider__isnull=False) | ~Q(organisation_name=""),
+                name="catalogue_invitation_has_provider_or_name",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"invitation {self.pk} @ {self.provider_id}"
+
+    @property
+    def is_for_new_provider(self) -> bool:
+        return bool(self.organisation_name)
+
+    @property
+    def organisation(self) -> str:
+        """The name the invited person sees: the provider's, or the one to be created."""
+        return self.provider.name if self.provider is not None else self.organisation_name
 
     @property
     def is_open(self) -> bool:
@@ -330,6 +365,10 @@ class Activity(models.Model):
         "image", upload_to=territory_upload_to("activities"), blank=True, max_length=255
     )
     image_alt = models.CharField("image description", max_length=200, blank=True)
+    # Where an imported row came from (tenant_apps.imports): a re-import with the same
+    # source and id updates this row instead of adding a second one.
+    external_source = models.CharField("import source", max_length=40, blank=True, default="")
+    external_id = models.CharField("external id", max_length=120, blank=True, default="")
 
     status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.DRAFT)
     return_reason = models.TextField("reason", blank=True)
@@ -369,11 +408,14 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["provider", "status"]),
             models.Index(fields=["status", "submitted_at"]),
-            GinIndex(fields=["search_vector"], name="cat_act_search_gin"),
-            GinIndex(fields=["interest_ids"], name="cat_act_interests_gin"),
-            GinIndex(fields=["days"], name="cat_act_days_gin"),
-            GinIndex(fields=["accessibility"], name="cat_act_access_gin"),
-            GinIndex(fields=["languages"], name="cat_act_languages_gin"),
+            # fastupdate off: with it, new entries wait in a pending list (up to 4 MB)
+            # that every search scans until a vacuum merges it; activities are written
+            # a few times a day and searched all the time (issue 17).
+            GinIndex(fields=["search_vector"], name="cat_act_search_gin", fastupdate=False),
+            GinIndex(fields=["interest_ids"], name="cat_act_interests_gin", fastupdate=False),
+            GinIndex(fields=["days"], name="cat_act_days_gin", fastupdate=False),
+            GinIndex(fields=["accessibility"], name="cat_act_access_gin", fastupdate=False),
+            GinIndex(fields=["languages"], name="cat_act_languages_gin", fastupdate=False),
             # The map's whole-city view reads only this index (index-only scan).
             models.Index(
                 fields=["map_x", "map_y", "last_date"],
@@ -411,6 +453,11 @@ class Activity(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(age_min__lte=models.F("age_max")), name="catalogue_age_order"
+            ),
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                name="catalogue_activity_external_unique",
+                condition=~Q(external_id=""),
             ),
         ]
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from dateutil.rrule import WEEKLY as rrule_weekly
+from dateutil.rrule import rrule, rruleset
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -122,17 +124,31 @@ def _span(schedule: Schedule) -> tuple[datetime.date, datetime.date]:
     return schedule.starts_on, schedule.ends_on
 
 
+def _midnight(day: datetime.date) -> datetime.datetime:
+    # rrule works on naive datetimes; days are calendar days of the territory.
+    return datetime.datetime.combine(day, datetime.time())
+
+
 def _weekly_days(schedule: Schedule) -> list[datetime.date]:
+    """The recurrence expanded by python-dateutil's RFC 5545 rules (the same RRULE the
+    .ics file publishes), minus the exceptions. Bounded: a weekly schedule spans at
+    most MAX_WEEKLY_SPAN_DAYS (validate)."""
     first, last = _span(schedule)
-    skip = set(schedule.exceptions)
-    days = []
-    for weekday in set(schedule.weekdays):
-        day = first + datetime.timedelta(days=(weekday - first.weekday()) % 7)
-        while day <= last:
-            if day not in skip:
-                days.append(day)
-            day += datetime.timedelta(days=7)
-    return sorted(days)
+    if not schedule.weekdays:
+        # An empty BYDAY would mean "the first day's weekday" to rrule.
+        return []
+    days = rruleset()
+    days.rrule(
+        rrule(
+            rrule_weekly,
+            dtstart=_midnight(first),
+            until=_midnight(last),
+            byweekday=sorted(set(schedule.weekdays)),  # 0 = Monday, as in dateutil
+        )
+    )
+    for day in schedule.exceptions:
+        days.exdate(_midnight(day))
+    return [moment.date() for moment in days]
 
 
 def occurrence_days(schedule: Schedule) -> list[datetime.date] | None:

@@ -122,6 +122,13 @@ def open_invitations(provider: Provider) -> QuerySet[StaffInvitation]:
     ).order_by("-created_at")
 
 
+def provider_invitations() -> QuerySet[StaffInvitation]:
+    """The territory's invitations of new providers still waiting for an answer."""
+    return StaffInvitation.objects.filter(
+        provider=None, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    ).order_by("-created_at")
+
+
 def activity_for_editing(provider: Provider, pk: int) -> Activity | None:
     return (
         provider.activities.filter(pk=pk)

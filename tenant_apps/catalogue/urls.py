@@ -31,6 +31,7 @@ urlpatterns = [
         name="remove_staff",
     ),
     path("studio/<int:provider_id>/venues/new/", studio.new_venue, name="new_venue"),
+    path("studio/<int:provider_id>/venues/places/", studio.geocode, name="geocode"),
     path("studio/<int:provider_id>/venues/<int:venue_id>/", studio.edit_venue, name="edit_venue"),
     path(
         "studio/<int:provider_id>/venues/<int:venue_id>/delete/",

@@ -6,6 +6,12 @@ app_name = "catalogue_review"
 urlpatterns = [
     path("", review.overview, name="overview"),
     path("providers/", review.providers, name="providers"),
+    path("providers/invitations/", review.provider_invitations, name="provider_invitations"),
+    path(
+        "providers/invitations/<int:invitation_id>/<slug:decision>/",
+        review.provider_invitation_decision,
+        name="provider_invitation_decision",
+    ),
     path("providers/<int:provider_id>/", review.provider_review, name="provider"),
     path(
         "providers/<int:provider_id>/<slug:decision>/",

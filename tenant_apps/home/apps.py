@@ -15,3 +15,7 @@ class HomeConfig(AppConfig):
 
         register_nav("territory", key="home", label=_("Home"), url_name="home:index", order=0)
         sections.register_empty_sections()
+
+        from tenant_apps.manage.links import register_manage_link
+
+        register_manage_link("home", label=_("Home page"), url_name="home:manage", order=12)

@@ -145,6 +145,10 @@ def _remote_title(slug: str, activity_id: int | None) -> str:
     return found.title
 
 
+# The kind of step other apps create without a local activity (network templates).
+CHALLENGE = Step.Kind.CHALLENGE
+
+
 @transaction.atomic
 def add_step(
     *,

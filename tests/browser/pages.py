@@ -66,6 +66,11 @@ def activity_editor(site: LiveSite) -> str:
     return on_territory("catalogue:edit_activity", provider.pk, activity.pk)
 
 
+def venue_editor(site: LiveSite) -> str:
+    provider, _activity = providers_own(site)
+    return on_territory("catalogue:new_venue", provider.pk)
+
+
 def a_published_playlist(_site: LiveSite) -> Playlist:
     return Playlist.objects.filter(status=Playlist.Status.PUBLISHED).order_by("pk").first()  # type: ignore[return-value]
 
@@ -132,8 +137,16 @@ AUDITED_PAGES: list[Page] = [
     Page("network account", "learner", lambda s: on_network("guardians:account"), "network"),
     Page("notifications", "learner", lambda s: on_territory("notifications:list")),
     Page("admin learning deserts", "admin", lambda s: on_territory("deserts:overview")),
+    Page("admin import activities", "admin", lambda s: on_territory("imports:start")),
     Page("admin audit log", "admin", lambda s: on_territory("territory_audit:list")),
     Page("admin network templates", "admin", lambda s: on_territory("territory_templates:list")),
+    Page(
+        "admin invite a provider",
+        "admin",
+        lambda s: on_territory("catalogue_review:provider_invitations"),
+    ),
+    Page("admin home page texts", "admin", lambda s: on_territory("home:manage")),
+    Page("venue editor", "provider", venue_editor),
     Page("open data", "anonymous", lambda s: on_territory("opendata:open_data")),
     Page("open data licence", "admin", lambda s: on_territory("opendata:open_data")),
     Page(

@@ -386,3 +386,22 @@ def test_without_a_replica_the_router_and_middleware_stay_out_of_the_way(
     assert router.db_for_write(Provider) is None
     response = client_for(territory_a).post("/accounts/login/", {"login": "x@example.org"})
     assert replica.PIN_COOKIE not in response.cookies
+
+
+def test_search_planner_settings_are_made_on_the_connection_that_reads(
+    replica_alias: Standby,
+) -> None:
+    """The search's planner settings (JIT off, index-friendly costs) are SET LOCAL in a
+    transaction: on the replica's connection when the replica serves the page, or
+    they would apply to the primary while the replica plans without them."""
+    with (
+        CaptureQueriesContext(connections[replica.REPLICA]) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        response = anonymous("aurora").get("/activities/?q=music")
+    assert response.status_code == 200
+    assert b'name="q"' in response.content
+    replica_sql = [q["sql"] for q in on_replica.captured_queries]
+    assert any("SET LOCAL jit = off" in sql for sql in replica_sql)
+    assert any("activity" in sql for sql in replica_sql)
+    assert not any("SET LOCAL jit = off" in q["sql"] for q in on_primary.captured_queries)

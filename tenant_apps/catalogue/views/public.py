@@ -106,6 +106,7 @@ def activity_search(request: TerritoryRequest) -> HttpResponse:
         tz_name=territory.timezone,
         interests=interests,
         page=number,
+        visitor_language=getattr(request, "LANGUAGE_CODE", ""),
     )
     logged = None
     if number == 1 and not filters.is_empty and not form.errors:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from shared_apps.accounts.access import territory_admin_required
 from shared_apps.core.types import StaffRequest
 from tenant_apps.catalogue import actions, selectors
-from tenant_apps.catalogue.forms import InterestForm, ReasonForm
+from tenant_apps.catalogue.forms import InterestForm, ProviderInvitationForm, ReasonForm
 from tenant_apps.catalogue.models import Activity, Interest, Provider
 
 
@@ -44,6 +44,71 @@ def providers(request: StaffRequest) -> HttpResponse:
         "catalogue/review/providers.html",
         {"page": page, "status": status, "statuses": Provider.Status.choices},
     )
+
+
+@territory_admin_required
+def provider_invitations(request: StaffRequest) -> HttpResponse:
+    """Invite a new provider by email; see, resend and withdraw the waiting ones."""
+    form = ProviderInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.invite_provider(
+                territory=request.territory,
+                acting_user=request.user,
+                organisation_name=form.cleaned_data["organisation_name"],
+                email=form.cleaned_data["email"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("An invitation was sent to %(email)s. They join once they accept it.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("catalogue_review:provider_invitations")
+    return render(
+        request,
+        "catalogue/review/provider_invitations.html",
+        {"form": form, "invitations": list(selectors.provider_invitations())},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@territory_admin_required
+def provider_invitation_decision(
+    request: StaffRequest, invitation_id: int, decision: str
+) -> HttpResponse:
+    invitation = selectors.provider_invitations().filter(pk=invitation_id).first()
+    if invitation is None or decision not in ("resend", "revoke"):
+        raise Http404
+    if decision == "revoke":
+        actions.revoke_staff_invitation(
+            invitation=invitation, territory=request.territory, acting_user=request.user
+        )
+        messages.success(request, _("The invitation was withdrawn."))
+    else:
+        try:
+            actions.invite_provider(
+                territory=request.territory,
+                acting_user=request.user,
+                organisation_name=invitation.organisation_name,
+                email=invitation.email,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("An invitation was sent to %(email)s. They join once they accept it.")
+                % {"email": invitation.email},
+            )
+    return redirect("catalogue_review:provider_invitations")
 
 
 def _provider(provider_id: int) -> Provider:

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shared_apps.accounts.access import territory_member_required
 from shared_apps.core.multilingual import translations_page
 from shared_apps.core.types import StaffRequest, TerritoryRequest
-from tenant_apps.catalogue import actions, invitations, selectors
+from tenant_apps.catalogue import actions, geocoding, invitations, selectors
 from tenant_apps.catalogue.forms import (
     ActivityForm,
     NewActivityForm,
@@ -202,7 +202,7 @@ def invitation(request: TerritoryRequest, token: str) -> HttpResponse:
                 locked = invitations.invitation_from_token(
                     token, territory=territory, for_update=True
                 )
-                actions.accept_staff_invitation(
+                staff = actions.accept_staff_invitation(
                     invitation=locked, user=request.user, territory=territory
                 )
         except invitations.InvalidInvitation:
@@ -213,9 +213,9 @@ def invitation(request: TerritoryRequest, token: str) -> HttpResponse:
             error = " ".join(refusal.messages)
         else:
             messages.success(
-                request, _("You now work for %(provider)s.") % {"provider": found.provider.name}
+                request, _("You now work for %(provider)s.") % {"provider": staff.provider.name}
             )
-            return redirect("catalogue:studio", provider_id=found.provider_id)
+            return redirect("catalogue:studio", provider_id=staff.provider_id)
     return render(
         request,
         "catalogue/studio/invitation.html",
@@ -241,6 +241,33 @@ def remove_staff(
     else:
         messages.success(request, _("They no longer work for this provider here."))
     return redirect("catalogue:studio", provider_id=provider.pk)
+
+
+@require_http_methods(["GET"])
+@provider_staff_view()
+def geocode(request: StaffRequest, *, provider: Provider, role: str) -> HttpResponse:
+    """Places for the venue form's address search (tenant_apps.catalogue.geocoding):
+    the territory's own first. JSON: {"results": [{label, lat, lon, source, ...}]}."""
+    query = request.GET.get("q", "")
+    if len(query) > geocoding.MAX_QUERY:
+        return JsonResponse(
+            {"error": _("Ensure this value has at most 120 characters.")}, status=400
+        )
+    places = geocoding.search_addresses(query, territory=request.territory, provider=provider)
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "label": place.label,
+                    "lat": round(place.latitude, 6),
+                    "lon": round(place.longitude, 6),
+                    "source": place.source,
+                    "neighbourhood": place.neighbourhood,
+                }
+                for place in places
+            ]
+        }
+    )
 
 
 def _venue_form_page(
@@ -513,4 +540,5 @@ def activity_translations(
             kwargs={"provider_id": provider.pk, "activity_id": activity.pk},
         ),
         heading=activity.title,
+        save=actions.save_activity_translations,
     )

@@ -163,3 +163,52 @@ def test_reconcile_repairs_a_tampered_index(territory_b: Territory, commit) -> N
     out = StringIO()
     call_command("reconcile_network_index", stdout=out)
     assert "repaired 0 differences" in out.getvalue()
+
+
+def test_network_search_finds_activities_in_every_language(
+    territory_a: Territory, territory_b: Territory, commit
+) -> None:
+    """Issue 16 item 8: "glasba" (Slovenian for music) and "programming" (an English
+    translation of a Lithuanian title) across the network; a territory's own
+    activities stay out of its network search."""
+    provider_a = make_provider(territory_a)
+    provider_b = make_provider(territory_b)
+    with commit():
+        make_activity(
+            territory_a,
+            provider_a,
+            "Programavimo pagrindai",
+            summary="Išmok rašyti kodą.",
+            interests=["digital"],
+            format="online",
+            translations={"en": {"title": "Programming basics", "summary": "Learn to code."}},
+        )
+        make_activity(
+            territory_a,
+            provider_a,
+            "Muzikos studija",
+            summary="Kuriame dainas.",
+            interests=["music"],
+            format="online",
+        )
+        make_activity(
+            territory_b,
+            provider_b,
+            "Pevski zbor",
+            summary="Pojemo skupaj.",
+            interests=["music"],
+            format="online",
+        )
+    from_b = search_from(territory_b, "q=programming")
+    assert "Programavimo pagrindai" in from_b
+    # An interest's name in another language: "Glasba" is Slovenian for "Muzika".
+    assert "Muzikos studija" in search_from(territory_b, "q=glasba")
+    assert "Muzikos studija" in search_from(territory_b, "q=muzika")
+    # Isolation: borealis' own activity is not in its network search; aurora sees it.
+    assert "Pevski zbor" not in search_from(territory_b, "q=glasba")
+    assert "Pevski zbor" in search_from(territory_a, "q=glasba")
+    assert "Programavimo pagrindai" not in search_from(territory_a, "q=programming")
+    # The index row carries the other languages and stays in step with the source.
+    row = NetworkActivity.objects.get(territory=territory_a, title="Programavimo pagrindai")
+    assert "Programming basics" in row.other_texts and "Glasba" not in row.other_texts
+    assert "Digital skills" in row.other_texts

@@ -35,6 +35,15 @@ def test_load_demo_builds_the_network_and_is_idempotent(db: None) -> None:
         assert roles[f"provider.{slug}@example.org"] == "provider_staff"
         assert roles[f"admin.{slug}@example.org"] == "territory_admin"
     coordinator = Coordinator.objects.get(user__email="coordinator@example.org")
+    # The network ships a few templates to adopt (shared_apps/sharedtemplates/demo.py),
+    # once however often the demo is loaded.
+    from shared_apps.sharedtemplates.models import NetworkTemplate
+
+    assert sorted(NetworkTemplate.objects.values_list("kind", flat=True)) == [
+        "badge_class",
+        "interests",
+        "playlist",
+    ]
     assert coordinator.territories.count() == 4
     assert User.objects.get(email="learner.vilnius@example.org").check_password("learn-demo-2026")
 

@@ -1,8 +1,8 @@
 """Network templates: published by coordinators, adopted by territories, new versions
 offered and never forced."""
 
-import json
 from collections.abc import Callable
+from typing import Any
 
 from django_tenants.utils import tenant_context
 
@@ -33,15 +33,55 @@ def territory_as(territory: Territory, user: User) -> HostClient:
     return client
 
 
+def _rows(prefix: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            if value is False:
+                continue  # an unticked box is not sent
+            data[f"{prefix}-{i}-{key}"] = "on" if value is True else value
+    return data
+
+
+def form_data(kind: str, name: str, payload: Any) -> dict[str, Any]:
+    """What a coordinator types in the template's form for this content."""
+    if kind == "badge_class":
+        return {
+            "name": name,
+            "badge_name": payload["name"],
+            "description": payload["description"],
+            "criteria_narrative": payload["criteria_narrative"],
+            "criteria_requirements": "\n".join(payload["criteria_requirements"]),
+            "tags": ", ".join(payload["tags"]),
+        } | _rows("alignments", payload["alignments"])
+    if kind == "playlist":
+        return {
+            "name": name,
+            "title": payload["title"],
+            "description": payload["description"],
+            "estimated_hours": str(payload["estimated_hours"]),
+        } | _rows("steps", [{"required": True, **step} for step in payload["steps"]])
+    return {"name": name} | _rows(
+        "interests",
+        [
+            {"slug": item.get("slug", "")}
+            | {f"name_{code}": text for code, text in item["names"].items()}
+            for item in payload
+        ],
+    )
+
+
 def publish(
     user: User, payload: object, name: str = "Media interests", kind: str = "interests"
 ) -> int:
     return (
         network_as(user)
-        .post(
-            "/network-templates/",
-            {"kind": kind, "name": name, "payload": json.dumps(payload)},
-        )
+        .post(f"/network-templates/new/{kind}/", form_data(kind, name, payload))
         .status_code
     )
 
@@ -50,8 +90,16 @@ def test_only_coordinators_publish_and_bad_payloads_are_refused(
     db: None, user: Callable[[str], User]
 ) -> None:
     assert publish(user("anna"), V1) == 403
-    assert publish(user("cora"), [{"slug": "Not a slug!", "names": {"en": "x"}}]) == 400
-    assert publish(user("cora"), [{"slug": "x", "names": {"xx": "x"}}]) == 400
+    # No interest named, a name too long, no template name: field errors, nothing saved.
+    assert publish(user("cora"), [{"names": {"en": " "}}]) == 400
+    response = network_as(user("cora")).post(
+        "/network-templates/new/interests/",
+        form_data("interests", "", [{"names": {"en": "x" * 81}}]),
+    )
+    assert response.status_code == 400
+    assert "name" in response.context["editor"].form.errors
+    assert "name_en" in response.context["editor"].rows.forms[0].errors
+    assert network_as(user("cora")).get("/network-templates/new/nonsense/").status_code == 404
     assert not NetworkTemplate.objects.exists()
     assert publish(user("cora"), V1) == 302
     template = NetworkTemplate.objects.get()
@@ -77,8 +125,12 @@ def test_adopt_copies_into_the_territory_and_new_versions_are_offered(
         assert not Interest.objects.filter(slug="podcasting").exists()
     # A new version is offered, not forced.
     v2 = [*V1, {"slug": "film", "names": {"en": "Film"}}]
-    edited = network_as(user("cora")).post(
-        f"/network-templates/{template.pk}/", {"name": "Media interests", "payload": json.dumps(v2)}
+    cora = network_as(user("cora"))
+    # The form starts from the current version (names per language, identifiers kept).
+    form = cora.get(f"/network-templates/{template.pk}/").content.decode()
+    assert 'value="Podkastai"' in form and 'value="podcasting"' in form
+    edited = cora.post(
+        f"/network-templates/{template.pk}/", form_data("interests", "Media interests", v2)
     )
     assert edited.status_code == 302
     template.refresh_from_db()
@@ -135,10 +187,12 @@ def test_badge_and_playlist_templates_are_checked_then_copied_where_adopted_only
     from tenant_apps.playlists.models import Playlist
 
     assert publish(user("cora"), {**BADGE, "name": ""}, "Reporter", "badge_class") == 400
-    assert (
-        publish(user("cora"), {**BADGE, "alignments": [{"framework": "x"}]}, kind="badge_class")
-        == 400
+    response = network_as(user("cora")).post(
+        "/network-templates/new/badge_class/",
+        form_data("badge_class", "Reporter", {**BADGE, "alignments": [{"framework": "x"}]}),
     )
+    assert response.status_code == 400
+    assert response.context["editor"].rows.forms[0].non_field_errors()
     assert publish(user("cora"), {**PLAYLIST, "steps": []}, "Journalist", "playlist") == 400
     assert publish(user("cora"), BADGE, "Reporter", "badge_class") == 302
     assert publish(user("cora"), PLAYLIST, "Journalist", "playlist") == 302
@@ -167,7 +221,7 @@ def test_badge_and_playlist_templates_are_checked_then_copied_where_adopted_only
     # A new version is offered; taking it updates the badge's description in place.
     edit = network_as(user("cora")).post(
         f"/network-templates/{badge_template.pk}/",
-        {"name": "Reporter", "payload": json.dumps({**BADGE, "description": "Told a story."})},
+        form_data("badge_class", "Reporter", {**BADGE, "description": "Told a story."}),
     )
     assert edit.status_code == 302
     assert "Update to version 2" in anna.get("/manage/templates/").content.decode()
@@ -182,3 +236,19 @@ def test_badge_and_playlist_templates_are_checked_then_copied_where_adopted_only
     assert bruno.post(f"/manage/templates/{playlist_template.pk}/adopt/").status_code in (302, 403)
     with tenant_context(territory_a):
         assert Playlist.objects.filter(title="Become a young journalist").count() == 1
+
+
+def test_templates_reach_territory_data_through_the_features_own_functions() -> None:
+    """Layer rule: shared_apps imports no territory app's models (adoption goes through
+    the catalogue's, badges' and playlists' actions and selectors)."""
+    import ast
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[3] / "shared_apps" / "sharedtemplates"
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                parts = node.module.split(".")
+                assert not (parts[0] == "tenant_apps" and parts[-1] == "models"), (
+                    f"{path.name} imports {node.module}"
+                )

@@ -6,7 +6,11 @@ from django_tenants.utils import tenant_context
 from shared_apps.core.pagecache import bump_public_version
 from tenant_apps.catalogue import home
 from tests.tenant_apps.catalogue.factories import make_activity
-from tests.tenant_apps.home.test_views import BADGES_SECTION_QUERIES, PLAYLISTS_SECTION_QUERIES
+from tests.tenant_apps.home.test_views import (
+    BADGES_SECTION_QUERIES,
+    HOME_TEXTS_QUERIES,
+    PLAYLISTS_SECTION_QUERIES,
+)
 
 
 def test_home_sections_show_the_catalogue_and_stay_constant(
@@ -22,7 +26,10 @@ def test_home_sections_show_the_catalogue_and_stay_constant(
             html = client.get("/").content.decode()
         assert "Robotikos" in html
         # search_path, totals, newest, interests; + the badges and playlists sections'
-        assert len(queries) == 4 + BADGES_SECTION_QUERIES + PLAYLISTS_SECTION_QUERIES
+        # and the admin's home texts
+        assert len(queries) == (
+            4 + BADGES_SECTION_QUERIES + PLAYLISTS_SECTION_QUERIES + HOME_TEXTS_QUERIES
+        )
         return len(queries)
 
     make_activity(territory_a, provider_a, "Robotikos būrelis 0", venue=venue_a)

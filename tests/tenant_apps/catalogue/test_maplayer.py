@@ -71,3 +71,40 @@ def test_cached_whole_city_clusters_follow_publishing(
     assert client.get(url).json()["total"] == 2
     # A filtered view is computed live, not from the cache.
     assert client.get(url + "&q=Two").json()["total"] == 1
+
+
+def test_filtered_clusters_are_cached_until_public_content_changes(
+    territory_a,
+    territory_b,
+    provider_a,
+    provider_b,
+    client_for,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(maplayer, "MAX_PLACES", 0)  # always clusters below street zoom
+    venue = make_venue(territory_a, provider_a, "Hall", lat=54.70, lon=25.28)
+    make_activity(territory_a, provider_a, "Music one", venue=venue, interests=["music"])
+    make_activity(territory_a, provider_a, "Robots", venue=venue, interests=["robotics"])
+    client = client_for(territory_a)
+    url = "/api/map/?bbox=25.0,54.5,25.6,54.9&zoom=11&interest=music"
+    assert client.get(url).json()["total"] == 1
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).json()["total"] == 1
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url + "&age=12").json()["total"] == 1
+    # The repeated view reads no activity; a new filter is computed.
+    assert not [q for q in first.captured_queries if "catalogue_activity" in q["sql"]]
+    assert [q for q in again.captured_queries if "catalogue_activity" in q["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_activity(territory_a, provider_a, "Music two", venue=venue, interests=["music"])
+    assert client.get(url).json()["total"] == 2
+    # Isolation: the same URL on borealis counts borealis' activities only.
+    other = make_venue(territory_b, provider_b, "Dvorana", lat=46.05, lon=14.50)
+    make_activity(territory_b, provider_b, "Glasba", venue=other, interests=["music"])
+    body = client_for(territory_b).get(url.replace("25.0,54.5,25.6,54.9", "14.0,45.8,15.0,46.3"))
+    assert body.json()["total"] == 1
+    assert client_for(territory_b).get(url).json()["total"] == 0

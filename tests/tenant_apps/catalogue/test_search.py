@@ -11,13 +11,14 @@ from tenants.models import Territory
 from tests.tenant_apps.catalogue.factories import make_activity, make_provider, make_venue
 
 
-def run(territory: Territory, **filters: object):
+def run(territory: Territory, visitor_language: str = "", **filters: object):
     with tenant_context(territory):
         return search(
             filters=Filters(**filters),  # type: ignore[arg-type]
             language=territory.default_language,
             tz_name=territory.timezone,
             interests=active_interests(),
+            visitor_language=visitor_language,
         )
 
 
@@ -171,6 +172,48 @@ def test_date_filters_follow_the_schedule(territory_a, provider_a) -> None:
         assert on(Filters(when="today")) == {"Always open lab"}
 
 
+def test_a_later_window_lists_activities_whose_next_day_comes_before_it(
+    territory_a, provider_a
+) -> None:
+    """ "This weekend" asked on a Thursday: an activity on Thursday and on Saturday has
+    its next day (today) before the window, and is still on the soonest-first page,
+    as it is in the count."""
+    from tenant_apps.catalogue import schedule as sched
+    from tenant_apps.catalogue.search import territory_today
+
+    today = territory_today(territory_a.timezone)
+    first, last = today + datetime.timedelta(days=2), today + datetime.timedelta(days=3)
+    noon = datetime.time(12, 0, tzinfo=datetime.UTC)
+    make_activity(
+        territory_a,
+        provider_a,
+        "Today and in the window",
+        schedule_kind="sessions",
+        sessions=[
+            sched.Session(datetime.datetime.combine(day, noon))
+            for day in (today, first + datetime.timedelta(days=1))
+        ],
+    )
+    make_activity(
+        territory_a,
+        provider_a,
+        "Every day for ten days",
+        schedule_kind="range",
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=10),
+    )
+    make_activity(
+        territory_a,
+        provider_a,
+        "Only today",
+        schedule_kind="sessions",
+        sessions=[sched.Session(datetime.datetime.combine(today, noon))],
+    )
+    page = run(territory_a, when="range", date_from=first, date_to=last, sort="date")
+    assert page.total == 2
+    assert sorted(titles(page)) == ["Every day for ten days", "Today and in the window"]
+
+
 def test_malformed_filters_are_reported() -> None:
     form = FilterForm(
         {"age": "old", "near": "north", "sort": "distance", "when": "yesterday", "interest": "x"},
@@ -234,3 +277,165 @@ def test_every_language_has_an_accent_free_configuration(
             [config, document, config, tsquery_text([query])],
         )
         assert cursor.fetchone()[0], (language, document, query)
+
+
+def test_queries_in_other_languages_find_translated_activities(
+    territory_a, territory_b, provider_a, provider_b
+) -> None:
+    """Issue 16 item 8: English on the Lithuanian site, accents left out, and never
+    another territory's activities."""
+    dance = make_activity(
+        territory_a,
+        provider_a,
+        "Šokių studija jaunimui",
+        summary="Šiuolaikinis šokis ir judesys.",
+        interests=["arts"],
+        translations={
+            "en": {"title": "Dance studio for young people", "summary": "Contemporary moves."}
+        },
+    )
+    make_activity(
+        territory_a,
+        provider_a,
+        "Gitaros pamokos",
+        summary="Mokomės groti nuo pradžių.",
+        interests=["music"],
+        translations={"en": {"title": "Guitar lessons", "description": "<p>For beginners</p>"}},
+    )
+    make_activity(territory_a, provider_a, "Robotikos būrelis", summary="Kuriame robotus.")
+    make_activity(
+        territory_b,
+        provider_b,
+        "Plesni tečaj",
+        summary="Sodobni ples.",
+        translations={"en": {"title": "Dance course", "summary": "Guitar lessons too."}},
+    )
+    assert titles(run(territory_a, q="dance")) == ["Šokių studija jaunimui"]
+    assert titles(run(territory_a, q="guitar lessons")) == ["Gitaros pamokos"]
+    assert titles(run(territory_a, q="beginners")) == ["Gitaros pamokos"]  # description
+    # The visitor's language stems the query: "dancing" is English for "dance".
+    assert titles(run(territory_a, q="dancing", visitor_language="en")) == [dance.title]
+    # Without accents, in the territory's language, as before.
+    assert titles(run(territory_a, q="sokiai")) == ["Šokių studija jaunimui"]
+    assert titles(run(territory_a, q="šokiai")) == ["Šokių studija jaunimui"]
+    # Isolation: borealis finds its own, aurora never sees it.
+    assert titles(run(territory_b, q="dance")) == ["Plesni tečaj"]
+    assert "Plesni tečaj" not in titles(run(territory_a, q="guitar lessons"))
+    assert titles(run(territory_a, q="ples")) == []
+
+
+def test_the_search_query_reads_the_text_index_once(territory_a, provider_a) -> None:
+    """All languages are one tsquery (OR of the configurations) on the GIN index."""
+    from django.db import connection
+
+    from tenant_apps.catalogue.search import search_configs, text_query
+
+    make_activity(territory_a, provider_a, "Gitaros pamokos")
+    configs = search_configs("lt", "en")
+    assert configs == ("public.catalogue_lt", "public.catalogue_en", "public.catalogue_simple")
+    assert search_configs("sl", "sl-si") == ("public.catalogue_simple",)
+    with tenant_context(territory_a):
+        queryset = Activity.objects.filter(search_vector=text_query(["guitar"], configs))
+        sql, params = queryset.values("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "cat_act_search_gin" in plan, plan
+
+
+def test_saved_translations_are_searchable_at_once(
+    territory_a, provider_a, client_for, user
+) -> None:
+    activity = make_activity(territory_a, provider_a, "Gitaros pamokos")
+    assert titles(run(territory_a, q="guitar")) == []
+    alan = client_for(territory_a)
+    alan.sign_in(user("alan"))
+    path = f"/studio/{provider_a.pk}/activities/{activity.pk}/translations/"
+    assert alan.post(path, {"en__title": "Guitar lessons"}).status_code == 302
+    assert titles(run(territory_a, q="guitar")) == ["Gitaros pamokos"]
+
+
+def test_reindex_command_rebuilds_days_and_search_columns(territory_a, provider_a) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    activity = make_activity(
+        territory_a,
+        provider_a,
+        "Gitaros pamokos",
+        translations={"en": {"title": "Guitar lessons"}},
+    )
+    with tenant_context(territory_a):
+        stored = Activity.objects.filter(pk=activity.pk)
+        expected = stored.values_list("days", "next_date").get()
+        # As left by an older release: no days, no vector.
+        stored.update(days=[], next_date=None, search_vector=None)
+    assert titles(run(territory_a, q="guitar")) == []
+    out = StringIO()
+    call_command("reindex_catalogue", "--territory", territory_a.slug, stdout=out)
+    assert f"{territory_a.slug}: 1 activities re-indexed" in out.getvalue()
+    with tenant_context(territory_a):
+        assert stored.values_list("days", "next_date").get() == expected
+    assert titles(run(territory_a, q="guitar")) == ["Gitaros pamokos"]
+    assert titles(run(territory_a, q="guitar", when="month")) == ["Gitaros pamokos"]
+
+
+def test_activity_gin_indexes_have_no_pending_list(territory_a) -> None:
+    """Searches never scan a pending list of recent writes (fastupdate off)."""
+    from django.db import connection
+
+    with tenant_context(territory_a), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.reloptions FROM pg_class c"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " JOIN pg_am am ON am.oid = c.relam"
+            " WHERE n.nspname = %s AND am.amname = 'gin' AND c.relname LIKE 'cat_act_%%'",
+            [territory_a.schema_name],
+        )
+        options = dict(cursor.fetchall())
+    assert len(options) == 5
+    assert all(value == ["fastupdate=off"] for value in options.values()), options
+
+
+def test_nearest_first_reads_the_knn_index_and_pages_ties_once(
+    territory_a, provider_a, venue_a
+) -> None:
+    """Issue 17: ordered by the distance alone, so the GiST index yields a page's rows
+    nearest first (no sort of every match); the many activities of one venue (equal
+    distances) are spread over pages without repeats or gaps."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(25):
+        make_activity(territory_a, provider_a, f"Club {number:02d}", venue=venue_a)
+    near = (venue_a.point.y + 0.01, venue_a.point.x)
+
+    def page_ids(number: int) -> list[int]:
+        with tenant_context(territory_a):
+            found = search(
+                filters=Filters(near=near, radius_km=5, sort="distance"),
+                language="lt",
+                tz_name=territory_a.timezone,
+                interests=active_interests(),
+                page=number,
+            )
+        return [a.pk for a in found.items]
+
+    first, second = page_ids(1), page_ids(2)
+    assert len(first) == 20 and len(second) == 5
+    assert len(set(first) | set(second)) == 25
+    with tenant_context(territory_a), CaptureQueriesContext(connection) as captured:
+        search(
+            filters=Filters(near=near, radius_km=5, sort="distance"),
+            language="lt",
+            tz_name=territory_a.timezone,
+            interests=active_interests(),
+        )
+        page_query = next(q["sql"] for q in captured.captured_queries if "<->" in q["sql"])
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("EXPLAIN " + page_query)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "cat_act_public_knn_gist" in plan and "Sort" not in plan, plan

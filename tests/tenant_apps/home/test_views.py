@@ -17,8 +17,12 @@ PLAYLISTS_SECTION_QUERIES = 1
 # A visitor who is not signed in gets the whole page from the cache (issue #17: the
 # same page for everyone, per territory and language, dropped on publish).
 VISITOR_HOME_QUERIES = 0
+# The admin's home texts (tenant_apps.home.selectors): one row, cached with the page.
+HOME_TEXTS_QUERIES = 1
 # Filling it: the sections' queries (search_path counted with the badges).
-VISITOR_HOME_COLD_QUERIES = 1 + BADGES_SECTION_QUERIES + PLAYLISTS_SECTION_QUERIES
+VISITOR_HOME_COLD_QUERIES = (
+    1 + BADGES_SECTION_QUERIES + PLAYLISTS_SECTION_QUERIES + HOME_TEXTS_QUERIES
+)
 # Filling the catalogue sections' cache: the activity totals, the newest activities,
 # the interests (the search_path is counted with the badges).
 CATALOGUE_SECTIONS_COLD_QUERIES = 3

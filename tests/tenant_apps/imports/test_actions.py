@@ -1,0 +1,169 @@
+"""Import rules below the pages: re-import by external id, JSON in the API's shape,
+providers, the command line, and nothing written by previews or dry runs."""
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_tenants.utils import tenant_context
+
+from shared_apps.accounts.models import User
+from tenant_apps.catalogue.models import Activity, Provider, Venue
+from tenant_apps.imports import actions
+from tenant_apps.imports.models import Kind
+from tenant_apps.imports.readers import open_table
+from tenant_apps.imports.rows import suggest_columns
+from tenants.models import Territory
+from tests.conftest import ClientFor
+from tests.tenant_apps.catalogue.factories import make_activity
+from tests.tenant_apps.imports.conftest import CITY_MAPPING, city_row, csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(territory: Territory, content: bytes, *, dry_run: bool = False, fmt: str = "csv", **kw):
+    with tenant_context(territory):
+        return actions.execute(
+            territory=territory,
+            kind=kw.pop("kind", Kind.ACTIVITIES),
+            source=kw.pop("source", "city"),
+            columns=kw.pop("columns", CITY_MAPPING),
+            table=open_table(io.BytesIO(content), fmt),
+            acting_user=None,
+            dry_run=dry_run,
+        )
+
+
+def test_reimport_updates_by_external_id(territory_a: Territory) -> None:
+    first = _run(territory_a, csv_bytes([city_row(1), city_row(2)]))
+    assert (first.created, first.updated, first.written) == (2, 0, True)
+    with tenant_context(territory_a):
+        ids = dict(Activity.objects.values_list("external_id", "pk"))
+    again = _run(
+        territory_a,
+        csv_bytes([city_row(1, Pavadinimas="Robotika pažengusiems", Dienos="2"), city_row(3)]),
+    )
+    assert (again.created, again.updated) == (1, 1)
+    with tenant_context(territory_a):
+        assert Activity.objects.count() == 3 and Provider.objects.count() == 1
+        changed = Activity.objects.get(external_id="v-1")
+        assert changed.pk == ids["v-1"]
+        assert changed.title == "Robotika pažengusiems" and changed.weekdays == [2]
+        assert changed.is_public and "'pazengus':2A" in str(changed.search_vector)
+        assert all(d.weekday() == 2 for d in changed.days)
+    # The same external id under another source is another activity.
+    _run(territory_a, csv_bytes([city_row(1)]), source="other")
+    with tenant_context(territory_a):
+        assert Activity.objects.filter(external_id="v-1").count() == 2
+
+
+def test_a_dry_run_writes_nothing(territory_a: Territory) -> None:
+    result = _run(territory_a, csv_bytes([city_row(1), city_row(2)]), dry_run=True)
+    assert result.checked == 2 and result.error_count == 0 and not result.written
+    assert [row.action for row in result.preview] == ["create", "create"]
+    with tenant_context(territory_a):
+        assert not Activity.objects.exists()
+        assert not Provider.objects.exists() and not Venue.objects.exists()
+
+
+def test_json_in_the_apis_shape(
+    client_for: ClientFor, territory_a: Territory, provider_a: Provider, venue_a: Venue
+) -> None:
+    original = make_activity(territory_a, provider_a, "Jaunųjų robotikų klubas", venue=venue_a)
+    detail = client_for(territory_a).get(f"/api/activities/{original.pk}/").json()
+    content = json.dumps([detail]).encode()
+    with tenant_context(territory_a):
+        table = open_table(io.BytesIO(content), "json")
+        suggested = suggest_columns(Kind.ACTIVITIES, table.columns, {})
+        columns = actions.clean_columns(Kind.ACTIVITIES, suggested, table.columns)
+    assert columns["schedule.kind"] == "schedule_kind"
+    assert columns["venue_detail.lat"] == "venue_latitude"
+    result = _run(territory_a, content, fmt="json", columns=columns, source="api")
+    assert result.written, [e.messages for e in result.errors]
+    with tenant_context(territory_a):
+        copy = Activity.objects.get(external_source="api")
+        assert copy.pk != original.pk
+        # The same provider and venue (found by name), the same schedule and interests.
+        assert (copy.provider_id, copy.venue_id) == (provider_a.pk, venue_a.pk)
+        for name in (
+            "title",
+            "summary",
+            "schedule_kind",
+            "starts_on",
+            "ends_on",
+            "weekdays",
+            "start_time",
+            "days",
+        ):
+            assert getattr(copy, name) == getattr(original, name), name
+        assert copy.interest_ids == original.interest_ids
+
+
+def test_providers_file(territory_a: Territory) -> None:
+    content = csv_bytes(
+        [
+            {
+                "id": "o-1",
+                "name": "Menų studija",
+                "kind": "culture",
+                "website": "https://menai.example",
+            },
+            {"id": "o-2", "name": "Sporto klubas", "kind": "sports_club", "website": ""},
+        ],
+        columns=["id", "name", "kind", "website"],
+    )
+    columns = {"id": "external_id", "name": "name", "kind": "kind", "website": "website"}
+    first = _run(territory_a, content, kind=Kind.PROVIDERS, columns=columns)
+    assert first.written and first.providers_created == 2
+    renamed = content.replace(b"Sporto klubas", b"Sporto klubas Ledas")
+    again = _run(territory_a, renamed, kind=Kind.PROVIDERS, columns=columns)
+    assert again.written and (again.providers_created, again.updated) == (0, 2)
+    with tenant_context(territory_a):
+        assert sorted(Provider.objects.values_list("name", flat=True)) == [
+            "Menų studija",
+            "Sporto klubas Ledas",
+        ]
+    bad = _run(
+        territory_a, content.replace(b"culture", b"circus"), kind=Kind.PROVIDERS, columns=columns
+    )
+    assert not bad.written and bad.errors[0].row == 2
+
+
+def test_the_command_line(territory_a: Territory, tmp_path: Path) -> None:
+    path = tmp_path / "katalogas.csv"
+    path.write_bytes(csv_bytes([city_row(1)]))
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps(CITY_MAPPING))
+    out = io.StringIO()
+    call_command(
+        "import_catalogue", "aurora", str(path), "--mapping", str(mapping), "--dry-run", stdout=out
+    )
+    assert "Checked (dry run): 1 rows" in out.getvalue()
+    with tenant_context(territory_a):
+        assert not Activity.objects.exists()
+    call_command("import_catalogue", "aurora", str(path), "--mapping", str(mapping), stdout=out)
+    with tenant_context(territory_a):
+        assert Activity.objects.count() == 1
+    path.write_bytes(csv_bytes([city_row(2, Pradžia="yesterday")]))
+    with pytest.raises(CommandError, match="1 rows have errors"):
+        call_command("import_catalogue", "aurora", str(path), "--mapping", str(mapping), stdout=out)
+    with pytest.raises(CommandError, match="No territory"):
+        call_command("import_catalogue", "atlantis", str(path))
+
+
+def test_jobs_of_the_admin(territory_a: Territory, user: Callable[[str], User]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with tenant_context(territory_a):
+        job = actions.start_import(
+            territory=territory_a,
+            acting_user=user("anna"),
+            upload=SimpleUploadedFile("a.csv", csv_bytes([city_row(1)])),
+            kind=Kind.ACTIVITIES,
+            source="Miesto Katalogas!",
+        )
+        assert job.source == "miestokatalogas" and job.total_rows == 1
+        assert job.file.name.startswith(f"{territory_a.schema_name}") or "imports" in job.file.name
