@@ -149,6 +149,8 @@ MIDDLEWARE = [
     # Anonymous public reads to the read replica, when there is one (tenants/replica.py).
     "tenants.replica.ReplicaReadMiddleware",
     "shared_apps.accounts.middleware.MembershipMiddleware",
+    # Signed out here but maybe signed in on the network site: one hop for a token.
+    "shared_apps.accounts.middleware.SingleSignOnMiddleware",
     "shared_apps.billing.middleware.ReadOnlyWhenSuspendedMiddleware",
     "shared_apps.core.middleware.TerritoryLocaleMiddleware",
     # NUL in a query string or form is a 400 (after the locale: the 400 page is translated).
@@ -329,6 +331,11 @@ ACCOUNT_RATE_LIMITS = {
     "login": "300/m/ip",
     "login_failed": "300/15m/ip,5/5m/key,20/1d/key",
 }
+
+# One sign-in across the network (shared_apps.accounts.sso): a hop's token lives this
+# long, and a territory remembers "nobody is signed in on the network site" this long.
+SSO_TOKEN_SECONDS = env.int("SSO_TOKEN_SECONDS", default=60)
+SSO_RECHECK_SECONDS = env.int("SSO_RECHECK_SECONDS", default=300)
 
 # Host-only cookies: a cookie set by vilnius.<domain> is never sent to ljubljana.<domain>.
 SESSION_COOKIE_DOMAIN = None

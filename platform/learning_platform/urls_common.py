@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # email (an outbox row) are stored together or not at all, so a failure half-way
     # never leaves an account whose address is "taken" but was never confirmed.
     path("accounts/signup/", transaction.atomic(SignupView.as_view()), name="account_signup"),
+    # One sign-in across the network (shared_apps.accounts.sso).
+    path("accounts/sso/", include("shared_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("shared_apps.guardians.urls")),
     path("notifications/", include("shared_apps.notifications.urls")),

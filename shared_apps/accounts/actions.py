@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.db import transaction
@@ -83,3 +84,13 @@ def set_display_name(*, user: User, display_name: str) -> None:
     if user.display_name != display_name:
         user.display_name = display_name
         user.save(update_fields=["display_name"])
+
+
+@transaction.atomic
+def sign_out_everywhere(*, user: User) -> None:
+    """End the account's sessions on every host (network site and every territory,
+    each keeping its sessions in its own schema): each one fails its check on its next
+    request (User.get_session_auth_hash). Not audited: it is the person's own sign-out,
+    and an audit row would only record when they were online."""
+    user.session_stamp = secrets.token_hex(16)
+    user.save(update_fields=["session_stamp"])

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from shared_apps.accounts.actions import ensure_learner_membership
-from shared_apps.core.hosts import rebase
+from shared_apps.accounts.actions import ensure_learner_membership, sign_out_everywhere
+from shared_apps.accounts.sso import request_host
+from shared_apps.core.hosts import absolute_url, network_url, rebase
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,6 +29,30 @@ class AccountAdapter(DefaultAccountAdapter):
             request.membership = ensure_learner_membership(  # type: ignore[attr-defined]
                 user=user, territory=territory
             )
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        """After a sign-in on a territory, the network site takes the session too (one
+        hop, shared_apps.accounts.sso), then the browser goes where allauth meant."""
+        response = super().post_login(request, user, **kwargs)
+        territory = getattr(request, "territory", None)
+        if territory is None or not isinstance(response, HttpResponseRedirect):
+            return response
+        target = response["Location"]
+        if not target.startswith("/") or target.startswith("//"):
+            return response
+        hub = network_url(
+            "/accounts/sso/start/?"
+            + urlencode({"from": request_host(request), "next": absolute_url(request, target)})
+        )
+        response["Location"] = hub
+        return response
+
+    def logout(self, request: HttpRequest) -> None:
+        """Signing out on any host signs the account out on every host."""
+        user = request.user
+        if user.is_authenticated:
+            sign_out_everywhere(user=user)
+        super().logout(request)
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         return rebase(self.request, super().get_reset_password_from_key_url(key))

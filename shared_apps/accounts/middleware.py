@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from shared_apps.accounts.selectors import membership_for
 
@@ -34,3 +37,75 @@ class MembershipMiddleware:
                 logout(request)
             request.membership = membership  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+BOT_USER_AGENT = re.compile(r"bot|crawl|spider|slurp|preview", re.IGNORECASE)
+# Paths never worth a hop: machine-read documents, files, the API, the hop itself.
+NO_HOP_PREFIXES = (
+    "/accounts/",
+    "/account/",
+    "/api/",
+    "/static/",
+    "/media/",
+    "/ob/",
+    "/.well-known/",
+    "/issuers/",
+    "/console-entry/",
+    "/i18n/",
+    "/healthz",
+)
+
+
+class SingleSignOnMiddleware:
+    """On a territory host, a visitor who is signed out here but may be signed in on
+    the network site is sent there once for a token (shared_apps.accounts.sso).
+
+    Only page loads by a browser (GET, asking for HTML, not an htmx fragment) hop, and
+    what the network site answered ("nobody signed in", "not a member here") is kept
+    in a host-only cookie for SSO_RECHECK_SECONDS, so a visitor costs one round trip
+    per few minutes, never a loop. The sign-in page always asks again unless it just
+    did: "Sign in" on a territory then needs no password when the network site has a
+    session.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if getattr(request, "territory", None) is not None and self._may_hop(request):
+            from shared_apps.accounts import sso
+            from shared_apps.accounts.views import hop
+
+            login_path = reverse("account_login")
+            checked = sso.checked_state(request)
+            if request.path == login_path:
+                if (
+                    checked is None
+                    or checked[0] == "none"
+                    or checked[1] > sso.LOGIN_RECHECK_SECONDS
+                ):
+                    return hop(
+                        request,
+                        provider=settings.PLATFORM_DOMAIN,
+                        next_url=request.get_full_path(),
+                        join=True,
+                    )
+            elif checked is None and not request.path.startswith(NO_HOP_PREFIXES):
+                return hop(
+                    request,
+                    provider=settings.PLATFORM_DOMAIN,
+                    next_url=request.get_full_path(),
+                )
+        return self.get_response(request)
+
+    @staticmethod
+    def _may_hop(request: HttpRequest) -> bool:
+        return (
+            request.method == "GET"
+            and not request.user.is_authenticated
+            and "text/html" in request.headers.get("Accept", "")
+            and "HX-Request" not in request.headers
+            and "sso" not in request.GET
+            # Crawlers keep no session anywhere: they get the page, not a round trip.
+            and not BOT_USER_AGENT.search(request.headers.get("User-Agent") or "bot")
+        )

@@ -6,6 +6,7 @@ territory; network roles (coordinator, platform staff) are network-wide.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Territory
@@ -51,6 +53,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("platform staff"), default=False, help_text=_("May use the platform's admin site.")
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Part of every session's check (get_session_auth_hash): a new value ends the
+    # account's sessions on every host at once, each in its own schema ("sign out
+    # everywhere", shared_apps.accounts.sso). Empty: the plain password-based hash.
+    session_stamp = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = UserManager()
 
@@ -68,6 +74,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         # Never the email: this string ends up in logs and admin history.
         return self.display_name or f"account #{self.pk}"
+
+    def get_session_auth_hash(self) -> str:
+        return self._stamped(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        # Sessions made under a SECRET_KEY_FALLBACKS key end with the stamp too.
+        for fallback in super().get_session_auth_fallback_hash():
+            yield self._stamped(fallback)
+
+    def _stamped(self, session_hash: str) -> str:
+        if not self.session_stamp:
+            return session_hash
+        return salted_hmac(
+            "accounts.User.session_stamp",
+            f"{session_hash}:{self.session_stamp}",
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Membership(models.Model):
@@ -106,6 +129,18 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == self.Role.TERRITORY_ADMIN
+
+
+class SignOnTokenUse(models.Model):
+    """A single sign-on token that was used: a second use of the same token (a replay)
+    breaks the unique constraint. Rows older than the tokens' lifetime are useless and
+    deleted as new ones come (shared_apps.accounts.sso)."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"sign-on token {self.pk}"
 
 
 class Footprint(models.Model):

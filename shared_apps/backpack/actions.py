@@ -92,9 +92,13 @@ def index_awards(*, territory_id: int, award_ids: Sequence[int]) -> int:
 
 
 @transaction.atomic
-def set_sharing(*, user: User, entry_id: int, public: bool) -> BackpackEntry:
-    """The owner turns the public share page of one badge on or off. Turning it off
-    and on again gives a new address, so an old link stops working for good."""
+def set_sharing(
+    *, user: User, entry_id: int, public: bool, evidence: bool | None = None
+) -> BackpackEntry:
+    """The owner turns the public share page of one badge on or off (and, with
+    ``evidence``, whether their application's evidence shows on it). Turning it off
+    and on again gives a new address, so an old link stops working for good; a
+    private page shares no evidence."""
     from shared_apps.guardians.selectors import SharingRestricted, is_restricted
 
     if public and is_restricted(user):
@@ -105,5 +109,9 @@ def set_sharing(*, user: User, entry_id: int, public: bool) -> BackpackEntry:
 
         entry.share_token = new_share_token()
     entry.is_public = public
-    entry.save(update_fields=["is_public", "share_token", "updated_at"])
+    if evidence is not None:
+        entry.share_evidence = evidence
+    if not public:
+        entry.share_evidence = False
+    entry.save(update_fields=["is_public", "share_evidence", "share_token", "updated_at"])
     return entry

@@ -53,6 +53,9 @@ class BackpackEntry(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.CharField(max_length=300, blank=True)
     is_public = models.BooleanField(default=False)
+    # The evidence of the learner's application shows on the public award page only
+    # if they choose so (off again whenever the page is made private).
+    share_evidence = models.BooleanField(default=False)
     share_token = models.CharField(max_length=32, unique=True, default=new_share_token)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,6 +4,7 @@ pages, by an opted-in public flag); nothing here lists another person's badges."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db.models import Q, QuerySet
@@ -58,6 +59,21 @@ def shared_entry(token: str) -> BackpackEntry:
     if entry is None or is_restricted(entry.user_id):
         raise Http404
     return entry
+
+
+def public_entry(territory_id: int, award_uuid: Any) -> BackpackEntry | None:
+    """The entry of an award its owner made public (None if private, or if the owner
+    is restricted): the territory's award page is 404 for others without it."""
+    entry = BackpackEntry.objects.filter(
+        territory_id=territory_id, award_uuid=award_uuid, is_public=True
+    ).first()
+    if entry is None or is_restricted(entry.user_id):
+        return None
+    return entry
+
+
+def entry_of_award(territory_id: int, award_uuid: Any) -> BackpackEntry | None:
+    return BackpackEntry.objects.filter(territory_id=territory_id, award_uuid=award_uuid).first()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from shared_apps.backpack.actions import set_sharing
 from shared_apps.backpack.linkedin import add_to_profile_url
 from shared_apps.backpack.selectors import entries_for, passport, shared_entry
+from shared_apps.core.hosts import absolute_url
 from shared_apps.core.types import TerritoryRequest
 from shared_apps.guardians.selectors import (
     RESTRICTED_MESSAGE,
@@ -51,8 +52,14 @@ def sharing(request: TerritoryRequest, entry_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login("/backpack/")
     public = request.POST.get("public") == "1"
+    evidence = request.POST.get("evidence")
     try:
-        set_sharing(user=request.user, entry_id=entry_id, public=public)
+        set_sharing(
+            user=request.user,
+            entry_id=entry_id,
+            public=public,
+            evidence=None if evidence is None else evidence == "1",
+        )
     except SharingRestricted:
         messages.error(request, str(RESTRICTED_MESSAGE))
         return redirect("backpack:index")
@@ -71,6 +78,10 @@ def shared(request: TerritoryRequest, token: str) -> HttpResponse:
         "backpack/shared.html",
         {
             "entry": entry,
+            # Link previews (Open Graph, Twitter cards) take PNG, not SVG; every badge
+            # image is served as both.
+            "preview_image": entry.image_url.removesuffix(".svg").removesuffix(".png") + ".png",
+            "page_url": absolute_url(request, request.path),
             "linkedin_url": add_to_profile_url(entry),
             # The owner shared this page; their name shows only if they are an adult.
             "earner_name": public_name(entry.user_id),

@@ -164,19 +164,26 @@ def notify_address(
 
 
 def send_invitation(
-    *, email: str, territory: Territory, path: str, days: int, provider: str = ""
+    *,
+    email: str,
+    territory: Territory,
+    path: str,
+    days: int,
+    provider: str = "",
+    organisation: str = "",
 ) -> None:
     """An invitation for provider people, inside the inviting action's transaction.
 
     With ``provider``: to join that provider's team (catalogue's StaffInvitation);
-    without: to add one's organisation to the territory (a new provider). ``path`` is
+    with ``organisation`` instead: to add that organisation to the territory (a new
+    provider; the name the inviter typed, so the invitee knows what it is). ``path`` is
     the signed acceptance link on the territory's host. The inviter learns nothing
     about whether the address has an account."""
     notify_address(
         email=email,
         kind=kinds.PROVIDER_INVITED if provider else kinds.ORGANISATION_INVITED,
         territory=territory,
-        params={"provider": provider, "site": territory.name, "days": days},
+        params={"provider": provider or organisation, "site": territory.name, "days": days},
         path=path,
     )
 

@@ -104,7 +104,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             ORGANISATION_INVITED,
             _("I am invited to add my organisation"),
-            _("You are invited to add your organisation to %(site)s."),
+            _("You are invited to add “%(provider)s” to %(site)s."),
             _INVITATION_DETAIL,
         ),
         Kind(

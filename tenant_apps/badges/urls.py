@@ -12,6 +12,11 @@ urlpatterns = [
     path("applications/<int:application_id>/", views.application_detail, name="application"),
     path("evidence/<int:evidence_id>/", views.evidence_file, name="evidence"),
     path("awards/<str:award_uuid>/", views.award_page, name="award"),
+    path(
+        "awards/<str:award_uuid>/certificate.pdf",
+        views.award_certificate,
+        name="award_certificate",
+    ),
     path("<slug:slug>/", views.badge_detail, name="detail"),
     path("<slug:slug>/apply/", views.apply, name="apply"),
 ]

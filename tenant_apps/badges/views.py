@@ -3,22 +3,30 @@ applying with evidence, claiming with a code, and the verification page."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from shared_apps.accounts.access import territory_member_required
+from shared_apps.backpack.linkedin import add_to_profile_url
+from shared_apps.backpack.models import BackpackEntry
+from shared_apps.backpack.selectors import public_entry
 from shared_apps.core.evidence import serve_evidence
 from shared_apps.core.hosts import network_url
 from shared_apps.core.types import StaffRequest, TerritoryRequest
-from shared_apps.guardians.selectors import is_restricted_recipient
-from tenant_apps.badges import actions, identity, verification
+from shared_apps.guardians.selectors import is_restricted_recipient, public_name
+from tenant_apps.badges import actions, certificate, identity, verification
 from tenant_apps.badges.forms import ApplicationForm, ClaimForm, VerifyForm
-from tenant_apps.badges.models import Application, BadgeClass, Evidence
+from tenant_apps.badges.models import Application, Award, BadgeClass, Evidence
+from tenant_apps.badges.qr import qr_svg
 from tenant_apps.badges.selectors import (
     applications_of_user,
     award_by_uuid,
@@ -26,6 +34,7 @@ from tenant_apps.badges.selectors import (
     manageable_badges,
     public_badges,
 )
+from tenants.models import Territory
 
 
 def _territory(request: TerritoryRequest) -> object:
@@ -61,7 +70,20 @@ def badge_detail(request: TerritoryRequest, slug: str) -> HttpResponse:
     )
 
 
-def award_page(request: TerritoryRequest, award_uuid: str) -> HttpResponse:
+@dataclass(frozen=True)
+class VisibleAward:
+    territory: Territory
+    award: Award
+    is_recipient: bool
+    # The backpack entry when its owner made the page public, else None.
+    shared: BackpackEntry | None
+
+
+def _visible_award(request: TerritoryRequest, award_uuid: str) -> VisibleAward:
+    """The award if this visitor may see its page: its recipient, and the staff who
+    manage its badge, always; anyone else only once the learner made it public in
+    their backpack (private by default), and never a restricted minor's (no guardian
+    consent yet). Otherwise 404."""
     territory = request.territory
     if territory is None:
         raise Http404
@@ -70,22 +92,105 @@ def award_page(request: TerritoryRequest, award_uuid: str) -> HttpResponse:
         award.recipient_user_id == request.user.pk
         or award.recipient_email == request.user.email.lower()
     )
-    if not is_recipient and is_restricted_recipient(award.recipient_user_id, award.recipient_email):
-        # Until a guardian consents, a minor's badges have no public page.
+    shared = public_entry(territory.pk, award.uuid)
+    membership = getattr(request, "membership", None)
+    is_issuer_staff = (
+        membership is not None
+        and membership.is_staff
+        and manageable_badges(membership).filter(pk=award.badge_class_id).exists()
+    )
+    if not (is_recipient or is_issuer_staff) and (
+        shared is None or is_restricted_recipient(award.recipient_user_id, award.recipient_email)
+    ):
         raise Http404
+    return VisibleAward(territory=territory, award=award, is_recipient=is_recipient, shared=shared)
+
+
+def _shared_evidence(visible: VisibleAward) -> list[Evidence]:
+    """The evidence of the learner's application, if they chose to show it (text and
+    links: files stay readable by the learner and the reviewers only)."""
+    if visible.shared is None or not visible.shared.share_evidence:
+        return []
+    application = Application.objects.filter(award=visible.award).first()
+    if application is None:
+        return []
+    return [item for item in application.evidence.all() if item.note or item.url]
+
+
+def award_page(request: TerritoryRequest, award_uuid: str) -> HttpResponse:
+    visible = _visible_award(request, award_uuid)
+    territory = visible.territory
+    award, badge = visible.award, visible.award.badge_class
+    page_url = identity.award_page_url(territory, award)
+    credential_url = identity.ob3_credential_url(territory, award)
+    sharing: dict[str, str] = {}
+    if visible.shared is not None:
+        sharing = {
+            "email": "mailto:?"
+            + urlencode(
+                {"subject": badge.name, "body": f"{badge.name}\n{page_url}"},
+                quote_via=quote,
+            ),
+            "linkedin": add_to_profile_url(visible.shared) if visible.is_recipient else "",
+        }
     return render(
         request,
         "badges/award.html",
         {
             "award": award,
-            "badge": award.badge_class,
-            "is_recipient": is_recipient,
+            "badge": badge,
+            "is_recipient": visible.is_recipient,
+            "is_shared": visible.shared is not None,
+            "earner_name": public_name(award.recipient_user_id) if visible.shared else "",
+            "evidence": _shared_evidence(visible),
+            "page_url": page_url,
+            "sharing": sharing,
             "assertion_url": identity.ob2_assertion_url(territory, award),
-            "credential_url": identity.ob3_credential_url(territory, award),
-            "image_url": identity.badge_image_url(territory, award.badge_class, "png"),
+            "credential_url": credential_url,
+            "wallet_qr": qr_svg(credential_url, fluid=True).decode("utf-8")
+            if visible.is_recipient and not award.is_revoked
+            else "",
+            "image_url": identity.badge_image_url(territory, badge, "png"),
             "backpack_url": network_url("/backpack/"),
         },
     )
+
+
+def award_certificate(request: TerritoryRequest, award_uuid: str) -> HttpResponse:
+    """The award as a printable PDF certificate (same visibility as its page)."""
+    visible = _visible_award(request, award_uuid)
+    territory = visible.territory
+    award, badge = visible.award, visible.award.badge_class
+    if award.is_revoked:
+        return HttpResponse(status=410)
+    earner = public_name(award.recipient_user_id) if visible.shared else ""
+    if not earner and visible.is_recipient:
+        # The learner's own copy carries their name (they print it for themselves).
+        earner = request.user.display_name  # type: ignore[union-attr]
+    status_line = ""
+    if award.expires_on is not None:
+        status = _("Expired on %(date)s") if award.is_expired else _("Valid until %(date)s")
+        status_line = status % {"date": date_format(award.expires_on)}
+    text = certificate.CertificateText(
+        heading=_("Certificate"),
+        badge_name=badge.name,
+        earner_line=_("Awarded to %(name)s") % {"name": earner} if earner else "",
+        issuer_line=_("Issued by %(issuer)s") % {"issuer": badge.issuer.name},
+        date_line=_("Awarded on %(date)s") % {"date": date_format(award.issued_on)},
+        criteria_heading=_("How it is earned"),
+        criteria=badge.criteria_narrative,
+        check_line=_("Check this badge with its issuer:"),
+        page_url=identity.award_page_url(territory, award),
+        status_line=status_line,
+    )
+    with badge.image_png.open("rb") as handle:
+        png = handle.read()
+    body = certificate.render(text, png)
+    response = HttpResponse(body, content_type="application/pdf")
+    filename = f"{badge.slug}-{str(award.uuid)[:8]}-certificate.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @territory_member_required

@@ -305,6 +305,7 @@ def _email_invitation(*, invitation: StaffInvitation, territory: Territory) -> N
         path=path,
         days=VALID_DAYS,
         provider=invitation.provider.name if invitation.provider is not None else "",
+        organisation=invitation.organisation_name,
     )
 
 

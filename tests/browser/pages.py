@@ -98,7 +98,8 @@ AUDITED_PAGES: list[Page] = [
     Page("for providers", "anonymous", lambda s: on_territory("catalogue:for_providers")),
     Page("badges", "anonymous", lambda s: on_territory("badges:list")),
     Page("badge", "anonymous", lambda s: on_territory("badges:detail", a_badge(s).slug)),
-    Page("award", "anonymous", lambda s: on_territory("badges:award", str(learners_award(s).uuid))),
+    # Private until the learner shares it: audited as its recipient sees it.
+    Page("award", "learner", lambda s: on_territory("badges:award", str(learners_award(s).uuid))),
     Page("verify a badge", "anonymous", lambda s: on_territory("badges:verify")),
     Page(
         "accessibility statement",

@@ -74,9 +74,36 @@ def test_sharing_is_opt_in_owner_only_and_revocable(
     assert shared.status_code == 200 and "Shareable" in shared.content.decode()
     assert shared["X-Robots-Tag"] == "noindex"
     assert "ada@example.org" not in shared.content.decode()
+    # Link previews: the badge's PNG, absolute.
+    preview = entry.image_url.removesuffix(".svg").removesuffix(".png") + ".png"
+    assert preview.startswith("http://aurora.localhost/ob/v2/badges/")
+    assert f'<meta property="og:image" content="{preview}">' in shared.content.decode()
+    assert '<meta name="twitter:card" content="summary">' in shared.content.decode()
     old_token = entry.share_token
     ada.post(f"/backpack/{entry.pk}/sharing/", {"public": "0"})
     assert anonymous.get(f"/backpack/shared/{old_token}/").status_code == 404
+
+
+def test_the_evidence_toggle_is_the_owners_and_ends_with_the_public_page(
+    territory_a: Territory, user: Callable[[str], User], django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True), in_territory(territory_a):
+        award(territory_a, make_badge(territory_a, "With evidence"), "ada@example.org")
+    entry = BackpackEntry.objects.get(badge_name="With evidence")
+    ada = network_as(user("ada"))
+    ada.post(f"/backpack/{entry.pk}/sharing/", {"public": "1"})
+    assert "Show my evidence on the public page" in ada.get("/backpack/").content.decode()
+    bea = network_as(user("bea"))
+    sharing = {"public": "1", "evidence": "1"}
+    assert bea.post(f"/backpack/{entry.pk}/sharing/", sharing).status_code == 404
+    entry.refresh_from_db()
+    assert not entry.share_evidence
+    assert ada.post(f"/backpack/{entry.pk}/sharing/", sharing).status_code == 302
+    entry.refresh_from_db()
+    assert entry.share_evidence and entry.is_public
+    ada.post(f"/backpack/{entry.pk}/sharing/", {"public": "0"})
+    entry.refresh_from_db()
+    assert not entry.share_evidence and not entry.is_public
 
 
 def test_backpack_does_not_exist_on_territory_hosts(

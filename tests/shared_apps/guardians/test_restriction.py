@@ -4,6 +4,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from shared_apps.accounts.models import User
+from shared_apps.backpack.actions import set_sharing
 from shared_apps.backpack.models import BackpackEntry
 from shared_apps.guardians.actions import confirm_consent, withdraw_consent
 from shared_apps.guardians.models import GuardianConsent
@@ -99,6 +101,10 @@ def test_restriction_is_per_account_not_per_territory(
     _minor, made, _entry = _minor_with_badge(territory_a, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True), in_territory(territory_b):
         adult_award = award(territory_b, make_badge(territory_b, "Adult"), "bea@example.org")
+    # An award's page is public once its owner shares it (issue 16, item 9).
+    bea = User.objects.get(email="bea@example.org")
+    entry = BackpackEntry.objects.get(award_uuid=adult_award.uuid)
+    set_sharing(user=bea, entry_id=entry.pk, public=True)
     other = client_for(territory_b)
     assert other.get(f"/badges/awards/{adult_award.uuid}/").status_code == 200
     assert other.get(f"/badges/awards/{made.uuid}/").status_code == 404

@@ -186,14 +186,19 @@ def test_provider_invited_with_and_without_an_account(
     assert "Žirmūnų jaunimo centras" in to_account.body
 
 
-def test_organisation_invitation_for_the_other_helper(territory_a: Territory) -> None:
+def test_an_organisation_invitation_names_the_organisation(territory_a: Territory) -> None:
     from shared_apps.notifications.actions import send_invitation
 
     send_invitation(
-        email="new-org@example.org", territory=territory_a, path="/join-as-provider/x/", days=7
+        email="new-org@example.org",
+        territory=territory_a,
+        path="/join-as-provider/x/",
+        days=7,
+        organisation="Riverside Youth Club",
     )
     (email,) = emails_to("new-org@example.org", kinds.ORGANISATION_INVITED)
     assert "http://aurora.localhost/join-as-provider/x/" in email.body
+    assert "Riverside Youth Club" in email.body
 
 
 def test_guardian_consent_needed(territory_a: Territory) -> None:
