@@ -174,3 +174,9 @@ COVERAGE_ARGS ?=
 coverage: setup system-deps-test $(BADGECHECK)/.installed
 	@status=0; DB_POOL=0 $(VENV)/bin/pytest -q --cov --cov-report= $(COVERAGE_ARGS) || status=$$?; \
 		$(PY) scripts/coverage_packages.py; exit $$status
+
+# Screenshots of the main pages at 1366 and 390 px (docs/screenshots/, shown in the
+# README): Chromium over the browser tests' live demo territory.
+.PHONY: screenshots
+screenshots: setup
+	DB_POOL=0 $(VENV)/bin/pytest -q -s tests/browser/screenshots.py
