@@ -44,7 +44,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import ROOT, bench_territory, free_port, report, server_env
-from tests.servers import RedisServer, Traffic, wait_until
+from tests.servers import RedisServer, Traffic, stop, wait_until
 
 DB = "cities_bench_chaos"
 PASSWORD = "chaos pass phrase 2026"  # noqa: S105  (a throw-away bench database)
@@ -137,13 +137,7 @@ def process(
     try:
         yield child
     finally:
-        if child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+        stop(child)
 
 
 def db_sh(action: str) -> None:

@@ -9,17 +9,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+# Benchmarks run as scripts (python bench/bench_x.py) that put the checkout on sys.path
+# before importing this module; the one live-server helper lives with the tests'.
+from tests.servers import app_server, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -119,53 +120,27 @@ def server_env(db_name: str, **extra: str) -> dict[str, str]:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def gunicorn(
     db_name: str, *, workers: int, host: str = "localhost", **extra_env: str
 ) -> Iterator[str]:
-    """Run the app the way production does; yields the base URL once it answers.
-    ``extra_env``: more environment for the server (e.g. a bench-only URLconf)."""
+    """Run the app the way production does (tests/servers.py app_server); yields the
+    base URL once it answers. ``extra_env``: more environment for the server (e.g. a
+    bench-only URLconf). Error lines the server logged are printed afterwards."""
     port = free_port()
-    env = server_env(db_name, WEB_CONCURRENCY=str(workers), BIND=f"127.0.0.1:{port}", **extra_env)
-    # The server's log goes to a file: a pipe nobody reads fills up (64 KB) under load
-    # and then blocks the workers, which would be measured as a slow application.
-    log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    base = f"http://127.0.0.1:{port}"
+    env = server_env(db_name, WEB_CONCURRENCY=str(workers), **extra_env)
+    handle, name = tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")
+    os.close(handle)
+    log = Path(name)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                request = urllib.request.Request(base + "/healthz", headers={"Host": host})
-                with urllib.request.urlopen(request, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(Path(log.name).read_text()[-4000:]) from None
-                time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
-        lines = Path(log.name).read_text().splitlines()
+        with app_server(env, port=port, host=host, log=log) as base:
+            yield base
+        lines = log.read_text(errors="replace").splitlines()
         problems = [line for line in lines if "ERROR" in line or "CRITICAL" in line]
         if problems:
             print(f"gunicorn logged {len(problems)} error lines, e.g. {problems[0][:300]}")
-        Path(log.name).unlink()
+    finally:
+        log.unlink(missing_ok=True)
 
 
 def wrk(

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -84,6 +85,18 @@ def binary(name: str, *candidates: str) -> str | None:
     return next((c for c in candidates if Path(c).is_file()), None)
 
 
+def stop(process: subprocess.Popen[bytes], *, seconds: float = 30) -> None:
+    """Ask a child server to stop (SIGTERM), kill it if it has not within ``seconds``."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def running(
     command: Sequence[str],
@@ -106,12 +119,7 @@ def running(
         wait_for_port(listen_port, process, seconds=seconds)
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, seconds=20)
         if log:
             out.close()  # type: ignore[union-attr]
 
@@ -139,6 +147,78 @@ def python_env(**extra: str) -> dict[str, str]:
 
 PYTHON = sys.executable
 VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A port nothing listens on now, chosen by the kernel (for servers that need no
+    fixed place in the PORTS range)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def app_env(*, port: int, workers: int = 2, **extra: str) -> dict[str, str]:
+    """Environment of a production-like app server (DEBUG off) on the test database."""
+    return python_env(
+        DEBUG="0",
+        PLATFORM_PORT=str(port),
+        WEB_CONCURRENCY=str(workers),
+        GUNICORN_ACCESSLOG="",
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+
+
+@contextmanager
+def app_server(
+    env: dict[str, str],
+    *,
+    port: int,
+    host: str = "localhost",
+    log: Path | None = None,
+    seconds: float = 60,
+) -> Iterator[str]:
+    """The app as production runs it, the one live-server helper of the tests and the
+    benchmarks: gunicorn with deploy/gunicorn.conf.py on 127.0.0.1:<port>, started with
+    ``env`` (DATABASE_URL, DEBUG, WEB_CONCURRENCY...). Yields its base URL once /healthz
+    answers 200 (asked with ``Host: host``) and stops it at the end.
+
+    Its output goes to ``log``, a file and never a pipe (a full pipe nobody reads blocks
+    the workers); a temporary file, removed afterwards, when none is given. It is shown
+    when the server does not start."""
+    own_log = log is None
+    if log is None:
+        handle, name = tempfile.mkstemp(prefix="gunicorn-", suffix=".log")
+        os.close(handle)
+        log = Path(name)
+    out = log.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
+        cwd=ROOT,
+        env={**env, "BIND": f"127.0.0.1:{port}"},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            request = urllib.request.Request(base + "/healthz", headers={"Host": host})  # noqa: S310
+            try:
+                with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    text = log.read_text(errors="replace")[-4000:]
+                    raise RuntimeError(f"the app server did not start:\n{text}") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        stop(process)
+        out.close()
+        if own_log:
+            log.unlink(missing_ok=True)
 
 
 def nginx_render() -> Callable[[dict[str, str], Path], list[Path]]:

@@ -25,5 +25,10 @@ class ConsoleConfig(AppConfig):
         )
 
         register_manage_link(
-            "audit", label=_("Audit log"), url_name="territory_audit:list", order=90
+            "audit",
+            label=_("Audit log"),
+            url_name="territory_audit:list",
+            order=90,
+            group="figures",
+            description=_("Who changed what, and when."),
         )

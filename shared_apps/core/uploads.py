@@ -53,10 +53,14 @@ class ImageRules:
     max_side: int = 4096
     min_side: int = 16
     formats: tuple[str, ...] = ("PNG", "JPEG", "WEBP")
+    # Stored at most this many pixels on the longer side (scaled down, proportions
+    # kept): pages show covers at most ~1600 px wide and logos at most 160 px, and a
+    # phone photo of 4000 px would weigh megabytes on a page meant to stay light.
+    fit: int | None = None
 
 
-LOGO_RULES = ImageRules(max_bytes=2 * 1024 * 1024)
-COVER_RULES = ImageRules(max_bytes=5 * 1024 * 1024)
+LOGO_RULES = ImageRules(max_bytes=2 * 1024 * 1024, fit=512)
+COVER_RULES = ImageRules(max_bytes=5 * 1024 * 1024, fit=1920)
 _EXTENSIONS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
 
 
@@ -111,6 +115,8 @@ def clean_image(upload: UploadedFile, rules: ImageRules = LOGO_RULES) -> Content
     upload.seek(0)
     with Image.open(upload) as image:
         upright = ImageOps.exif_transpose(image)
+        if rules.fit is not None and max(upright.size) > rules.fit:
+            upright.thumbnail((rules.fit, rules.fit), Image.Resampling.LANCZOS)
         out = io.BytesIO()
         if image_format == "JPEG":
             upright.convert("RGB").save(out, "JPEG", quality=88, optimize=True)

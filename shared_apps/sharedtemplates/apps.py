@@ -17,4 +17,6 @@ class SharedTemplatesConfig(AppConfig):
             label=_("Network templates"),
             url_name="territory_templates:list",
             order=85,
+            group="site",
+            description=_("Ready-made content shared across the network."),
         )

@@ -17,4 +17,6 @@ class AccessibilityConfig(AppConfig):
             label=_("Accessibility statement"),
             url_name="accessibility:edit",
             order=90,
+            group="site",
+            description=_("What is accessible on your site, and whom to tell."),
         )

@@ -27,6 +27,16 @@ class BadgesConfig(AppConfig):
         register_nav(
             "territory", key="verify", label=_("Verify a badge"), url_name="badges:verify", order=45
         )
+        from tenant_apps.manage.links import register_manage_link
+
+        register_manage_link(
+            "badges",
+            label=_("Badges"),
+            url_name="badges_manage:list",
+            order=24,
+            group="content",
+            description=_("Badges, who issues them and who earned them."),
+        )
         register_section(
             "badges",
             order=40,

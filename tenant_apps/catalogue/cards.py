@@ -11,6 +11,7 @@ from django.utils import formats
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
+from shared_apps.core.templatetags.icons import GENERIC, has_icon
 from tenant_apps.catalogue.models import Activity, Interest
 from tenant_apps.catalogue.templatetags.catalogue_tags import age_label, km, price_label
 
@@ -40,12 +41,28 @@ def facts(activity: Activity, currency: str) -> list[str]:
     return found
 
 
+def picture(activity: Activity, interests_by_id: Mapping[int, Interest]) -> dict[str, str]:
+    """What a card shows as its picture: the activity's image (with its description),
+    else its provider's logo, else the drawing of its first interest (decorative: the
+    card's title says what it is). Reads only fields the card query loaded."""
+    if activity.image:
+        return {"url": activity.image.url, "alt": activity.image_alt, "kind": "photo"}
+    logo = activity.provider.logo
+    if logo:
+        return {"url": logo.url, "alt": "", "kind": "logo"}
+    slugs = [interests_by_id[i].slug for i in (activity.interest_ids or ()) if i in interests_by_id]
+    icon = next((slug for slug in slugs if has_icon(slug)), GENERIC)
+    return {"icon": icon, "kind": "icon"}
+
+
 def label_cards(
     activities: Iterable[Activity], *, interests_by_id: Mapping[int, Interest], currency: str
 ) -> None:
-    """Attach ``card_facts``, ``card_interests`` and ``card_place`` to each activity."""
+    """Attach ``card_facts``, ``card_interests``, ``card_place`` and ``card_picture``
+    to each activity."""
     for activity in activities:
         item: Any = activity
+        item.card_picture = picture(activity, interests_by_id)
         item.card_facts = facts(activity, currency)
         item.card_interests = [
             interests_by_id[i].name for i in (activity.interest_ids or ()) if i in interests_by_id

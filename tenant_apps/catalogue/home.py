@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 
+from tenant_apps.catalogue.cards import picture
 from tenant_apps.catalogue.maplayer import forget_cells, map_settings
-from tenant_apps.catalogue.models import Activity, Interest
+from tenant_apps.catalogue.models import Activity, Interest, Provider
 from tenant_apps.catalogue.publishing import on_activity_change
 from tenant_apps.catalogue.search import current, territory_today
 
-CACHE_KEY = "catalogue:home:v1"
+CACHE_KEY = "catalogue:home:v2"  # v2: pictures of the newest activities
 CACHE_SECONDS = 300
 HOME_ACTIVITIES = 6
 
@@ -52,11 +53,17 @@ def _home_data(request: HttpRequest) -> dict[str, Any]:
             "age_min",
             "age_max",
             "format",
+            "image",
+            "image_alt",
+            "interest_ids",
             "provider__name",
+            "provider__logo",
             "venue__neighbourhood",
         )
         .order_by("-published_at", "-id")[:HOME_ACTIVITIES]
     )
+    interests = list(Interest.objects.filter(is_active=True).order_by("position", "slug"))
+    interests_by_id = {interest.pk: interest for interest in interests}
     data = {
         **totals,
         "activities": [
@@ -72,13 +79,11 @@ def _home_data(request: HttpRequest) -> dict[str, Any]:
                 "age_max": a.age_max,
                 "all_ages": a.all_ages,
                 "online": a.format == Activity.Format.ONLINE,
+                "picture": picture(a, interests_by_id),
             }
             for a in newest
         ],
-        "interests": [
-            {"slug": i.slug, "names": i.names}
-            for i in Interest.objects.filter(is_active=True).order_by("position", "slug")
-        ],
+        "interests": [{"slug": i.slug, "names": i.names} for i in interests],
     }
     cache.set(CACHE_KEY, data, CACHE_SECONDS)
     return data
@@ -96,16 +101,25 @@ def map_context(request: HttpRequest) -> dict[str, Any]:
 
 def activities_context(request: HttpRequest) -> dict[str, Any]:
     data = _home_data(request)
-    language = getattr(request, "LANGUAGE_CODE", "en")
-    interests = [
-        {"slug": i["slug"], "name": Interest(slug=i["slug"], names=i["names"]).name_in(language)}
-        for i in data.get("interests", [])
-    ]
     return {
         "total": data["total"],
         "providers": data.get("providers", 0),
         "activities": data.get("activities", []),
-        "interests": interests,
+    }
+
+
+def interests_context(request: HttpRequest) -> dict[str, Any]:
+    """The interests as tiles under the home page's hero (from the same cached data)."""
+    language = getattr(request, "LANGUAGE_CODE", "en")
+    interests = _home_data(request).get("interests", [])
+    return {
+        "interests": [
+            {
+                "slug": i["slug"],
+                "name": Interest(slug=i["slug"], names=i["names"]).name_in(language),
+            }
+            for i in interests
+        ]
     }
 
 
@@ -147,6 +161,14 @@ def register() -> None:
         order=80,
     )
     register_section(
+        "interests",
+        order=5,
+        template="catalogue/home/interests.html",
+        title=_("Explore by interest"),
+        context=interests_context,
+        slot="hero",
+    )
+    register_section(
         "map",
         order=10,
         template="catalogue/home/map.html",
@@ -161,19 +183,30 @@ def register() -> None:
         context=activities_context,
     )
     register_manage_link(
-        "catalogue-review", label=_("Review"), url_name="catalogue_review:overview", order=20
+        "catalogue-review",
+        label=_("Review"),
+        url_name="catalogue_review:overview",
+        order=20,
+        group="content",
+        description=_("Activities waiting for your review."),
+        count=lambda territory: Activity.objects.filter(status=Activity.Status.SUBMITTED).count(),
     )
     register_manage_link(
         "catalogue-providers",
         label=_("Providers"),
         url_name="catalogue_review:providers",
         order=21,
+        group="people",
+        description=_("Organisations that offer activities. New ones wait for verification."),
+        count=lambda territory: Provider.objects.filter(status=Provider.Status.PENDING).count(),
     )
     register_manage_link(
         "catalogue-interests",
         label=_("Interests"),
         url_name="catalogue_review:interests",
         order=22,
+        group="content",
+        description=_("The topics learners find activities by."),
     )
     register_manage_link(
         "catalogue-studio",
@@ -181,4 +214,6 @@ def register() -> None:
         url_name="catalogue:studio_home",
         order=30,
         admin_only=False,
+        group="content",
+        description=_("Activities and venues of the organisations you work for."),
     )

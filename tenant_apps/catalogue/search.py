@@ -326,6 +326,7 @@ CARD_FIELDS = (
     "next_date",
     "provider__name",
     "provider__slug",
+    "provider__logo",
     "venue__name",
     "venue__neighbourhood",
 )

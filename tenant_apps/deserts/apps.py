@@ -18,5 +18,10 @@ class DesertsConfig(AppConfig):
         from tenant_apps.manage.links import register_manage_link
 
         register_manage_link(
-            "deserts", label=_("Learning deserts"), url_name="deserts:overview", order=40
+            "deserts",
+            label=_("Learning deserts"),
+            url_name="deserts:overview",
+            order=40,
+            group="figures",
+            description=_("Where young people look for learning and find little."),
         )

@@ -30,21 +30,43 @@ class HomeSection:
     template: str
     title: str | Promise
     context: ContextFn = field(default=_no_context)
+    # "main": a card in the page's grid; "hero": inside the hero, under the search box
+    # (the interests' tiles), rendered without a card or a heading of its own.
+    slot: str = "main"
 
 
 _sections: dict[str, HomeSection] = {}
 
 
 def register_section(
-    key: str, *, order: int, template: str, title: str | Promise, context: ContextFn = _no_context
+    key: str,
+    *,
+    order: int,
+    template: str,
+    title: str | Promise,
+    context: ContextFn = _no_context,
+    slot: str = "main",
 ) -> None:
     _sections[key] = HomeSection(
-        key=key, order=order, template=template, title=title, context=context
+        key=key, order=order, template=template, title=title, context=context, slot=slot
+    )
+
+
+def _in_slot(slot: str) -> list[HomeSection]:
+    return sorted(
+        (section for section in _sections.values() if section.slot == slot),
+        key=lambda section: section.order,
     )
 
 
 def registered_sections() -> list[HomeSection]:
-    return sorted(_sections.values(), key=lambda section: section.order)
+    """The sections of the page's grid, in order."""
+    return _in_slot("main")
+
+
+def hero_sections() -> list[HomeSection]:
+    """The parts shown inside the hero (the interests' tiles), in order."""
+    return _in_slot("hero")
 
 
 EMPTY_SECTIONS: list[tuple[str, int, str | Promise, str | Promise]] = [

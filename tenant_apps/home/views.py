@@ -8,22 +8,33 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from shared_apps.core.pagecache import FRAGMENT_SECONDS, anonymous_page_key, cached_fragment
-from tenant_apps.home.sections import registered_sections
+from tenant_apps.home.sections import HomeSection, hero_sections, registered_sections
 from tenant_apps.home.selectors import home_settings, home_texts
 
 
-def _sections_html(request: HttpRequest, hidden: list[str], titles: dict[str, str]) -> str:
-    sections = [
+def _contexts(
+    request: HttpRequest, sections: list[HomeSection], hidden: list[str], titles: dict[str, str]
+) -> list[dict[str, object]]:
+    return [
         {
             "key": s.key,
             "title": titles.get(s.key) or s.title,
             "template": s.template,
             **s.context(request),
         }
-        for s in registered_sections()
+        for s in sections
         if s.key not in hidden
     ]
+
+
+def _sections_html(request: HttpRequest, hidden: list[str], titles: dict[str, str]) -> str:
+    sections = _contexts(request, registered_sections(), hidden, titles)
     return render_to_string("home/sections.html", {"sections": sections}, request=request)
+
+
+def _hero_html(request: HttpRequest, hidden: list[str], titles: dict[str, str]) -> str:
+    sections = _contexts(request, hero_sections(), hidden, titles)
+    return render_to_string("home/hero_sections.html", {"sections": sections}, request=request)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -48,11 +59,17 @@ def index(request: HttpRequest) -> HttpResponse:
         (changed,),
         lambda: _sections_html(request, settings["hidden"], texts["titles"]),
     )
-    response = render(
-        request,
-        "home/index.html",
-        {"sections_html": mark_safe(html), "home_texts": texts},  # noqa: S308 - our own rendered template
+    hero = cached_fragment(
+        "home-hero",
+        (changed,),
+        lambda: _hero_html(request, settings["hidden"], texts["titles"]),
     )
+    context = {
+        "sections_html": mark_safe(html),  # noqa: S308 - our own rendered template
+        "hero_html": mark_safe(hero),  # noqa: S308 - our own rendered template
+        "home_texts": texts,
+    }
+    response = render(request, "home/index.html", context)
     if key is not None:
         cache.set(key, response.content, FRAGMENT_SECONDS)
     return response

@@ -19,6 +19,7 @@ from shared_apps.accounts.selectors import territory_members
 from shared_apps.core.figures import live_figures
 from shared_apps.core.types import StaffRequest
 from tenant_apps.manage.forms import BrandingForm, MemberRoleForm
+from tenant_apps.manage.links import manage_groups
 from tenants.actions import update_branding
 
 
@@ -37,7 +38,16 @@ def dashboard(request: StaffRequest) -> HttpResponse:
         "manage/dashboard.html",
         # Counted now, not the console's hourly snapshot: an admin who just approved
         # an activity sees it counted.
-        {"roles": roles, "figures": live_figures(territory)},
+        {
+            "roles": roles,
+            "figures": live_figures(territory),
+            # The area's pages as grouped cards (one COUNT per link that counts).
+            "groups": manage_groups(
+                territory,
+                is_admin=request.membership.is_admin,
+                urlconf=getattr(request, "urlconf", None),
+            ),
+        },
     )
 
 

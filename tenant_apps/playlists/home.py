@@ -48,4 +48,6 @@ def register() -> None:
         url_name="playlists:studio",
         order=35,
         admin_only=False,
+        group="content",
+        description=_("Learning paths that link activities, and their review."),
     )

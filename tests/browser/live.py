@@ -11,12 +11,6 @@ died half-way are removed first).
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +32,7 @@ from shared_apps.ops.models import OutboundEmail
 from tenants.actions import provision_territory
 from tenants.db import tenant_connection
 from tenants.models import Territory
+from tests.servers import app_env, app_server, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "lumen"
@@ -87,12 +82,6 @@ class LiveSite:
                     client.force_login(self.users[role])
             self.sessions[key] = client.cookies[settings.SESSION_COOKIE_NAME].value
         return self.sessions[key]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def drop_leftovers() -> None:
@@ -157,56 +146,18 @@ def live_territory(port: int) -> Iterator[tuple[Territory, dict[str, User]]]:
 @contextlib.contextmanager
 def gunicorn(port: int) -> Iterator[None]:
     """The production server (DEBUG off) on the test database."""
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgis://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "DB_POOL": "0",
-        "DEBUG": "0",
-        "LOCAL_DEFAULTS": "1",  # generated keys, in-process tasks: meant here
-        "PLATFORM_PORT": str(port),
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_ACCESSLOG": "",
-        "LOG_LEVEL": "WARNING",
-        "MAP_TILE_URL": "",  # no tiles from the internet in tests
-        "ACCOUNT_EMAIL_VERIFICATION": "optional",
+    env = app_env(
+        port=port,
+        MAP_TILE_URL="",  # no tiles from the internet in tests
+        ACCOUNT_EMAIL_VERIFICATION="optional",
         # The calendar import fetches .ics files from a test server on loopback.
-        "CALENDAR_ALLOW_PRIVATE_ADDRESSES": "1",
-    }
-    # A file, not a pipe: a full pipe would block the server. Shown when it fails.
+        CALENDAR_ALLOW_PRIVATE_ADDRESSES="1",
+    )
+    # Kept after the run, shown when the server does not start.
     log = ROOT / ".data" / "browser-tests-gunicorn.log"
     log.parent.mkdir(exist_ok=True)
-    out = log.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
-        cwd=ROOT,
-        env=env,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                url = f"http://127.0.0.1:{port}/healthz"
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    raise RuntimeError(log.read_text(errors="replace")) from None
-                time.sleep(0.2)
+    with app_server(env, port=port, log=log):
         yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        out.close()
 
 
 @contextlib.contextmanager

@@ -385,6 +385,9 @@ def test_without_a_replica_the_router_and_middleware_stay_out_of_the_way(
     assert router.db_for_read(Provider) is None
     assert router.db_for_write(Provider) is None
     response = client_for(territory_a).post("/accounts/login/", {"login": "x@example.org"})
+    # The sign-in form again, with its error (no password): the POST was handled.
+    assert response.status_code == 200
+    assert 'name="login"' in response.content.decode()
     assert replica.PIN_COOKIE not in response.cookies
 
 

@@ -56,7 +56,12 @@ def test_roles_are_per_territory(
     ensure_learner_membership(user=user("anna"), territory=territory_b)
     client = client_for(territory_b)
     client.sign_in(user("anna"))
-    assert "/manage/" not in mine(client.get("/").content.decode())
+    response = client.get("/")
+    assert response.status_code == 200
+    links = mine(response.content.decode())
+    # The learner's own menu is there (the right page, signed in) ...
+    assert "/account/" in links
+    assert "/manage/" not in links
 
 
 def test_the_account_page_lists_the_same_links(

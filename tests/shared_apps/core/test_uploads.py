@@ -5,7 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from shared_apps.core.uploads import ImageRules, clean_image, territory_upload_to
+from shared_apps.core.uploads import (
+    COVER_RULES,
+    LOGO_RULES,
+    ImageRules,
+    clean_image,
+    territory_upload_to,
+)
 from tenants.models import Territory
 
 
@@ -92,3 +98,12 @@ def test_upload_path_is_per_territory_and_random(db: None) -> None:
     assert first.endswith(".png")
     assert "Face" not in first
     assert first != second
+
+
+def test_big_images_are_stored_scaled_down_to_fit() -> None:
+    cleaned = clean_image(upload(image_bytes("JPEG", size=(4000, 1500)), "cover.jpg"), COVER_RULES)
+    with Image.open(io.BytesIO(cleaned.read())) as image:
+        assert image.size == (1920, 720)
+    small = clean_image(upload(image_bytes(size=(300, 100))), LOGO_RULES)
+    with Image.open(io.BytesIO(small.read())) as image:
+        assert image.size == (300, 100)  # never scaled up

@@ -44,7 +44,11 @@ def test_network_home_hides_territories_not_live(territory_a: Territory) -> None
     change_territory_status(
         territory=territory_a, status=Territory.Status.ARCHIVED, acting_user=None
     )
-    page = Client(HTTP_HOST="localhost").get("/").content.decode()
+    response = Client(HTTP_HOST="localhost").get("/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    # The list of territories is there: the live one stays on it.
+    assert "borealis.localhost" in page
     assert "aurora.localhost" not in page
 
 

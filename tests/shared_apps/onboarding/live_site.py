@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+
+from tests.servers import app_server
 
 ROOT = Path(__file__).resolve().parents[3]
 PGPORT = os.environ.get("PGPORT", "55432")
@@ -57,37 +57,13 @@ def live_site(db_name: str, *, port: int, workers: int = 2, **settings: str) -> 
         "GUNICORN_ACCESSLOG": "",
         "ACCOUNT_EMAIL_VERIFICATION": "optional",
         "WEB_CONCURRENCY": str(workers),
-        "BIND": f"127.0.0.1:{port}",
         **settings,
     }
     try:
         _manage(env, "migrate_schemas", "--shared", "--noinput", "-v", "0")
         _manage(env, "migrate_standby_schemas", "--fill", "-v", "0")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://localhost:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    request = urllib.request.Request(
-                        f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"}
-                    )
-                    with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
-                        if response.status == 200:
-                            break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("the test server did not start") from None
-                    time.sleep(0.3)
-            yield base
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        with app_server(env, port=port):
+            # The network site's host name, not the loopback address (cookies, links).
+            yield f"http://localhost:{port}"
     finally:
         subprocess.run([db, "drop", db_name], check=True, capture_output=True)

@@ -28,7 +28,7 @@ from tenant_schemas_celery.app import CeleryApp
 from shared_apps.ops.email import store_message
 from shared_apps.ops.models import FailedTask, OutboundEmail, TaskDelivery
 from tenants.models import Territory
-from tests.servers import VENV_BIN, RedisServer, port, python_env, wait_until
+from tests.servers import VENV_BIN, RedisServer, port, python_env, stop, wait_until
 
 pytestmark = pytest.mark.slow
 VISIBILITY = 4  # seconds; production: 45 (settings.CELERY_BROKER_TRANSPORT_OPTIONS)
@@ -120,13 +120,7 @@ def worker(
             pytest.fail("the worker did not start:\n" + log.read_text()[-3000:])
         yield process
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="module")

@@ -74,7 +74,10 @@ def test_private_keys_never_appear_in_pages_documents_or_logs(
         f"/manage/badges/issuers/{issuer.slug}/",
         "/api/territory/",
     ]
-    text = "\n".join(anna.get(page).content.decode("utf-8", "replace") for page in pages)
+    responses = [anna.get(page) for page in pages]
+    # Each page really rendered (an error page would pass the absence check below).
+    assert [r.status_code for r in responses] == [200] * len(pages)
+    text = "\n".join(r.content.decode("utf-8", "replace") for r in responses)
     text += "\n" + caplog.text + "\n" + repr(key) + str(key)
     for form in forms:
         assert form not in text

@@ -97,3 +97,44 @@ def test_home_query_count_does_not_depend_on_the_territory(
             client.get("/")
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_home_hero_has_a_search_box_and_interest_tiles(
+    territory_a: Territory, client_for: ClientFor
+) -> None:
+    client = client_for(territory_a)
+    client.cookies["django_language"] = "en"
+    page = client.get("/").content.decode()
+    hero = page.split('class="hero', 1)[1].split("</section>", 1)[0]
+    # The search box sends to the activities' search, with a label.
+    assert 'role="search"' in hero and 'action="/activities/"' in hero
+    assert '<label for="hero-q"' in hero and 'id="hero-q" name="q"' in hero
+    # No cover image yet: the territory's colours, no <img> to wait for.
+    assert "hero--cover" not in page and "hero__cover" not in page
+    # The interests as tiles, each a link to its search with a decorative icon.
+    tiles = page.split('class="interest-tiles"', 1)[1].split("</section>", 1)[0]
+    assert "Explore by interest" in tiles
+    assert 'href="/activities/?interest=music"' in tiles
+    assert tiles.count('aria-hidden="true" focusable="false"') == tiles.count("<li>") >= 10
+    assert "<script" not in tiles and "style=" not in tiles
+
+
+def test_home_hero_shows_the_cover_image_above_the_fold(
+    territory_a: Territory, client_for: ClientFor, user: Callable[[str], User]
+) -> None:
+    from tests.tenant_apps.manage.test_views import admin_client, form_data, png
+
+    # Through the settings form: the upload is checked and re-encoded like a logo.
+    admin = admin_client(territory_a, client_for, user, "anna")
+    response = admin.post("/manage/settings/", form_data(cover_image=png((800, 300))))
+    assert response.status_code == 302
+    territory_a.refresh_from_db()
+    page = client_for(territory_a).get("/").content.decode()
+    cover = (
+        page.split('class="hero__cover"', 1)[0].rsplit("<img", 1)[1]
+        + page.split('class="hero__cover"', 1)[1].split(">", 1)[0]
+    )
+    assert territory_a.cover_image.url in cover
+    assert 'alt=""' in cover and 'width="1600" height="600"' in cover
+    assert "lazy" not in cover  # the first thing seen: never deferred
+    assert "hero--cover" in page

@@ -15,7 +15,8 @@
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
     var markers = points.map(function (p) { return L.marker(p, { keyboard: false }).addTo(map); });
     if (points.length === 1) map.setView(points[0], 15);
-    else if (points.length > 1) map.fitBounds(L.latLngBounds(points), { padding: [20, 20] });
+    /* Padding fits the pins, not just their points: a pin stands 41 px above its point. */
+    else if (points.length > 1) map.fitBounds(L.latLngBounds(points), { paddingTopLeft: [24, 48], paddingBottomRight: [24, 12] });
     else map.setView([parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)], parseInt(el.dataset.zoom || "12", 10));
 
     if (el.dataset.picker === undefined) return;

@@ -10,14 +10,9 @@ earlier run died half-way: leftovers are removed first).
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 from django.contrib.gis.geos import Point
 from django.db import connection
@@ -28,8 +23,8 @@ from shared_apps.audit.models import AuditEntry
 from tenants.actions import provision_territory
 from tenants.db import tenant_connection
 from tenants.models import Territory
+from tests.servers import app_env, app_server
 
-ROOT = Path(__file__).resolve().parents[4]
 SLUG = "conformance"
 PORTS = range(8150, 8160)
 
@@ -81,52 +76,8 @@ def live_territory() -> Iterator[tuple[Territory, int]]:
 
 @contextlib.contextmanager
 def gunicorn(port: int) -> Iterator[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DB_POOL": "0",
-        "DEBUG": "0",
-        "LOCAL_DEFAULTS": "1",  # generated keys, in-process tasks: meant here
-        "PLATFORM_PORT": str(port),
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_ACCESSLOG": "",
-        "LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    raise RuntimeError(
-                        process.stderr.read().decode() if process.stderr else ""
-                    ) from None
-                time.sleep(0.2)
+    with app_server(app_env(port=port), port=port) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _database_url() -> str:
-    settings = connection.settings_dict
-    return f"postgis://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
 def fetch(base: str, url: str, accept: str = "application/json") -> tuple[int, bytes]:
