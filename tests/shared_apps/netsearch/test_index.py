@@ -226,13 +226,17 @@ def test_index_row_carries_point_and_vector_and_follows_edits(
     row = NetworkActivity.objects.get(territory=territory_b, activity_id=local.pk)
     assert row.is_local and not row.is_online and row.point is not None
     assert (round(row.point.x, 6), round(row.point.y, 6)) == (14.5, 46.05)
-    words = NetworkActivity.objects.filter(pk=row.pk).values_list("search_vector", flat=True)[0]
+    words = str(
+        NetworkActivity.objects.filter(pk=row.pk).values_list("search_vector", flat=True)[0]
+    )
     assert "pottery" in words and f"zzlocal{territory_b.pk}" in words
     with commit(), tenant_context(territory_b):
         Activity.objects.filter(pk=local.pk).update(title="Weaving workshop")
         publishing.refresh_activities([local.pk], language="sl")
     again = NetworkActivity.objects.get(territory=territory_b, activity_id=local.pk)
     assert again.pk == row.pk and again.title == "Weaving workshop"
-    words = NetworkActivity.objects.filter(pk=row.pk).values_list("search_vector", flat=True)[0]
+    words = str(
+        NetworkActivity.objects.filter(pk=row.pk).values_list("search_vector", flat=True)[0]
+    )
     assert "weaving" in words and "pottery" not in words
     assert again.updated_at > row.updated_at
