@@ -35,11 +35,11 @@ from django.utils import timezone
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
 
+from shared_apps.core.db import tenant_connection
 from shared_apps.ops.metrics import STANDBY_POOL_EMPTY
 from shared_apps.ops.outbox import send_task_on_commit
 from shared_apps.ops.tasks import platform_task
 from tenants import setup
-from tenants.db import tenant_connection
 from tenants.models import SchemaState, StandbySchema, Territory
 
 logger = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_admin_required
-from shared_apps.core.types import StaffRequest
 from tenants import actions
 from tenants.dns_lookup import DnsLookupFailed
 from tenants.models import Domain
+from tenants.types import StaffRequest
 
 
 class DomainForm(forms.Form):

@@ -13,8 +13,13 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from learning_platform import __version__
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = BASE_DIR / ".data"
+# The release this code is, for /healthz, the probes and backup manifests: the code below
+# the top-level package reads it from settings, never by importing learning_platform.
+PLATFORM_VERSION: str = __version__
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
@@ -778,6 +783,6 @@ LOGGING = {
     },
 }
 
-from learning_platform.sentry import init_sentry  # noqa: E402
+from shared_apps.ops.sentry import init_sentry  # noqa: E402
 
 init_sentry(SENTRY_DSN, environment=SENTRY_ENVIRONMENT)

@@ -29,7 +29,6 @@ from shared_apps.accounts.actions import ensure_learner_membership, set_display_
 from shared_apps.accounts.forms import DisplayNameForm
 from shared_apps.core.hosts import absolute_url
 from shared_apps.core.navigation import my_links
-from shared_apps.core.types import StaffRequest, TerritoryRequest
 from shared_apps.guardians import actions, cards
 from shared_apps.guardians.forms import (
     CardBatchForm,
@@ -49,6 +48,7 @@ from shared_apps.guardians.tokens import InvalidLink, consent_from_token
 from shared_apps.notifications.forms import PreferencesForm
 from shared_apps.notifications.selectors import choices_of
 from tenants.models import Territory
+from tenants.types import StaffRequest, TerritoryRequest
 
 
 def _download(user: object) -> HttpResponse:

@@ -49,8 +49,8 @@ class DatabaseCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         from django.db.models import Count
 
+        from shared_apps.core.db import tenant_connection
         from shared_apps.ops.models import FailedTask, OutboundEmail
-        from tenants.db import tenant_connection
         from tenants.models import Territory
         from tenants.pool import ready_standby_count
 

@@ -39,7 +39,7 @@ _broker_down_until = 0.0
 
 
 def _celery() -> Any:
-    from learning_platform.celery import app
+    from shared_apps.ops.celery_app import app
 
     return app
 

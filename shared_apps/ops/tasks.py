@@ -38,7 +38,6 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from tenant_schemas_celery.task import TenantTask
 
-from learning_platform.sentry import scrub_text
 from shared_apps.ops.models import (
     FailedTask,
     OutboundEmail,
@@ -46,6 +45,7 @@ from shared_apps.ops.models import (
     TaskDelivery,
     TaskReceipt,
 )
+from shared_apps.ops.sentry import scrub_text
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shared_apps.accounts.access import territory_admin_required, territory_staff_required
 from shared_apps.accounts.models import User
 from shared_apps.core.hosts import absolute_url
-from shared_apps.core.multilingual import translations_page
-from shared_apps.core.types import StaffRequest
 from tenant_apps.badges import actions, identity, images
 from tenant_apps.badges.forms import (
     AwardForm,
@@ -44,6 +42,8 @@ from tenant_apps.badges.selectors import (
     manageable_issuers,
     review_queue,
 )
+from tenant_apps.manage.translations import translations_page
+from tenants.types import StaffRequest
 
 BULK_SALT = "badges.bulk-award"
 

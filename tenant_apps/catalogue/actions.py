@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts.actions import ensure_learner_membership, grant_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
-from shared_apps.core.multilingual import save_translations
 from shared_apps.core.pagecache import public_content_changed
+from shared_apps.core.text import sanitize_html
 from shared_apps.notifications import actions as notifications
 from shared_apps.notifications import kinds
 from tenant_apps.catalogue import publishing
@@ -47,8 +47,8 @@ from tenant_apps.catalogue.models import (
     new_nonce,
 )
 from tenant_apps.catalogue.search import territory_today
-from tenant_apps.catalogue.text import sanitize_html
 from tenant_apps.demand.actions import log_interest
+from tenant_apps.manage.translations import save_translations
 from tenants.models import Territory
 
 # How far from the territory's centre a venue may be.
