@@ -300,7 +300,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # (shared_apps.guardians): below the digital consent
 # age of the territory's country (GDPR art. 8, as each country set it) the account is
 # restricted until a guardian confirms by email.
-ACCOUNT_SIGNUP_FORM_CLASS = "shared_apps.accounts.forms.SignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "learning_platform.signup.SignupForm"
 DIGITAL_CONSENT_AGE = {
     "LT": 14,
     "SI": 15,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from shared_apps.accounts.actions import ensure_learner_membership, sign_out_everywhere
 from shared_apps.accounts.sso import request_host
 from shared_apps.core.hosts import absolute_url, network_url, rebase
+from tenants.branding import email_branding
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -121,8 +122,6 @@ class AccountAdapter(DefaultAccountAdapter):
 def _attach_branded_html(message: EmailMessage, territory: Any) -> None:
     """allauth's emails are plain text: add the site's branded HTML form of the same
     text (name and colours of the territory), as our own emails have."""
-    from shared_apps.notifications.branding import email_branding
-
     if not isinstance(message, EmailMultiAlternatives) or message.alternatives:
         return
     html = render_to_string(

@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
@@ -65,6 +66,15 @@ def register(
     if scope not in (PUBLIC, TERRITORY):
         raise ValueError(f"unknown scope {scope!r}")
     _handlers[key] = Handler(key=key, scope=scope, exporter=exporter, eraser=eraser)
+
+
+def account_emails(user: Any) -> list[str]:
+    """Every address of the account (lower-cased), for handlers that find rows by email."""
+    addresses = {user.email.lower()} if user.email else set()
+    addresses |= {
+        e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    }
+    return sorted(addresses)
 
 
 def handlers(scope: str) -> list[Handler]:

@@ -21,7 +21,7 @@ row it accounts for, never removed until the account is (CASCADE).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.apps import apps
@@ -121,6 +121,18 @@ def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 _tracked: dict[type[models.Model], list[str]] = {}
 
+# Apps above accounts that know of more territories holding rows about an account (the
+# backpack's index of badges awarded to one of its email addresses) add a source from
+# their AppConfig.ready(): (account, its lower-cased email addresses) -> territory ids.
+FootprintSource = Callable[[Any, set[str]], Iterable[int]]
+_sources: list[FootprintSource] = []
+
+
+def register_source(source: FootprintSource) -> None:
+    """Add a source of territory ids to territory_ids_of (idempotent)."""
+    if source not in _sources:
+        _sources.append(source)
+
 
 def connect() -> None:
     """Called once by AccountsConfig.ready(), when every model is loaded."""
@@ -133,7 +145,6 @@ def connect() -> None:
 def territory_ids_of(user: Any) -> list[int]:
     """Every territory that may hold rows about the account (see the module's doc)."""
     from shared_apps.accounts.models import Footprint, Membership
-    from shared_apps.backpack.models import BackpackEntry, email_digest
 
     emails = {user.email.lower()} if user.email else set()
     from allauth.account.models import EmailAddress
@@ -143,9 +154,6 @@ def territory_ids_of(user: Any) -> list[int]:
     }
     ids = set(Membership.objects.filter(user=user).values_list("territory_id", flat=True))
     ids |= set(Footprint.objects.filter(user=user).values_list("territory_id", flat=True))
-    ids |= set(
-        BackpackEntry.objects.filter(
-            models.Q(user=user) | models.Q(email_digest__in=[email_digest(e) for e in emails])
-        ).values_list("territory_id", flat=True)
-    )
+    for source in _sources:
+        ids |= set(source(user, emails))
     return sorted(ids)

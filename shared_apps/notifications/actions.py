@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.selectors import is_card_account
 from shared_apps.audit.actions import record
 from shared_apps.core.hosts import network_url, territory_url
 from shared_apps.notifications import kinds
-from shared_apps.notifications.branding import email_branding
 from shared_apps.notifications.kinds import KINDS, get_kind
 from shared_apps.notifications.models import Notification, Preference
+from tenants.branding import email_branding
 from tenants.models import Territory
 
 EMAIL_TEMPLATE = "notifications/email/notification"
@@ -46,8 +47,6 @@ def _language(user: User | None, territory: Territory | None) -> str:
 
 
 def _can_email(user: User) -> bool:
-    from shared_apps.guardians.cards import is_card_account
-
     # A code-card account's address is a placeholder that no one reads.
     return bool(user.email) and not is_card_account(user)
 

@@ -268,7 +268,8 @@ def test_every_language_has_an_accent_free_configuration(
 ) -> None:
     from django.db import connection
 
-    from tenant_apps.catalogue.search import search_config, tsquery_text
+    from shared_apps.core.searchterms import tsquery_text
+    from tenant_apps.catalogue.search import search_config
 
     config = search_config(language)
     with connection.cursor() as cursor:
