@@ -1,4 +1,4 @@
-"""Worker-level recovery for the Redis broker (loaded by learning_platform/celery.py).
+"""Worker-level recovery for the Redis broker (loaded by shared_apps/ops/celery_app.py).
 
 Redis has no acknowledgements: kombu keeps each message a worker holds (running, or
 waiting for its retry countdown) in an ``unacked`` index with the time it was handed
