@@ -35,6 +35,7 @@ from django.utils import timezone
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
 
+from shared_apps.audit.actions import record
 from shared_apps.core.db import tenant_connection
 from shared_apps.ops.metrics import STANDBY_POOL_EMPTY
 from shared_apps.ops.outbox import send_task_on_commit
@@ -352,7 +353,6 @@ def build_territory_schema(territory_id: int) -> bool:
 
 @transaction.atomic
 def _make_live(territory_id: int, status: str) -> None:
-    from shared_apps.audit.actions import record
 
     territory = Territory.objects.select_for_update().get(pk=territory_id)
     record_migrated(territory)

@@ -42,6 +42,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
+from shared_apps.accounts.footprints import territory_ids_of
+from shared_apps.audit.actions import record
+from tenants.models import Territory
+
 PUBLIC = "public"
 TERRITORY = "territory"
 
@@ -104,8 +108,6 @@ def refusal(user: Any) -> str | None:
 
 def _territories(user: Any) -> list[Any]:
     """The territories whose schemas may hold rows about the account (not every one)."""
-    from shared_apps.accounts.footprints import territory_ids_of
-    from tenants.models import Territory
 
     with schema_context("public"):
         return list(Territory.objects.filter(pk__in=territory_ids_of(user)).order_by("slug"))
@@ -148,7 +150,6 @@ def delete_account(user: Any, *, via: str) -> None:
     """Erase the account everywhere, then the account itself. ``via`` says who asked
     (``self``, ``guardian``, ``retention``) for the audit entry, which holds no
     personal data: not the email, not the account id."""
-    from shared_apps.audit.actions import record
 
     message = refusal(user)
     if message:

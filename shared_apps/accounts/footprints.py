@@ -24,11 +24,15 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import connection, models
 from django.db.models.signals import post_save
+
+from shared_apps.accounts.models import Footprint, Membership, User
+from tenants.models import Territory
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +81,6 @@ def _current_territory_id() -> int | None:
         getattr(tenant, "pk", None), int
     ):
         return int(tenant.pk)  # type: ignore[union-attr]
-    from tenants.models import Territory
 
     return Territory.objects.filter(schema_name=schema).values_list("pk", flat=True).first()
 
@@ -86,7 +89,6 @@ def note(user_ids: Iterable[Any], territory_id: int | None = None) -> None:
     """Record that these accounts have rows in the territory (default: the schema the
     connection is in). One INSERT ... ON CONFLICT DO NOTHING; ids of accounts that do
     not exist (tenant rows reference accounts without a constraint) are left out."""
-    from shared_apps.accounts.models import Footprint, User
 
     ids = sorted({int(pk) for pk in user_ids if pk})
     if not ids:
@@ -144,10 +146,8 @@ def connect() -> None:
 
 def territory_ids_of(user: Any) -> list[int]:
     """Every territory that may hold rows about the account (see the module's doc)."""
-    from shared_apps.accounts.models import Footprint, Membership
 
     emails = {user.email.lower()} if user.email else set()
-    from allauth.account.models import EmailAddress
 
     emails |= {
         e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)

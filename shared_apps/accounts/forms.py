@@ -8,6 +8,8 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.accounts.actions import set_display_name
+
 NAME_MAX_LENGTH = 40
 
 
@@ -43,7 +45,6 @@ class NameSignupForm(SignupPart):
         return clean_name(self.cleaned_data["display_name"])
 
     def signup(self, request: HttpRequest, user: Any) -> None:
-        from shared_apps.accounts.actions import set_display_name
 
         set_display_name(user=user, display_name=self.cleaned_data["display_name"])
         super().signup(request, user)

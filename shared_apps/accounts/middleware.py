@@ -11,8 +11,10 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from shared_apps.accounts import sso
 from shared_apps.accounts.models import Membership
 from shared_apps.accounts.selectors import membership_for
+from shared_apps.accounts.views import hop
 
 # Ways into a territory's admin area other than a staff membership there, registered by
 # the apps above accounts in their AppConfig.ready() (the console's time-limited entry
@@ -94,9 +96,6 @@ class SingleSignOnMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if getattr(request, "territory", None) is not None and self._may_hop(request):
-            from shared_apps.accounts import sso
-            from shared_apps.accounts.views import hop
-
             login_path = reverse("account_login")
             checked = sso.checked_state(request)
             if request.path == login_path:

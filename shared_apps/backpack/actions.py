@@ -10,9 +10,10 @@ from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
-from shared_apps.backpack.models import BackpackEntry
+from shared_apps.backpack.models import BackpackEntry, new_share_token
 from shared_apps.backpack.selectors import owned_entry
 from shared_apps.core.digests import email_digest
+from shared_apps.guardians.selectors import SharingRestricted, is_restricted
 from tenants.models import Territory
 
 logger = logging.getLogger(__name__)
@@ -102,14 +103,11 @@ def set_sharing(
     ``evidence``, whether their application's evidence shows on it). Turning it off
     and on again gives a new address, so an old link stops working for good; a
     private page shares no evidence."""
-    from shared_apps.guardians.selectors import SharingRestricted, is_restricted
 
     if public and is_restricted(user):
         raise SharingRestricted
     entry = owned_entry(user, entry_id, for_update=True)
     if entry.is_public and not public:
-        from shared_apps.backpack.models import new_share_token
-
         entry.share_token = new_share_token()
     entry.is_public = public
     if evidence is not None:

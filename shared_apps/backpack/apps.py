@@ -1,6 +1,10 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from shared_apps.core.hosts import network_url
 
 
 class BackpackConfig(AppConfig):
@@ -29,9 +33,4 @@ class BackpackConfig(AppConfig):
 
 
 def _url(request: HttpRequest) -> str:
-    from django.conf import settings
-    from django.urls import reverse
-
-    from shared_apps.core.hosts import network_url
-
     return network_url(reverse("backpack:index", urlconf=settings.PUBLIC_SCHEMA_URLCONF))

@@ -25,6 +25,7 @@ from shared_apps.guardians.selectors import forget_cached, needs_consent
 from shared_apps.guardians.tokens import make_token
 from shared_apps.notifications import actions as notifications
 from shared_apps.notifications import kinds
+from shared_apps.ops.email import queue_email
 from tenants.branding import email_branding
 from tenants.models import Territory
 
@@ -72,7 +73,6 @@ def request_consent(
     ``build_link(token)`` makes the absolute URL of the guardian's page (the view
     builds it on the host the learner is on); the email wears ``territory``'s name
     and colours (the network's without one)."""
-    from shared_apps.ops.email import queue_email
 
     address = guardian_email.strip().lower()
     if address == (user.email or "").lower():
@@ -130,7 +130,6 @@ def send_fresh_links(
     account that named this address gets a fresh link, sent to that address only (so
     typing someone else's address reveals and achieves nothing). Rate-limited per
     consent like a resend. Returns the number of links sent (never shown)."""
-    from shared_apps.ops.email import queue_email
 
     now = timezone.now()
     sent = 0

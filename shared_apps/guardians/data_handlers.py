@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.sessions.models import Session
 from django.db.models import Q
 
 from shared_apps.accounts import data_rights
+from shared_apps.accounts.models import Membership
+from shared_apps.audit.models import AuditEntry
+from shared_apps.guardians.models import AgeRecord, GuardianConsent
+from shared_apps.ops.models import OutboundEmail
 
 # ---- public schema ------------------------------------------------------------------
 
 
 def export_account(user: Any) -> dict[str, Any]:
-    from shared_apps.accounts.models import Membership
 
     return {
         "emails": data_rights.account_emails(user),
@@ -30,7 +34,6 @@ def export_account(user: Any) -> dict[str, Any]:
 
 
 def export_age(user: Any) -> dict[str, Any] | None:
-    from shared_apps.guardians.models import AgeRecord, GuardianConsent
 
     age = AgeRecord.objects.filter(user=user).first()
     consent = GuardianConsent.objects.filter(user=user).first()
@@ -48,7 +51,6 @@ def export_age(user: Any) -> dict[str, Any] | None:
 
 def erase_audit(user: Any) -> None:
     """Audit entries stay (they record what staff did) but lose the person's id."""
-    from shared_apps.audit.models import AuditEntry
 
     for entry in AuditEntry.objects.filter(details__user_id=user.pk):
         entry.details = {**entry.details, "user_id": None}
@@ -60,7 +62,6 @@ def erase_audit(user: Any) -> None:
 
 def erase_outbound_email(user: Any) -> None:
     """Sent and unsent messages to or about the person (sign-in links, consent)."""
-    from shared_apps.ops.models import OutboundEmail
 
     query = Q()
     for email in data_rights.account_emails(user):
@@ -71,7 +72,6 @@ def erase_outbound_email(user: Any) -> None:
 
 def erase_sessions(user: Any) -> None:
     """The person's sessions in the current schema (network or territory)."""
-    from django.contrib.sessions.models import Session
 
     target = str(user.pk)
     stale = [

@@ -12,6 +12,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from shared_apps.accounts.forms import SignupPart
+from shared_apps.guardians.actions import record_birth_month
 from shared_apps.guardians.ages import MAXIMUM_AGE, MINIMUM_AGE, age_on
 
 
@@ -43,7 +44,6 @@ class BirthMonthForm(SignupPart):
         return cleaned
 
     def signup(self, request: HttpRequest, user: Any) -> None:
-        from shared_apps.guardians.actions import record_birth_month
 
         record_birth_month(
             user=user,

@@ -23,6 +23,7 @@ from shared_apps.core.hosts import network_url, territory_url
 from shared_apps.notifications import kinds
 from shared_apps.notifications.kinds import KINDS, get_kind
 from shared_apps.notifications.models import Notification, Preference
+from shared_apps.ops.email import queue_email, recipient_language
 from tenants.branding import email_branding
 from tenants.models import Territory
 
@@ -38,7 +39,6 @@ def link_for(territory: Territory | None, path: str) -> str:
 
 def _language(user: User | None, territory: Territory | None) -> str:
     """The reader's language: the account's, else the territory's default."""
-    from shared_apps.ops.email import recipient_language
 
     fallback = territory.default_language if territory is not None else settings.LANGUAGE_CODE
     if user is None:
@@ -60,7 +60,6 @@ def _queue(
     params: Mapping[str, Any],
     path: str,
 ) -> None:
-    from shared_apps.ops.email import queue_email
 
     language = _language(user, territory)
     spec = get_kind(kind)

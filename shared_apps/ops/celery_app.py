@@ -10,7 +10,10 @@ import os
 from typing import Any
 
 from celery.signals import beat_init, worker_init
+from django.core.exceptions import ImproperlyConfigured
 from tenant_schemas_celery.app import CeleryApp
+
+from shared_apps.core.checks import refuse_incomplete_configuration
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning_platform.settings")
 
@@ -23,10 +26,6 @@ app.autodiscover_tasks()
 @beat_init.connect
 def _refuse_incomplete_configuration(**kwargs: Any) -> None:
     """A worker or beat with an incomplete production configuration does not start."""
-    from django.core.exceptions import ImproperlyConfigured
-
-    from shared_apps.core.checks import refuse_incomplete_configuration
-
     try:
         refuse_incomplete_configuration()
     except ImproperlyConfigured as error:

@@ -21,6 +21,7 @@ from django.db import connection
 from django.http import JsonResponse
 
 from shared_apps.core.db import tenant_connection
+from shared_apps.ops.celery_app import app
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,6 @@ def _cache() -> None:
 
 
 def _broker() -> None:
-    from shared_apps.ops.celery_app import app
 
     seconds = settings.REDIS_TIMEOUT_SECONDS
     options = {"socket_timeout": seconds, "socket_connect_timeout": seconds}

@@ -19,6 +19,7 @@ import threading
 import time
 from typing import Any
 
+import redis
 from celery import bootsteps
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,6 @@ class HeldMessagesLease(bootsteps.StartStopStep):
     shutdown = stop
 
     def _run(self, c: Any, stop: threading.Event) -> None:
-        import redis
-
         options = c.app.conf.broker_transport_options or {}
         interval = max(1.0, float(options.get("visibility_timeout", 3600)) / 3)
         client = redis.Redis.from_url(

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from shared_apps.accounts.models import Membership, User
+from shared_apps.audit.models import AuditEntry
 from tenant_apps.catalogue.models import (
     Activity,
     ActivitySession,
@@ -201,7 +202,6 @@ def interested_counts(activity_ids: list[int]) -> dict[int, int]:
 def submitted_by(activity: Activity, territory: Any) -> str:
     """Who last sent the activity for review, as the reviewer sees them (their name,
     else "account #17"), from the audit log; "" if nobody did (a seeded activity)."""
-    from shared_apps.audit.models import AuditEntry
 
     entry = (
         AuditEntry.objects.filter(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shared_apps.core.pagecache import public_content_changed
 from shared_apps.core.text import sanitize_html
+from tenant_apps.catalogue import bulk
 from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.actions.activities import ACTIVITY_FIELDS, _refresh, apply_schedule
 from tenant_apps.catalogue.models import (
@@ -78,7 +79,6 @@ def save_imported_activities(
     one UPDATE), their interests and sessions, then recompute their search columns
     and tell publishing's subscribers. Returns (created, updated). The caller audits
     the import as a whole (one event, not one per row)."""
-    from tenant_apps.catalogue import bulk
 
     new = [r for r in rows if r.activity.pk is None]
     changed = [r for r in rows if r.activity.pk is not None]
