@@ -19,7 +19,10 @@ def record(
     target: models.Model | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Write one audit entry. ``actor`` is a User, or None for the system/CLI."""
+    """Write one audit entry. ``actor`` is a User, or None for the system/CLI.
+
+    ``action`` is an ``AuditEvent`` member, never a plain string: every code written
+    has a sentence people can read (mypy rejects anything else)."""
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         territory=territory,
