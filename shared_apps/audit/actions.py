@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 
+from shared_apps.audit.events import AuditEvent
 from shared_apps.audit.models import AuditEntry
 from tenants.models import Territory
 
@@ -14,7 +15,7 @@ from tenants.models import Territory
 def record(
     *,
     actor: Any,
-    action: str,
+    action: AuditEvent,
     territory: Territory | None = None,
     target: models.Model | None = None,
     details: dict[str, Any] | None = None,
