@@ -36,6 +36,7 @@ from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
 
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.db import tenant_connection
 from shared_apps.ops.metrics import STANDBY_POOL_EMPTY
 from shared_apps.ops.outbox import send_task_on_commit
@@ -353,7 +354,6 @@ def build_territory_schema(territory_id: int) -> bool:
 
 @transaction.atomic
 def _make_live(territory_id: int, status: str) -> None:
-
     territory = Territory.objects.select_for_update().get(pk=territory_id)
     record_migrated(territory)
     if territory.status == Territory.Status.PROVISIONING:
@@ -362,7 +362,7 @@ def _make_live(territory_id: int, status: str) -> None:
         territory.save(update_fields=["status", "updated_at"])
     record(
         actor=None,
-        action="territory.schema_built",
+        action=AuditEvent.TERRITORY_SCHEMA_BUILT,
         territory=territory,
         target=territory,
         details={"status": territory.status},

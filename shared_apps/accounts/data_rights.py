@@ -44,6 +44,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from shared_apps.accounts.footprints import territory_ids_of
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from tenants.models import Territory
 
 PUBLIC = "public"
@@ -164,7 +165,7 @@ def delete_account(user: Any, *, via: str) -> None:
             if handler.eraser is not None:
                 handler.eraser(user)
         user.delete()
-        record(actor=None, action="accounts.account_deleted", details={"via": via})
+        record(actor=None, action=AuditEvent.ACCOUNTS_ACCOUNT_DELETED, details={"via": via})
 
 
 def json_default(value: Any) -> Any:

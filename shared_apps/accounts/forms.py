@@ -45,7 +45,6 @@ class NameSignupForm(SignupPart):
         return clean_name(self.cleaned_data["display_name"])
 
     def signup(self, request: HttpRequest, user: Any) -> None:
-
         set_display_name(user=user, display_name=self.cleaned_data["display_name"])
         super().signup(request, user)
 

@@ -36,5 +36,4 @@ class AuditEntry(models.Model):
     @property
     def sentence(self) -> str:
         """What happened, in the reader's language (shared_apps.audit.events)."""
-
         return describe(self.action)

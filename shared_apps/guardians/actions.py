@@ -18,6 +18,7 @@ from shared_apps.accounts import data_rights
 from shared_apps.accounts.footprints import territory_ids_of
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.digests import email_digest
 from shared_apps.guardians.ages import consent_age
 from shared_apps.guardians.models import AgeRecord, GuardianConsent, new_nonce
@@ -111,7 +112,7 @@ def request_consent(
         },
         language=language,
     )
-    record(actor=user, action="guardians.consent_requested", target=consent)
+    record(actor=user, action=AuditEvent.GUARDIANS_CONSENT_REQUESTED, target=consent)
 
 
 def _branding(territory: Territory | None, language: str) -> dict[str, Any]:
@@ -164,7 +165,7 @@ def confirm_consent(*, consent: GuardianConsent) -> GuardianConsent:
         consent.confirmed_at = timezone.now()
         consent.withdrawn_at = None
         consent.save(update_fields=["status", "confirmed_at", "withdrawn_at"])
-        record(actor=None, action="guardians.consent_confirmed", target=consent)
+        record(actor=None, action=AuditEvent.GUARDIANS_CONSENT_CONFIRMED, target=consent)
     return consent
 
 
@@ -208,5 +209,5 @@ def withdraw_consent(*, consent: GuardianConsent) -> GuardianConsent:
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["status", "withdrawn_at"])
         _run_withdrawal_handlers(consent.user_id)
-        record(actor=None, action="guardians.consent_withdrawn", target=consent)
+        record(actor=None, action=AuditEvent.GUARDIANS_CONSENT_WITHDRAWN, target=consent)
     return consent

@@ -21,7 +21,6 @@ from shared_apps.ops.models import OutboundEmail
 
 
 def export_account(user: Any) -> dict[str, Any]:
-
     return {
         "emails": data_rights.account_emails(user),
         "memberships": [
@@ -34,7 +33,6 @@ def export_account(user: Any) -> dict[str, Any]:
 
 
 def export_age(user: Any) -> dict[str, Any] | None:
-
     age = AgeRecord.objects.filter(user=user).first()
     consent = GuardianConsent.objects.filter(user=user).first()
     if age is None and consent is None:

@@ -44,7 +44,6 @@ class BirthMonthForm(SignupPart):
         return cleaned
 
     def signup(self, request: HttpRequest, user: Any) -> None:
-
         record_birth_month(
             user=user,
             birth_year=self.cleaned_data["birth_year"],

@@ -33,7 +33,6 @@ def _minor(today: datetime.date) -> Q:
 
 
 def _notify(record: AgeRecord) -> None:
-
     user = record.user
     consent = GuardianConsent.objects.filter(user=user).first()
     recipients = [user.email]

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from shared_apps.accounts.models import User
 from shared_apps.accounts.selectors import is_card_account
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.hosts import network_url, territory_url
 from shared_apps.notifications import kinds
 from shared_apps.notifications.kinds import KINDS, get_kind
@@ -60,7 +61,6 @@ def _queue(
     params: Mapping[str, Any],
     path: str,
 ) -> None:
-
     language = _language(user, territory)
     spec = get_kind(kind)
     account_path = reverse("guardians:account")
@@ -216,6 +216,6 @@ def save_preferences(*, user: Any, choices: Mapping[str, tuple[bool, bool]]) -> 
             )
     record(
         actor=user,
-        action="notifications.preferences_saved",
+        action=AuditEvent.NOTIFICATIONS_PREFERENCES_SAVED,
         details={"off": sorted(k for k, (e, i) in choices.items() if not (e and i))},
     )

@@ -77,7 +77,6 @@ def handoff_url(request: HttpRequest, signup: Signup) -> str:
 
 
 def _admin_id(signup: Signup) -> int | None:
-
     membership = (
         Membership.objects.filter(territory=signup.territory, role=Membership.Role.TERRITORY_ADMIN)
         .order_by("created_at")

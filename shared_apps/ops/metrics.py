@@ -52,7 +52,6 @@ class DatabaseCollector(Collector):
     """Figures that live in the database, read when Prometheus scrapes."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-
         from tenants.pool import (
             ready_standby_count,  # cycle: tenants.pool imports this module at load
         )

@@ -40,7 +40,6 @@ _broker_down_until = 0.0
 
 
 def _celery() -> Any:
-
     return app
 
 

@@ -51,7 +51,6 @@ def _cache() -> None:
 
 
 def _broker() -> None:
-
     seconds = settings.REDIS_TIMEOUT_SECONDS
     options = {"socket_timeout": seconds, "socket_connect_timeout": seconds}
     with app.connection_for_write(transport_options=options, connect_timeout=seconds) as conn:

@@ -12,7 +12,6 @@ from shared_apps.ops.metrics import TASKS
 
 
 def _schema_label() -> str:
-
     schema = getattr(connection, "schema_name", "public")
     if schema == "public":
         return "network"

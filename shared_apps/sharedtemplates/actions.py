@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, tenant_context
 
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.sharedtemplates.models import NetworkTemplate, TemplateAdoption
 from tenant_apps.badges import actions as badge_actions
 from tenant_apps.badges import images
@@ -166,7 +167,7 @@ def publish_template(
     template.save()
     record(
         actor=acting_user,
-        action="template.published",
+        action=AuditEvent.TEMPLATE_PUBLISHED,
         target=template,
         details={"version": template.version},
     )
@@ -202,7 +203,7 @@ def adopt_template(
         )
         record(
             actor=acting_user,
-            action="template.adopted",
+            action=AuditEvent.TEMPLATE_ADOPTED,
             territory=territory,
             target=template,
             details={"version": template.version, "kind": template.kind},

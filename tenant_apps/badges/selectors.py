@@ -63,7 +63,6 @@ def manageable_issuers(membership: Any) -> QuerySet[Issuer]:
 
 
 def _verified_provider_ids(user_id: int) -> QuerySet[Any]:
-
     return ProviderStaff.objects.filter(
         user_id=user_id, provider__status=Provider.Status.VERIFIED
     ).values("provider_id")

@@ -45,7 +45,6 @@ class Place:
 
 
 def _radius_km(territory: Territory) -> int:
-
     return MAX_VENUE_DISTANCE_KM.get(territory.kind, 60)
 
 

@@ -138,7 +138,6 @@ def forget_home_data(schema_name: str, change: str, activity_ids: list[int]) -> 
 
 
 def register() -> None:
-
     register_nav(
         "territory", key="activities", label=_("Activities"), url_name="catalogue:search", order=10
     )

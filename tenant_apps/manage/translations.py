@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.multilingual import TranslationsForm, other_languages
 from shared_apps.core.text import sanitize_html
 
@@ -29,7 +30,7 @@ def save_translations(
     obj.save(update_fields=["translations"])
     record(
         actor=acting_user,
-        action="content.translations_saved",
+        action=AuditEvent.CONTENT_TRANSLATIONS_SAVED,
         territory=territory,
         target=obj,
         details={"languages": sorted(texts)},

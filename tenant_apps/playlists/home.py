@@ -17,7 +17,6 @@ HOME_PLAYLISTS = 6
 
 
 def section_context(request: HttpRequest) -> dict[str, Any]:
-
     if getattr(request, "territory", None) is None:
         return {"playlists": []}
     playlists = list(
@@ -29,7 +28,6 @@ def section_context(request: HttpRequest) -> dict[str, Any]:
 
 
 def register() -> None:
-
     register_nav(
         "territory", key="playlists", label=_("Playlists"), url_name="playlists:list", order=30
     )
