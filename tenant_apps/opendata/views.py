@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shared_apps.accounts.access import territory_admin_required
+from shared_apps.core.formviews import render_form
 from shared_apps.core.hosts import territory_url
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue.models import Provider
@@ -83,11 +84,8 @@ def calendars(request: StaffRequest, *, provider: Provider, role: str) -> HttpRe
     errors = {feed.pk: list(CalendarError.objects.filter(calendar=feed)[:20]) for feed in feeds}
     for feed in feeds:
         feed.recent_errors = errors[feed.pk]  # type: ignore[attr-defined]
-    return render(
-        request,
-        "opendata/calendars.html",
-        {"provider": provider, "feeds": feeds, "form": form},
-        status=400 if form.errors else 200,
+    return render_form(
+        request, "opendata/calendars.html", form, {"provider": provider, "feeds": feeds}
     )
 
 

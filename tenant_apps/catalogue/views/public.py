@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_member_required
+from shared_apps.core.formviews import form_view
 from shared_apps.core.hosts import territory_url
 from shared_apps.core.pagecache import FRAGMENT_SECONDS, anonymous_page_key
 from shared_apps.core.types import StaffRequest, TerritoryRequest
@@ -331,8 +332,8 @@ def register_provider(request: StaffRequest) -> HttpResponse:
     form = ProviderForm(
         request.POST or None, request.FILES or None, territory_languages=territory.languages
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def register(data: dict[str, Any]) -> HttpResponse:
         provider = actions.register_provider(
             territory=territory,
             user=request.user,
@@ -353,9 +354,5 @@ def register_provider(request: StaffRequest) -> HttpResponse:
             ),
         )
         return redirect("catalogue:studio", provider_id=provider.pk)
-    return render(
-        request,
-        "catalogue/provider_register.html",
-        {"form": form},
-        status=400 if form.errors else 200,
-    )
+
+    return form_view(request, form, "catalogue/provider_register.html", on_valid=register)

@@ -3,6 +3,8 @@ Guarded by territory_admin_required; every action is audited (see actions)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_admin_required
+from shared_apps.core.formviews import form_view, render_form
 from shared_apps.core.types import StaffRequest
 from tenant_apps.catalogue import actions, selectors
 from tenant_apps.catalogue.forms import InterestForm, ProviderInvitationForm, ReasonForm
@@ -71,11 +74,11 @@ def provider_invitations(request: StaffRequest) -> HttpResponse:
                 % {"email": form.cleaned_data["email"]},
             )
             return redirect("catalogue_review:provider_invitations")
-    return render(
+    return render_form(
         request,
         "catalogue/review/provider_invitations.html",
-        {"form": form, "invitations": list(selectors.provider_invitations())},
-        status=400 if form.errors else 200,
+        form,
+        {"invitations": list(selectors.provider_invitations())},
     )
 
 
@@ -237,24 +240,19 @@ def interest_form(request: StaffRequest, interest_id: int | None = None) -> Http
             {f"name_{code}": interest.names.get(code, "") for code in territory.languages}
         )
     form = InterestForm(request.POST or None, initial=initial, languages=territory.languages)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_interest(
-                territory=territory,
-                acting_user=request.user,
-                names=form.names(),
-                position=form.cleaned_data["position"],
-                is_active=form.cleaned_data["is_active"],
-                interest=interest,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The interest was saved."))
-            return redirect("catalogue_review:interests")
-    return render(
-        request,
-        "catalogue/review/interest_form.html",
-        {"form": form, "interest": interest},
-        status=400 if form.errors else 200,
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        actions.save_interest(
+            territory=territory,
+            acting_user=request.user,
+            names=form.names(),
+            position=data["position"],
+            is_active=data["is_active"],
+            interest=interest,
+        )
+        messages.success(request, _("The interest was saved."))
+        return redirect("catalogue_review:interests")
+
+    return form_view(
+        request, form, "catalogue/review/interest_form.html", {"interest": interest}, on_valid=save
     )
