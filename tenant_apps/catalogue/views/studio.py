@@ -29,6 +29,7 @@ from shared_apps.core.formviews import form_view, render_form
 from shared_apps.core.multilingual import translations_page
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue import actions, geocoding, invitations, selectors
+from tenant_apps.catalogue import fields as activity_fields
 from tenant_apps.catalogue.forms import (
     ActivityForm,
     NewActivityForm,
@@ -522,7 +523,7 @@ def activity_translations(
     return translations_page(
         request,
         obj=activity,
-        fields=("title", "summary", "description"),
+        fields=activity_fields.translated_fields(),
         rich_text=("description",),
         back_url=reverse(
             "catalogue:edit_activity",
