@@ -5,7 +5,9 @@ The editor's form (``forms.ActivityForm``), the API's serializers
 (``api.ActivitySerializer`` and ``ActivityDetailSerializer``), the editor's save
 (``actions.update_activity``), the import (``tenant_apps.imports``, which fills the
 editor's form fields) and the translations page all read this list; none keeps a list
-of its own. A field added here is edited, saved, imported and published by all of them.
+of its own. A field added here is edited, saved, imported and published by all of them;
+the editor's page lays its fields out by hand, so a new one also gets its place in
+``studio/activity_form.html`` (tests/tenant_apps/catalogue/test_fields.py checks).
 
 The order is the API's: it is the order of the keys in every JSON answer and in the
 OpenAPI schema, so an existing field never moves.
