@@ -4,6 +4,7 @@ errors on the page when refused, the action's response when accepted."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,16 @@ def page(response: HttpResponse) -> str:
     return response.content.decode()
 
 
+def redirecting_action(calls: list[dict[str, Any]]) -> Callable[[dict[str, Any]], HttpResponse]:
+    """An action that records what it was given and redirects, as a page's would."""
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        calls.append(data)
+        return redirect("/done/")
+
+    return act
+
+
 def test_render_form_shows_an_unbound_form_with_200() -> None:
     response = render_form(get(), PAGE, NameForm(), {"heading": "Your name"})
 
@@ -93,11 +104,7 @@ def test_render_form_takes_an_editor_under_its_own_name() -> None:
 
 def test_form_view_get_shows_the_form_and_runs_no_action() -> None:
     calls: list[dict[str, Any]] = []
-
-    def act(data: dict[str, Any]) -> HttpResponse:
-        calls.append(data)
-        return redirect("/done/")
-
+    act = redirecting_action(calls)
     response = form_view(get(), NameForm(None), PAGE, {"heading": "New"}, on_valid=act)
 
     assert response.status_code == 200
@@ -107,11 +114,7 @@ def test_form_view_get_shows_the_form_and_runs_no_action() -> None:
 
 def test_form_view_refuses_invalid_input_with_400_and_runs_no_action() -> None:
     calls: list[dict[str, Any]] = []
-
-    def act(data: dict[str, Any]) -> HttpResponse:
-        calls.append(data)
-        return redirect("/done/")
-
+    act = redirecting_action(calls)
     request = post(name="")
     response = form_view(request, NameForm(request.POST), PAGE, on_valid=act)
 
@@ -122,11 +125,7 @@ def test_form_view_refuses_invalid_input_with_400_and_runs_no_action() -> None:
 
 def test_form_view_runs_the_action_on_valid_input_and_returns_its_redirect() -> None:
     calls: list[dict[str, Any]] = []
-
-    def act(data: dict[str, Any]) -> HttpResponse:
-        calls.append(data)
-        return redirect("/done/")
-
+    act = redirecting_action(calls)
     request = post(name="Ada")
     response = form_view(request, NameForm(request.POST), PAGE, on_valid=act)
 
