@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_admin_required
 from shared_apps.console.views import console_required
-from shared_apps.core.formviews import render_form
+from shared_apps.core.formviews import add_refusal, render_form
 from shared_apps.sharedtemplates import actions
 from shared_apps.sharedtemplates.forms import TemplateEditor
 from shared_apps.sharedtemplates.models import NetworkTemplate, TemplateAdoption
@@ -61,8 +61,7 @@ def _published(
             kind=editor.kind,
         )
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            editor.form.add_error(field if field in editor.form.fields else None, errors)
+        add_refusal(editor.form, error)
         return False
     messages.success(request, _("The template was published."))
     return True

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shared_apps.accounts.access import territory_admin_required, territory_staff_required
 from shared_apps.accounts.models import User
-from shared_apps.core.formviews import render_form
+from shared_apps.core.formviews import add_refusal, render_form
 from shared_apps.core.hosts import absolute_url
 from shared_apps.core.multilingual import translations_page
 from shared_apps.core.types import StaffRequest
@@ -136,8 +136,7 @@ def badge_create(request: StaffRequest) -> HttpResponse:
 
 def _add_errors(form: BadgeClassForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_refusal(form, error)
     else:
         # Errors without a field come from checking the image.
         form.add_error("image", error)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_admin_required
-from shared_apps.core.formviews import form_view, render_form
+from shared_apps.core.formviews import form_view
 from shared_apps.core.types import StaffRequest
 from tenant_apps.catalogue import actions, selectors
 from tenant_apps.catalogue.forms import InterestForm, ProviderInvitationForm, ReasonForm
@@ -52,33 +52,27 @@ def providers(request: StaffRequest) -> HttpResponse:
 @territory_admin_required
 def provider_invitations(request: StaffRequest) -> HttpResponse:
     """Invite a new provider by email; see, resend and withdraw the waiting ones."""
-    form = ProviderInvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.invite_provider(
-                territory=request.territory,
-                acting_user=request.user,
-                organisation_name=form.cleaned_data["organisation_name"],
-                email=form.cleaned_data["email"],
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("An invitation was sent to %(email)s. They join once they accept it.")
-                % {"email": form.cleaned_data["email"]},
-            )
-            return redirect("catalogue_review:provider_invitations")
-    return render_form(
+
+    def invite(data: dict[str, Any]) -> HttpResponse:
+        actions.invite_provider(
+            territory=request.territory,
+            acting_user=request.user,
+            organisation_name=data["organisation_name"],
+            email=data["email"],
+        )
+        messages.success(
+            request,
+            _("An invitation was sent to %(email)s. They join once they accept it.")
+            % {"email": data["email"]},
+        )
+        return redirect("catalogue_review:provider_invitations")
+
+    return form_view(
         request,
+        ProviderInvitationForm(request.POST or None),
         "catalogue/review/provider_invitations.html",
-        form,
-        {"invitations": list(selectors.provider_invitations())},
+        lambda: {"invitations": list(selectors.provider_invitations())},
+        on_valid=invite,
     )
 
 
