@@ -176,6 +176,19 @@ def test_a_refusal_naming_a_field_the_form_lacks_is_shown_above_the_form() -> No
     assert form.errors["name"] == ["Too plain."]
 
 
+def test_a_refusal_without_fields_is_shown_above_the_form() -> None:
+    def act(data: dict[str, Any]) -> HttpResponse:
+        raise ValidationError("Too many invitations today.")
+
+    request = post(name="Ada")
+    form = NameForm(request.POST)
+    response = form_view(request, form, PAGE, on_valid=act)
+
+    assert response.status_code == 400
+    assert form.non_field_errors() == ["Too many invitations today."]
+    assert "Too many invitations today." in page(response)
+
+
 def test_an_action_that_put_its_own_error_on_the_form_gets_the_form_again() -> None:
     request = post(name="Ada")
     form = NameForm(request.POST)
