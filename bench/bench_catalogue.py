@@ -324,6 +324,8 @@ def cpu_per_kind(territory: Any) -> dict[str, object]:
 
 
 PLAN_QUERIES = [
+    # A broad prefix: estimated to match every row (issue 17: it read a partial index).
+    ("text", "q=robot"),
     ("when+interest", "when=weekend&interest=music"),
     ("distance", "near=54.68,25.28&radius=5&sort=distance&interest=sport&age=14"),
     ("text-other-language", "q=guitar+lessons"),
