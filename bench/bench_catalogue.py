@@ -253,7 +253,7 @@ def cold_filtered_map(territory: Any) -> dict[str, object]:
                     cache.clear()
                     started = time.perf_counter()
                     queryset = apply_filters(
-                        current(today),
+                        current(today, text_search=bool(terms)),
                         filters,
                         interests=interests,
                         today=today,

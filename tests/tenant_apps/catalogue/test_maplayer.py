@@ -142,6 +142,12 @@ def test_a_filtered_city_view_is_grouped_once_per_zoom_for_any_box(
     assert activity_queries(city.replace("zoom=12", "zoom=11"))[1] == 1
     assert activity_queries(city.replace("music", "robotics")) == (1, 1)
     assert activity_queries(city.replace("zoom=12", "zoom=13"))[1] == 1
+    # Free text: publicity written so that the text's GIN drives the grouping, not the
+    # map's partial index (search.current).
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(city.replace("interest=music", "q=music")).json()["total"] == 2
+    grouping = [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(grouping) == 1 and '"catalogue_activity"."is_public" IS TRUE' in grouping[0]
     # Isolation: the other territory's cached cells are its own.
     other = make_venue(territory_b, provider_b, "Dvorana", lat=46.05, lon=14.50)
     make_activity(territory_b, provider_b, "Glasba", venue=other, interests=["music"])
