@@ -474,7 +474,8 @@ class MapLayerView(APIView):
         today = territory_today(territory.timezone)
         terms = query_terms(filters.q)
         queryset = apply_filters(
-            current(today),
+            # Free text: the GIN drives the query, not a partial index (search.current).
+            current(today, text_search=bool(terms)),
             filters,
             interests=interests,
             today=today,

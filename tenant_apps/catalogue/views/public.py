@@ -27,7 +27,7 @@ from shared_apps.core.pagecache import FRAGMENT_SECONDS, anonymous_page_key
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue import actions, ics, jsonld, selectors
 from tenant_apps.catalogue import schedule as sched
-from tenant_apps.catalogue.cards import label_cards
+from tenant_apps.catalogue.cards import render_cards
 from tenant_apps.catalogue.filters import NOT_FILTERS, FilterForm, NearField
 from tenant_apps.catalogue.forms import InterestedForm, ProviderForm
 from tenant_apps.catalogue.maplayer import map_settings
@@ -119,7 +119,7 @@ def activity_search(request: TerritoryRequest) -> HttpResponse:
             "language": getattr(request, "LANGUAGE_CODE", ""),
         }
         queue_search(**logged)
-    label_cards(page.items, interests_by_id=page.interests_by_id, currency=territory.currency)
+    render_cards(page.items, interests_by_id=page.interests_by_id, currency=territory.currency)
     item_ids = [a.pk for a in page.items]
     context = {
         "form": form,
@@ -283,7 +283,7 @@ def interested(request: StaffRequest, pk: int) -> HttpResponse:
 @territory_member_required
 def saved_list(request: StaffRequest) -> HttpResponse:
     activities = selectors.saved_activities(request.user)
-    label_cards(
+    render_cards(
         activities,
         interests_by_id={i.pk: i for i in selectors.active_interests()},
         currency=request.territory.currency,
