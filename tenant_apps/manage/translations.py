@@ -13,11 +13,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
+from shared_apps.core.formviews import form_view
 from shared_apps.core.multilingual import TranslationsForm, other_languages
 from shared_apps.core.text import sanitize_html
 
@@ -57,11 +58,11 @@ def translations_page(
         fields=fields,
         initial_translations=obj.translations or {},
     )
-    if request.method == "POST" and form.is_valid():
 
-        def clean_text(field: str, value: str) -> str:
-            return sanitize_html(value) if field in rich_text else value
+    def clean_text(field: str, value: str) -> str:
+        return sanitize_html(value) if field in rich_text else value
 
+    def store(data: dict[str, Any]) -> Any:
         # ``save``: an app's own action when more follows from the texts (the
         # catalogue re-indexes an activity for search); same signature.
         (save or save_translations)(
@@ -69,11 +70,12 @@ def translations_page(
         )
         messages.success(request, str(_("The texts in other languages were saved.")))
         return redirect(back_url)
-    return render(
+
+    return form_view(
         request,
+        form,
         "core/translations.html",
         {
-            "form": form,
             "heading": heading,
             "back_url": back_url,
             "languages": languages,
@@ -81,5 +83,5 @@ def translations_page(
                 territory.default_language, territory.default_language
             ),
         },
-        status=400 if form.errors else 200,
+        on_valid=store,
     )
