@@ -131,7 +131,7 @@ def review(
         details=adapter.audit_details(item),
     )
     kind = adapter.notification_kinds.get(decision)
-    learner, params, path = adapter.notification(item)
+    learner, params, path = adapter.notification(item) if kind else (None, {}, "")
     if kind and learner is not None:
         # Stored in this transaction, delivered (mail through the outbox) after the
         # commit: a refused or rolled-back decision notifies nobody.
