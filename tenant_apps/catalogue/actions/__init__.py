@@ -4,7 +4,6 @@ with visibility changes announced through ``publishing`` once committed.
 The territory is always passed in (resolved from the host at the edge); the rows
 touched live in its schema, which the connection is already in.
 
-
 One module per topic; every public name is re-exported here, so callers import
 from ``tenant_apps.catalogue.actions`` as before.
 """
