@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.notifications import actions as notifications
 from tenants.models import Territory
 
@@ -44,6 +45,8 @@ class ReviewAdapter(Generic[Item]):
     # Notification kind per decision (a decision missing here notifies nobody: a badge
     # approval tells the learner through the award it makes).
     notification_kinds: Mapping[str, str] = {}
+    # The audit event of each decision (typed: shared_apps.audit.events).
+    audit_events: Mapping[str, AuditEvent] = {}
 
     def queryset(self) -> QuerySet[Item]:
         """The items, as ``review()`` locks and re-reads them."""
@@ -67,9 +70,6 @@ class ReviewAdapter(Generic[Item]):
     ) -> None:
         """Write the decision on the item (and, on approval, what it earns), inside
         the review's transaction: raising refuses the whole decision."""
-        raise NotImplementedError
-
-    def audit_action(self, item: Item, decision: str) -> str:
         raise NotImplementedError
 
     def audit_details(self, item: Item) -> dict[str, Any]:
@@ -125,7 +125,7 @@ def review(
     adapter.apply(item, decision=decision, comment=comment, reviewer=reviewer, territory=territory)
     record(
         actor=reviewer,
-        action=adapter.audit_action(item, decision),
+        action=adapter.audit_events[decision],
         territory=territory,
         target=item,
         details=adapter.audit_details(item),

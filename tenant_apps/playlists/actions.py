@@ -27,6 +27,7 @@ from django_tenants.utils import schema_context
 from shared_apps.accounts.actions import ensure_learner_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.evidence import store_evidence_file
 from shared_apps.core.pagecache import public_content_changed
 from shared_apps.notifications import actions as notifications
@@ -100,7 +101,7 @@ def create_playlist(
     if not personal:
         record(
             actor=acting_user,
-            action="playlist.created",
+            action=AuditEvent.PLAYLIST_CREATED,
             territory=territory,
             target=playlist,
             details={"provider": provider.slug if provider else ""},
@@ -235,6 +236,15 @@ def publication_problems(playlist: Playlist) -> list[str]:
     return problems
 
 
+# What the audit log says when a playlist reaches each status.
+STATUS_EVENTS: dict[str, AuditEvent] = {
+    Playlist.Status.DRAFT: AuditEvent.PLAYLIST_DRAFT,
+    Playlist.Status.SUBMITTED: AuditEvent.PLAYLIST_SUBMITTED,
+    Playlist.Status.PUBLISHED: AuditEvent.PLAYLIST_PUBLISHED,
+    Playlist.Status.ARCHIVED: AuditEvent.PLAYLIST_ARCHIVED,
+}
+
+
 def _status(
     playlist: Playlist, *, territory: Territory, acting_user: User, status: str, reason: str = ""
 ) -> Playlist:
@@ -253,7 +263,7 @@ def _status(
     public_content_changed()
     record(
         actor=acting_user,
-        action=f"playlist.{status}",
+        action=STATUS_EVENTS[status],
         territory=territory,
         target=playlist,
         details={"previous": previous, "reason": playlist.return_reason},
@@ -442,6 +452,11 @@ class StepEvidence(ReviewAdapter[StepProgress]):
         IMPROVE: kinds.EVIDENCE_IMPROVE,
         REJECT: kinds.EVIDENCE_REJECTED,
     }
+    audit_events = {
+        APPROVE: AuditEvent.PLAYLIST_EVIDENCE_APPROVE,
+        IMPROVE: AuditEvent.PLAYLIST_EVIDENCE_IMPROVE,
+        REJECT: AuditEvent.PLAYLIST_EVIDENCE_REJECT,
+    }
     states: ClassVar[dict[str, str]] = {
         APPROVE: State.APPROVED,
         IMPROVE: State.NEEDS_IMPROVEMENT,
@@ -480,9 +495,6 @@ class StepEvidence(ReviewAdapter[StepProgress]):
         if decision == APPROVE:
             _notify_unlocked(enrolment, playlist, territory, before)
             _check_completion(enrolment, playlist, territory)
-
-    def audit_action(self, item: StepProgress, decision: str) -> str:
-        return f"playlist.evidence.{decision}"
 
     def audit_details(self, item: StepProgress) -> dict[str, Any]:
         return {"playlist": item.enrolment.playlist_id}
@@ -580,7 +592,7 @@ def check_in(
     if count:
         record(
             actor=acting_user,
-            action="playlist.checked_in",
+            action=AuditEvent.PLAYLIST_CHECKED_IN,
             territory=territory,
             target=step,
             details={"playlist": playlist.pk, "count": count},

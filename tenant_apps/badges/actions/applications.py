@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shared_apps.accounts.models import Membership, User
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.evidence import store_evidence_file
 from shared_apps.notifications.kinds import EVIDENCE_IMPROVE, EVIDENCE_REJECTED
 from tenant_apps.badges.actions.awards import AwardError, award_badge, holds, recipient_for_user
@@ -93,6 +94,12 @@ class ApplicationEvidence(ReviewAdapter[Application]):
 
     feedback_required = gettext_lazy("Tell the learner why, so they can act on it.")
     notification_kinds = {IMPROVE: EVIDENCE_IMPROVE, REJECT: EVIDENCE_REJECTED}
+    # The stored codes name the resulting status.
+    audit_events = {
+        APPROVE: AuditEvent.BADGES_APPLICATION_APPROVED,
+        IMPROVE: AuditEvent.BADGES_APPLICATION_CHANGES_REQUESTED,
+        REJECT: AuditEvent.BADGES_APPLICATION_REJECTED,
+    }
     statuses: ClassVar[dict[str, str]] = {
         APPROVE: Application.Status.APPROVED,
         IMPROVE: Application.Status.CHANGES_REQUESTED,
@@ -142,9 +149,6 @@ class ApplicationEvidence(ReviewAdapter[Application]):
         item.reviewed_by_user_id = reviewer.pk
         item.reviewed_at = timezone.now()
         item.save()
-
-    def audit_action(self, item: Application, decision: str) -> str:
-        return f"badges.application_{item.status}"
 
     def audit_details(self, item: Application) -> dict[str, Any]:
         return {"badge": item.badge_class.slug}
