@@ -1080,11 +1080,17 @@ def save_imported_activities(
         # Providers and venues of the batch may have been saved after being assigned.
         r.activity.provider_id = r.activity.provider.pk
         r.activity.venue_id = r.activity.venue.pk if r.activity.venue is not None else None
-    bulk.insert_activities([r.activity for r in new])
+    for r in changed:
+        r.activity.updated_at = timezone.now()
+    # The rows and their search columns in one write (one INSERT, one UPDATE).
+    visibility = bulk.write_activities(
+        [r.activity for r in new],
+        [r.activity for r in changed],
+        IMPORTED_ACTIVITY_COLUMNS,
+        interest_ids={id(r.activity): r.interest_ids for r in rows},
+        language=territory.default_language,
+    )
     if changed:
-        for r in changed:
-            r.activity.updated_at = timezone.now()
-        bulk.update_activities([r.activity for r in changed], IMPORTED_ACTIVITY_COLUMNS)
         changed_ids = [r.activity.pk for r in changed]
         Activity.interests.through.objects.filter(activity_id__in=changed_ids).delete()
         ActivitySession.objects.filter(activity_id__in=changed_ids).delete()
@@ -1098,7 +1104,7 @@ def save_imported_activities(
         ["activity_id", "starts_at", "ends_at"],
         ((r.activity.pk, s.starts_at, s.ends_at) for r in rows for s in r.sessions),
     )
-    _refresh(territory, [r.activity.pk for r in rows])
+    publishing.announce(visibility)
     return len(new), len(changed)
 
 
