@@ -31,6 +31,19 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
                 copy.write_row(row)
 
 
+def delete_rows(table: str, column: str, ids: Sequence[int]) -> None:
+    """DELETE the rows of ``table`` whose ``column`` is one of ``ids``, in one statement.
+    For tables no signal receiver cares about (an activity's interests and sessions):
+    Django's delete() fetches them and deletes by hundreds of ids, since django-tenants
+    listens to every model's post_delete (for the territory model only)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {connection.ops.quote_name(table)} "  # noqa: S608 - model names
+            f"WHERE {connection.ops.quote_name(column)} = ANY(%s)",
+            [list(ids)],
+        )
+
+
 def _needs_prep(field: models.Field[Any, Any]) -> bool:
     # Plain values (text, numbers, dates, lists of them) are adapted by psycopg as
     # they are; JSON, files and geometries need the field's own conversion.

@@ -99,8 +99,8 @@ def save_imported_activities(
     )
     if changed:
         changed_ids = [r.activity.pk for r in changed]
-        Activity.interests.through.objects.filter(activity_id__in=changed_ids).delete()
-        ActivitySession.objects.filter(activity_id__in=changed_ids).delete()
+        bulk.delete_rows(Activity.interests.through._meta.db_table, "activity_id", changed_ids)
+        bulk.delete_rows(ActivitySession._meta.db_table, "activity_id", changed_ids)
     bulk.copy_rows(
         Activity.interests.through._meta.db_table,
         ["activity_id", "interest_id"],

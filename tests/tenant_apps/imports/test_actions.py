@@ -206,6 +206,7 @@ def test_search_columns_written_with_the_rows_equal_a_refresh(territory_a: Terri
         kept = Activity.objects.get(external_id="v-1")
         assert kept.translations["en"]["title"] == "Robotics club"
         assert "'club':" in str(kept.search_vector)
+        assert sorted(kept.interests.values_list("slug", flat=True)) == ["music", "robotics"]
         assert [row[1] for row in imported] == [True, True, True]
         assert imported[1] == first[1]  # v-2 was not in the second file
         assert imported[0] != first[0]  # v-1's translation is indexed now
