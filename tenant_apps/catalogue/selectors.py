@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from shared_apps.accounts.models import Membership, User
+from shared_apps.core.pagecache import FRAGMENT_SECONDS, public_version
 from tenant_apps.catalogue.models import (
     Activity,
     ActivitySession,
@@ -21,9 +23,20 @@ from tenant_apps.catalogue.models import (
     Venue,
 )
 
+INTERESTS_KEY = "catalogue:active-interests"
+
 
 def active_interests() -> list[Interest]:
-    return list(Interest.objects.filter(is_active=True).order_by("position", "slug"))
+    """The interests visitors filter by, kept in the cache (per territory: the key
+    function carries the schema) under the public content version, which saving an
+    interest bumps, like the pages showing them: every search request asked the
+    database for them (issue 17)."""
+    key = f"{INTERESTS_KEY}:{public_version()}"
+    found: list[Interest] | None = cache.get(key)
+    if found is None:
+        found = list(Interest.objects.filter(is_active=True).order_by("position", "slug"))
+        cache.set(key, found, FRAGMENT_SECONDS)
+    return found
 
 
 def all_interests() -> list[Interest]:
@@ -198,20 +211,11 @@ def interested_counts(activity_ids: list[int]) -> dict[int, int]:
     )
 
 
-def submitted_by(activity: Activity, territory: Any) -> str:
+def submitted_by(activity: Activity) -> str:
     """Who last sent the activity for review, as the reviewer sees them (their name,
-    else "account #17"), from the audit log; "" if nobody did (a seeded activity)."""
-    from shared_apps.audit.models import AuditEntry
-
-    entry = (
-        AuditEntry.objects.filter(
-            territory=territory,
-            action="activity.submitted",
-            target_type=Activity._meta.label_lower,
-            target_id=str(activity.pk),
-        )
-        .select_related("actor")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return str(entry.actor) if entry is not None and entry.actor is not None else ""
+    else "account #17"); "" if nobody did (a seeded activity) or the account is gone."""
+    if activity.submitted_by_id is None:
+        return ""
+    # Accounts live in the public schema, referenced without a constraint (models.py).
+    sender = User.objects.filter(pk=activity.submitted_by_id).first()
+    return str(sender) if sender is not None else ""

@@ -25,6 +25,7 @@ from django_tenants.utils import schema_context
 from shared_apps.accounts.actions import ensure_learner_membership
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.evidence import store_evidence_file
 from shared_apps.core.pagecache import public_content_changed
 from shared_apps.notifications import actions as notifications
@@ -96,7 +97,7 @@ def create_playlist(
     if not personal:
         record(
             actor=acting_user,
-            action="playlist.created",
+            action=AuditEvent.PLAYLIST_CREATED,
             territory=territory,
             target=playlist,
             details={"provider": provider.slug if provider else ""},
@@ -231,6 +232,15 @@ def publication_problems(playlist: Playlist) -> list[str]:
     return problems
 
 
+# What the audit log says when a playlist reaches each status.
+STATUS_EVENTS: dict[str, AuditEvent] = {
+    Playlist.Status.DRAFT: AuditEvent.PLAYLIST_DRAFT,
+    Playlist.Status.SUBMITTED: AuditEvent.PLAYLIST_SUBMITTED,
+    Playlist.Status.PUBLISHED: AuditEvent.PLAYLIST_PUBLISHED,
+    Playlist.Status.ARCHIVED: AuditEvent.PLAYLIST_ARCHIVED,
+}
+
+
 def _status(
     playlist: Playlist, *, territory: Territory, acting_user: User, status: str, reason: str = ""
 ) -> Playlist:
@@ -249,7 +259,7 @@ def _status(
     public_content_changed()
     record(
         actor=acting_user,
-        action=f"playlist.{status}",
+        action=STATUS_EVENTS[status],
         territory=territory,
         target=playlist,
         details={"previous": previous, "reason": playlist.return_reason},
@@ -432,6 +442,12 @@ REVIEW_DECISIONS = {
     "improve": State.NEEDS_IMPROVEMENT,
     "reject": State.REJECTED,
 }
+# The audit event of each decision (the stored codes predate the enum: kept as they are).
+REVIEW_EVENTS = {
+    "approve": AuditEvent.PLAYLIST_EVIDENCE_APPROVE,
+    "improve": AuditEvent.PLAYLIST_EVIDENCE_IMPROVE,
+    "reject": AuditEvent.PLAYLIST_EVIDENCE_REJECT,
+}
 
 
 @transaction.atomic
@@ -461,7 +477,7 @@ def review_evidence(
     progress.save()
     record(
         actor=reviewer,
-        action=f"playlist.evidence.{decision}",
+        action=REVIEW_EVENTS[decision],
         territory=territory,
         target=progress,
         details={"playlist": progress.enrolment.playlist_id},
@@ -550,7 +566,7 @@ def check_in(
     if count:
         record(
             actor=acting_user,
-            action="playlist.checked_in",
+            action=AuditEvent.PLAYLIST_CHECKED_IN,
             territory=territory,
             target=step,
             details={"playlist": playlist.pk, "count": count},

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.notifications import actions as notifications
 from shared_apps.notifications import kinds
 from tenant_apps.catalogue import publishing
@@ -53,7 +54,7 @@ def _status(
     territory: Territory,
     acting_user: User,
     status: str,
-    action: str,
+    action: AuditEvent,
     reason: str = "",
 ) -> Activity:
     previous = activity.status
@@ -62,10 +63,19 @@ def _status(
     activity.return_reason = reason.strip()
     if status == Activity.Status.SUBMITTED:
         activity.submitted_at = now
+        # The reviewer sees who sent it (selectors.submitted_by).
+        activity.submitted_by_id = acting_user.pk
     if status == Activity.Status.PUBLISHED and activity.published_at is None:
         activity.published_at = now
     activity.save(
-        update_fields=["status", "return_reason", "submitted_at", "published_at", "updated_at"]
+        update_fields=[
+            "status",
+            "return_reason",
+            "submitted_at",
+            "submitted_by",
+            "published_at",
+            "updated_at",
+        ]
     )
     _refresh(territory, [activity.pk], content_changed=False)
     record(
@@ -92,14 +102,14 @@ def submit_activity(*, activity: Activity, territory: Territory, acting_user: Us
             territory=territory,
             acting_user=acting_user,
             status=Activity.Status.PUBLISHED,
-            action="activity.published",
+            action=AuditEvent.ACTIVITY_PUBLISHED,
         )
     return _status(
         activity,
         territory=territory,
         acting_user=acting_user,
         status=Activity.Status.SUBMITTED,
-        action="activity.submitted",
+        action=AuditEvent.ACTIVITY_SUBMITTED,
     )
 
 
@@ -113,7 +123,7 @@ def approve_activity(*, activity: Activity, territory: Territory, acting_user: U
         territory=territory,
         acting_user=acting_user,
         status=Activity.Status.PUBLISHED,
-        action="activity.approved",
+        action=AuditEvent.ACTIVITY_APPROVED,
     )
     _notify_provider(activity, territory, kinds.ACTIVITY_APPROVED)
     return activity
@@ -134,7 +144,7 @@ def return_activity(
         territory=territory,
         acting_user=acting_user,
         status=Activity.Status.DRAFT,
-        action="activity.returned",
+        action=AuditEvent.ACTIVITY_RETURNED,
         reason=reason,
     )
     _notify_provider(activity, territory, kinds.ACTIVITY_RETURNED)
@@ -165,7 +175,7 @@ def withdraw_activity(*, activity: Activity, territory: Territory, acting_user: 
         territory=territory,
         acting_user=acting_user,
         status=Activity.Status.DRAFT,
-        action="activity.withdrawn",
+        action=AuditEvent.ACTIVITY_WITHDRAWN,
     )
 
 
@@ -179,7 +189,7 @@ def archive_activity(*, activity: Activity, territory: Territory, acting_user: U
         territory=territory,
         acting_user=acting_user,
         status=Activity.Status.ARCHIVED,
-        action="activity.archived",
+        action=AuditEvent.ACTIVITY_ARCHIVED,
     )
 
 
@@ -189,7 +199,7 @@ def delete_activity(*, activity: Activity, territory: Territory, acting_user: Us
     pk = activity.pk
     record(
         actor=acting_user,
-        action="activity.deleted",
+        action=AuditEvent.ACTIVITY_DELETED,
         territory=territory,
         target=activity,
         details={"title": activity.title, "was_public": was_public},
