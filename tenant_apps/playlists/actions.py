@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_context
 
 from shared_apps.accounts.actions import ensure_learner_membership
@@ -32,6 +33,17 @@ from shared_apps.notifications import kinds
 from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Activity, Interest, Provider
 from tenant_apps.catalogue.search import territory_today
+from tenant_apps.moderation.workflow import (
+    NOT_ALLOWED,
+    Actor,
+    Attempt,
+    Event,
+    ModerationStatus,
+    Rule,
+    Workflow,
+    from_each,
+    transition,
+)
 from tenant_apps.playlists import rules
 from tenant_apps.playlists.models import Enrolment, Playlist, Step, StepProgress
 from tenants.models import Territory
@@ -231,83 +243,141 @@ def publication_problems(playlist: Playlist) -> list[str]:
     return problems
 
 
-def _status(
-    playlist: Playlist, *, territory: Territory, acting_user: User, status: str, reason: str = ""
-) -> Playlist:
-    previous = playlist.status
-    playlist.status = status
-    playlist.return_reason = reason.strip()
-    now = timezone.now()
-    if status == Playlist.Status.SUBMITTED:
-        playlist.submitted_at = now
-    if status == Playlist.Status.PUBLISHED:
-        playlist.published_at = now
-    playlist.save(
-        update_fields=["status", "return_reason", "submitted_at", "published_at", "updated_at"]
+def _complete(attempt: Attempt[Playlist]) -> list[str]:
+    return publication_problems(attempt.obj)
+
+
+def _not_personal(attempt: Attempt[Playlist]) -> list[str]:
+    publishing = attempt.event in (Event.SUBMIT, Event.PUBLISH)
+    return (
+        [_("Personal playlists are not published.")]
+        if publishing and attempt.obj.is_personal
+        else []
     )
+
+
+def _trusted(playlist: Playlist) -> bool:
+    return playlist.provider is not None and playlist.provider.trusted
+
+
+def _publishes_at_once(attempt: Attempt[Playlist]) -> list[str]:
+    """The territory admin and trusted providers publish without review."""
+    if attempt.is_reviewer or _trusted(attempt.obj):
+        return []
+    return [str(NOT_ALLOWED)]
+
+
+def _public_pages_changed(attempt: Attempt[Playlist]) -> None:
     # Public playlists are shown by cached page fragments (the home page's section).
     public_content_changed()
-    record(
-        actor=acting_user,
-        action=f"playlist.{status}",
-        territory=territory,
-        target=playlist,
-        details={"previous": previous, "reason": playlist.return_reason},
-    )
-    return playlist
 
 
-@transaction.atomic
+def _is_curator(playlist: Playlist, user: User) -> bool:
+    """Provider staff curate their provider's playlists (the territory's own and
+    learners' personal ones are not theirs; the admin curates every one)."""
+    return playlist.provider is not None and playlist.provider.staff.filter(user=user).exists()
+
+
+S = ModerationStatus
+_PUBLISH = Rule[Playlist](
+    S.PUBLISHED,
+    Actor.CURATOR,
+    "playlist.published",
+    guards=(_publishes_at_once, _complete),
+    after_commit=(_public_pages_changed,),
+)
+WORKFLOW = Workflow[Playlist](
+    name="playlist",
+    model=Playlist,
+    table={
+        **from_each(
+            (S.DRAFT, S.ARCHIVED),
+            Event.SUBMIT,
+            Rule(
+                S.SUBMITTED,
+                Actor.CURATOR,
+                "playlist.submitted",
+                guards=(_complete,),
+                after_commit=(_public_pages_changed,),
+            ),
+        ),
+        **from_each((S.DRAFT, S.ARCHIVED), Event.PUBLISH, _PUBLISH),
+        **from_each(
+            (S.SUBMITTED,),
+            Event.APPROVE,
+            Rule(
+                S.PUBLISHED,
+                Actor.REVIEWER,
+                "playlist.published",
+                guards=(_complete,),
+                after_commit=(_public_pages_changed,),
+            ),
+        ),
+        **from_each(
+            (S.SUBMITTED, S.PUBLISHED),
+            Event.RETURN,
+            Rule(
+                S.DRAFT,
+                Actor.REVIEWER,
+                # The audit code is the new status, as before the shared workflow.
+                "playlist.draft",
+                after_commit=(_public_pages_changed,),
+            ),
+        ),
+        **from_each(
+            (S.DRAFT, S.SUBMITTED, S.PUBLISHED),
+            Event.ARCHIVE,
+            Rule(
+                S.ARCHIVED,
+                Actor.CURATOR,
+                "playlist.archived",
+                after_commit=(_public_pages_changed,),
+            ),
+        ),
+    },
+    refusals={
+        Event.SUBMIT: gettext_lazy("Only drafts can be sent for review."),
+        Event.PUBLISH: gettext_lazy("Only drafts can be sent for review."),
+        Event.APPROVE: gettext_lazy("Only playlists waiting for review can be approved."),
+        Event.RETURN: gettext_lazy("Only submitted or published playlists can be returned."),
+    },
+    is_curator=_is_curator,
+    eligible=_not_personal,
+    idempotent=frozenset({Event.ARCHIVE}),
+)
+
+
 def submit_playlist(
     *, playlist: Playlist, territory: Territory, acting_user: User, is_admin: bool
 ) -> Playlist:
     """Send a draft for review; the territory admin and trusted providers publish at once."""
-    if playlist.is_personal:
-        raise ValidationError(_("Personal playlists are not published."))
-    if playlist.status not in (Playlist.Status.DRAFT, Playlist.Status.ARCHIVED):
-        raise ValidationError(_("Only drafts can be sent for review."))
-    problems = publication_problems(playlist)
-    if problems:
-        raise ValidationError(problems)
-    trusted = playlist.provider is not None and playlist.provider.trusted
-    status = Playlist.Status.PUBLISHED if is_admin or trusted else Playlist.Status.SUBMITTED
-    return _status(playlist, territory=territory, acting_user=acting_user, status=status)
+    event = Event.PUBLISH if is_admin or _trusted(playlist) else Event.SUBMIT
+    return transition(WORKFLOW, playlist, event, territory=territory, acting_user=acting_user)
 
 
-@transaction.atomic
 def approve_playlist(*, playlist: Playlist, territory: Territory, acting_user: User) -> Playlist:
-    if playlist.status != Playlist.Status.SUBMITTED:
-        raise ValidationError(_("Only playlists waiting for review can be approved."))
-    problems = publication_problems(playlist)
-    if problems:
-        raise ValidationError(problems)
-    return _status(
-        playlist, territory=territory, acting_user=acting_user, status=Playlist.Status.PUBLISHED
+    return transition(
+        WORKFLOW, playlist, Event.APPROVE, territory=territory, acting_user=acting_user
     )
 
 
-@transaction.atomic
 def return_playlist(
     *, playlist: Playlist, territory: Territory, acting_user: User, reason: str
 ) -> Playlist:
     """Back to draft (a submitted or a published playlist), with a reason."""
-    if playlist.status not in (Playlist.Status.SUBMITTED, Playlist.Status.PUBLISHED):
-        raise ValidationError(_("Only submitted or published playlists can be returned."))
-    return _status(
+    return transition(
+        WORKFLOW,
         playlist,
+        Event.RETURN,
         territory=territory,
         acting_user=acting_user,
-        status=Playlist.Status.DRAFT,
         reason=reason,
     )
 
 
-@transaction.atomic
 def archive_playlist(*, playlist: Playlist, territory: Territory, acting_user: User) -> Playlist:
-    if playlist.status == Playlist.Status.ARCHIVED:
-        return playlist
-    return _status(
-        playlist, territory=territory, acting_user=acting_user, status=Playlist.Status.ARCHIVED
+    return transition(
+        WORKFLOW, playlist, Event.ARCHIVE, territory=territory, acting_user=acting_user
     )
 
 
