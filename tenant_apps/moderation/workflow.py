@@ -17,7 +17,9 @@ is the one place that changes a moderated object's status:
 5. the rule's ``effects`` run inside the transaction (writes that must commit or roll
    back with the change: search columns, in-app notifications and their e-mail outbox);
    its ``after_commit`` hooks run once the transaction commits, in the territory's
-   schema (page caches, the network index): a rollback triggers none of them.
+   schema (page caches): a rollback triggers none of them. (An activity's subscribers,
+   the network index among them, are told after commit by ``publishing``, which its
+   search-columns effect calls.)
 """
 
 from __future__ import annotations
@@ -152,7 +154,7 @@ class Workflow(Generic[M]):
     table: Mapping[tuple[str, Event], Rule[M]]
     # Why an event is refused from a status the table has no rule for.
     refusals: Mapping[Event, str | Promise]
-    # Staff of this territory who curate this object (beyond the territory admin).
+    # Who curates this object besides the territory admin (its provider's staff).
     is_curator: Callable[[M, User], bool]
     # Refusals checked before anything else (e.g. personal playlists are never published).
     eligible: Guard[M] = field(default=lambda attempt: [])
@@ -253,11 +255,12 @@ def _actor_of(workflow: Workflow[M], event: Event) -> Actor:
 
 
 def _may(actor: Actor, workflow: Workflow[M], obj: M, user: User, role: str | None) -> bool:
+    """The territory admin may do everything; curators' events are also open to the
+    object's own team (``is_curator``: rows of this territory's schema, so staff of
+    another territory never qualify; a provider waiting for verification does)."""
     if role == Membership.Role.TERRITORY_ADMIN:
         return True
-    if actor == Actor.REVIEWER or role != Membership.Role.PROVIDER_STAFF:
-        return False
-    return workflow.is_curator(obj, user)
+    return actor == Actor.CURATOR and user.is_authenticated and workflow.is_curator(obj, user)
 
 
 def _columns(obj: models.Model) -> Moderated:

@@ -12,7 +12,9 @@ from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
-from tenant_apps.catalogue.models import Provider
+from tenant_apps.catalogue import actions as catalogue
+from tenant_apps.catalogue.actions.workflow import ACTIVITY_WORKFLOW
+from tenant_apps.catalogue.models import Activity, Provider
 from tenant_apps.moderation.workflow import (
     Actor,
     Attempt,
@@ -28,6 +30,7 @@ from tenant_apps.playlists import actions as playlists
 from tenant_apps.playlists.models import Playlist
 from tenants.db import tenant_connection
 from tenants.models import Territory
+from tests.tenant_apps.catalogue.factories import make_activity
 from tests.tenant_apps.playlists.factories import make_playlist
 
 S = ModerationStatus
@@ -234,7 +237,73 @@ def test_archiving_twice_does_nothing_the_second_time(territory_a, user, provide
 
 
 def test_the_models_share_one_status(territory_a):
-    from tenant_apps.catalogue.models import Activity
-
     assert Activity.Status is Playlist.Status is ModerationStatus
     assert Provider.Status is not ModerationStatus
+
+
+@pytest.mark.parametrize(("source", "event"), sorted(ACTIVITY_WORKFLOW.table), ids=lambda v: str(v))
+def test_every_allowed_activity_transition(territory_a, user, provider_a, venue_a, source, event):
+    rule = ACTIVITY_WORKFLOW.table[(source, event)]
+    activity = make_activity(territory_a, provider_a, venue=venue_a, status=source)
+    with tenant_context(territory_a):
+        if event == Event.PUBLISH:
+            # Publishing at once is for trusted providers only.
+            Provider.objects.filter(pk=provider_a.pk).update(trusted=True)
+            activity = Activity.objects.select_related("provider").get(pk=activity.pk)
+        acting = user("anna") if rule.actor == Actor.REVIEWER else user("alan")
+        before = AuditEntry.objects.filter(target_id=str(activity.pk)).count()
+        done = transition(
+            ACTIVITY_WORKFLOW,
+            activity,
+            event,
+            territory=territory_a,
+            acting_user=acting,
+            reason="The dates are wrong",
+        )
+        stored = Activity.objects.get(pk=activity.pk)
+    assert done.status == stored.status == rule.target
+    # Only a published activity (of a verified provider) is public.
+    assert stored.is_public == (rule.target == S.PUBLISHED)
+    entries = AuditEntry.objects.filter(
+        target_type="catalogue.activity", target_id=str(activity.pk)
+    ).order_by("pk")
+    assert entries.count() == before + 1
+    last = entries.last()
+    assert last is not None and last.action == rule.audit and last.actor_id == acting.pk
+    assert last.details["previous"] == source
+
+
+def test_an_untrusted_provider_cannot_publish_at_once(territory_a, user, provider_a, venue_a):
+    activity = make_activity(territory_a, provider_a, venue=venue_a, status=S.DRAFT)
+    with tenant_context(territory_a), pytest.raises(TransitionError, match="not do this here"):
+        transition(
+            ACTIVITY_WORKFLOW,
+            activity,
+            Event.PUBLISH,
+            territory=territory_a,
+            acting_user=user("alan"),
+        )
+    with tenant_context(territory_a):
+        assert Activity.objects.get(pk=activity.pk).status == S.DRAFT
+        # Through the action the same provider sends it for review instead.
+        catalogue.submit_activity(
+            activity=activity, territory=territory_a, acting_user=user("alan")
+        )
+        assert Activity.objects.get(pk=activity.pk).status == S.SUBMITTED
+
+
+def test_provider_staff_of_aurora_cannot_moderate_borealis_activities(
+    territory_a, territory_b, user, provider_b
+):
+    activity = make_activity(territory_b, provider_b, status=S.SUBMITTED)
+    with tenant_context(territory_b):
+        for outsider in (user("alan"), user("anna")):
+            for action in (catalogue.approve_activity, catalogue.withdraw_activity):
+                with pytest.raises(TransitionError, match="not do this here"):
+                    action(activity=activity, territory=territory_b, acting_user=outsider)
+        assert Activity.objects.get(pk=activity.pk).status == S.SUBMITTED
+        # borealis' own admin may.
+        catalogue.approve_activity(
+            activity=activity, territory=territory_b, acting_user=user("bruno")
+        )
+        assert Activity.objects.get(pk=activity.pk).status == S.PUBLISHED
