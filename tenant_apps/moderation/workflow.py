@@ -2,10 +2,11 @@
 (``submitted``), published by the territory (or at once when it trusts the author),
 returned with a reason, withdrawn by its author, and archived.
 
-Each moderated kind (activities, playlists) declares a ``Workflow``: its transition
-table ``{(from status, event): Rule}``, the audit code of each transition, who may
-trigger it, what must be complete before publication, and its hooks. ``transition``
-is the one place that changes a moderated object's status:
+``TRANSITIONS`` is the one table ``{(from status, event): (to status, who may)}``.
+Each moderated kind (activities, playlists) declares a ``Workflow`` whose rules are
+that table's rows for the events it supports (``table``), each with the kind's audit
+code, guards (what must be complete before publication) and hooks. ``transition`` is
+the one place that changes a moderated object's status:
 
 1. the object must live in the territory's schema (the connection's) and the acting
    user must work there: a curator (the author's team or the territory admin) or a
@@ -45,16 +46,18 @@ from tenants.models import Territory
 
 __all__ = [
     "NOT_ALLOWED",
+    "TRANSITIONS",
     "Actor",
     "Attempt",
     "Event",
     "Guard",
     "Hook",
     "ModerationStatus",
+    "On",
     "Rule",
     "TransitionError",
     "Workflow",
-    "from_each",
+    "table",
     "transition",
 ]
 
@@ -140,11 +143,43 @@ class Rule(Generic[M]):
     after_commit: tuple[Hook[M], ...] = ()  # once committed, in the territory's schema
 
 
-def from_each(
-    sources: Iterable[ModerationStatus], event: Event, rule: Rule[M]
-) -> dict[tuple[str, Event], Rule[M]]:
-    """The same rule from several statuses (a table row per source status)."""
-    return {(str(source), event): rule for source in sources}
+S = ModerationStatus
+
+# THE transition table: (from, event) -> (to, who may). Every moderated kind uses it,
+# for the events it supports, with its own audit codes, guards and hooks (``table``).
+TRANSITIONS: Mapping[tuple[str, Event], tuple[ModerationStatus, Actor]] = {
+    (S.DRAFT, Event.SUBMIT): (S.SUBMITTED, Actor.CURATOR),
+    (S.ARCHIVED, Event.SUBMIT): (S.SUBMITTED, Actor.CURATOR),
+    # Guarded by each kind: only authors it trusts (or the territory) skip review.
+    (S.DRAFT, Event.PUBLISH): (S.PUBLISHED, Actor.CURATOR),
+    (S.ARCHIVED, Event.PUBLISH): (S.PUBLISHED, Actor.CURATOR),
+    (S.SUBMITTED, Event.APPROVE): (S.PUBLISHED, Actor.REVIEWER),
+    (S.SUBMITTED, Event.RETURN): (S.DRAFT, Actor.REVIEWER),
+    (S.PUBLISHED, Event.RETURN): (S.DRAFT, Actor.REVIEWER),
+    (S.SUBMITTED, Event.WITHDRAW): (S.DRAFT, Actor.CURATOR),
+    (S.DRAFT, Event.ARCHIVE): (S.ARCHIVED, Actor.CURATOR),
+    (S.SUBMITTED, Event.ARCHIVE): (S.ARCHIVED, Actor.CURATOR),
+    (S.PUBLISHED, Event.ARCHIVE): (S.ARCHIVED, Actor.CURATOR),
+}
+
+
+@dataclass(frozen=True)
+class On(Generic[M]):
+    """What one kind does on one event: its audit code, guards and hooks."""
+
+    audit: str
+    guards: tuple[Guard[M], ...] = ()
+    effects: tuple[Hook[M], ...] = ()
+    after_commit: tuple[Hook[M], ...] = ()
+
+
+def table(events: Mapping[Event, On[M]]) -> dict[tuple[str, Event], Rule[M]]:
+    """A kind's rules: the shared ``TRANSITIONS`` of the events it supports."""
+    return {
+        (str(source), event): Rule(target, actor, on.audit, on.guards, on.effects, on.after_commit)
+        for (source, event), (target, actor) in TRANSITIONS.items()
+        if (on := events.get(event)) is not None
+    }
 
 
 @dataclass(frozen=True)
@@ -164,10 +199,6 @@ class Workflow(Generic[M]):
     idempotent: frozenset[Event] = frozenset()
     # Keep the first publication date on re-publication (an activity's "new" badge).
     keep_first_published_at: bool = False
-
-    def allowed(self, status: str) -> list[Event]:
-        """The events the table allows from a status (for pages that offer buttons)."""
-        return [event for (source, event) in self.table if source == status]
 
 
 def _role(user: User, territory: Territory) -> str | None:

@@ -35,13 +35,11 @@ from tenant_apps.catalogue.models import Activity, Interest, Provider
 from tenant_apps.catalogue.search import territory_today
 from tenant_apps.moderation.workflow import (
     NOT_ALLOWED,
-    Actor,
     Attempt,
     Event,
-    ModerationStatus,
-    Rule,
+    On,
     Workflow,
-    from_each,
+    table,
     transition,
 )
 from tenant_apps.playlists import rules
@@ -278,63 +276,23 @@ def _is_curator(playlist: Playlist, user: User) -> bool:
     return playlist.provider is not None and playlist.provider.staff.filter(user=user).exists()
 
 
-S = ModerationStatus
-_PUBLISH = Rule[Playlist](
-    S.PUBLISHED,
-    Actor.CURATOR,
-    "playlist.published",
-    guards=(_publishes_at_once, _complete),
-    after_commit=(_public_pages_changed,),
-)
+_CACHE = (_public_pages_changed,)
 WORKFLOW = Workflow[Playlist](
     name="playlist",
     model=Playlist,
-    table={
-        **from_each(
-            (S.DRAFT, S.ARCHIVED),
-            Event.SUBMIT,
-            Rule(
-                S.SUBMITTED,
-                Actor.CURATOR,
-                "playlist.submitted",
-                guards=(_complete,),
-                after_commit=(_public_pages_changed,),
+    table=table(
+        {
+            Event.SUBMIT: On("playlist.submitted", (_complete,), after_commit=_CACHE),
+            Event.PUBLISH: On(
+                "playlist.published", (_publishes_at_once, _complete), after_commit=_CACHE
             ),
-        ),
-        **from_each((S.DRAFT, S.ARCHIVED), Event.PUBLISH, _PUBLISH),
-        **from_each(
-            (S.SUBMITTED,),
-            Event.APPROVE,
-            Rule(
-                S.PUBLISHED,
-                Actor.REVIEWER,
-                "playlist.published",
-                guards=(_complete,),
-                after_commit=(_public_pages_changed,),
-            ),
-        ),
-        **from_each(
-            (S.SUBMITTED, S.PUBLISHED),
-            Event.RETURN,
-            Rule(
-                S.DRAFT,
-                Actor.REVIEWER,
-                # The audit code is the new status, as before the shared workflow.
-                "playlist.draft",
-                after_commit=(_public_pages_changed,),
-            ),
-        ),
-        **from_each(
-            (S.DRAFT, S.SUBMITTED, S.PUBLISHED),
-            Event.ARCHIVE,
-            Rule(
-                S.ARCHIVED,
-                Actor.CURATOR,
-                "playlist.archived",
-                after_commit=(_public_pages_changed,),
-            ),
-        ),
-    },
+            Event.APPROVE: On("playlist.published", (_complete,), after_commit=_CACHE),
+            # The audit code is the new status, as before the shared workflow.
+            Event.RETURN: On("playlist.draft", after_commit=_CACHE),
+            Event.ARCHIVE: On("playlist.archived", after_commit=_CACHE),
+            # No withdrawing: a playlist waiting for review is returned by the territory.
+        }
+    ),
     refusals={
         Event.SUBMIT: gettext_lazy("Only drafts can be sent for review."),
         Event.PUBLISH: gettext_lazy("Only drafts can be sent for review."),

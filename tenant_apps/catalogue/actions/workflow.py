@@ -23,14 +23,12 @@ from tenant_apps.catalogue.models import (
 from tenant_apps.catalogue.search import territory_today
 from tenant_apps.moderation.workflow import (
     NOT_ALLOWED,
-    Actor,
     Attempt,
     Event,
     Hook,
-    ModerationStatus,
-    Rule,
+    On,
     Workflow,
-    from_each,
+    table,
     transition,
 )
 from tenants.models import Territory
@@ -104,64 +102,25 @@ def _is_curator(activity: Activity, user: User) -> bool:
     return ProviderStaff.objects.filter(provider_id=activity.provider_id, user=user).exists()
 
 
-S = ModerationStatus
 ACTIVITY_WORKFLOW = Workflow[Activity](
     name="activity",
     model=Activity,
-    table={
-        **from_each(
-            (S.DRAFT, S.ARCHIVED),
-            Event.SUBMIT,
-            Rule(
-                S.SUBMITTED,
-                Actor.CURATOR,
-                "activity.submitted",
-                guards=(_complete,),
-                effects=(_reindex,),
-            ),
-        ),
-        **from_each(
-            (S.DRAFT, S.ARCHIVED),
-            Event.PUBLISH,
-            Rule(
-                S.PUBLISHED,
-                Actor.CURATOR,
-                "activity.published",
-                guards=(_publishes_at_once, _complete),
-                effects=(_reindex,),
-            ),
-        ),
-        **from_each(
-            (S.SUBMITTED,),
-            Event.APPROVE,
-            Rule(
-                S.PUBLISHED,
-                Actor.REVIEWER,
+    table=table(
+        {
+            Event.SUBMIT: On("activity.submitted", (_complete,), (_reindex,)),
+            Event.PUBLISH: On("activity.published", (_publishes_at_once, _complete), (_reindex,)),
+            Event.APPROVE: On(
                 "activity.approved",
                 effects=(_reindex, _tell_provider(kinds.ACTIVITY_APPROVED)),
             ),
-        ),
-        **from_each(
-            (S.SUBMITTED, S.PUBLISHED),
-            Event.RETURN,
-            Rule(
-                S.DRAFT,
-                Actor.REVIEWER,
+            Event.RETURN: On(
                 "activity.returned",
                 effects=(_reindex, _tell_provider(kinds.ACTIVITY_RETURNED)),
             ),
-        ),
-        **from_each(
-            (S.SUBMITTED,),
-            Event.WITHDRAW,
-            Rule(S.DRAFT, Actor.CURATOR, "activity.withdrawn", effects=(_reindex,)),
-        ),
-        **from_each(
-            (S.DRAFT, S.SUBMITTED, S.PUBLISHED),
-            Event.ARCHIVE,
-            Rule(S.ARCHIVED, Actor.CURATOR, "activity.archived", effects=(_reindex,)),
-        ),
-    },
+            Event.WITHDRAW: On("activity.withdrawn", effects=(_reindex,)),
+            Event.ARCHIVE: On("activity.archived", effects=(_reindex,)),
+        }
+    ),
     refusals={
         Event.SUBMIT: gettext_lazy("Only drafts can be sent for review."),
         Event.PUBLISH: gettext_lazy("Only drafts can be sent for review."),

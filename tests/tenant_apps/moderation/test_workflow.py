@@ -16,14 +16,15 @@ from tenant_apps.catalogue import actions as catalogue
 from tenant_apps.catalogue.actions.workflow import ACTIVITY_WORKFLOW
 from tenant_apps.catalogue.models import Activity, Provider
 from tenant_apps.moderation.workflow import (
+    TRANSITIONS,
     Actor,
     Attempt,
     Event,
     ModerationStatus,
-    Rule,
+    On,
     TransitionError,
     Workflow,
-    from_each,
+    table,
     transition,
 )
 from tenant_apps.playlists import actions as playlists
@@ -176,17 +177,7 @@ def test_effects_run_in_the_transaction_and_hooks_only_after_commit(
     workflow = Workflow[Playlist](
         name="test",
         model=Playlist,
-        table=from_each(
-            (S.DRAFT,),
-            Event.SUBMIT,
-            Rule(
-                S.SUBMITTED,
-                Actor.CURATOR,
-                "test.submitted",
-                effects=(effect,),
-                after_commit=(hook,),
-            ),
-        ),
+        table=table({Event.SUBMIT: On("test.submitted", effects=(effect,), after_commit=(hook,))}),
         refusals={},
         is_curator=lambda playlist, user: False,
     )
@@ -234,6 +225,15 @@ def test_archiving_twice_does_nothing_the_second_time(territory_a, user, provide
         )
         assert Playlist.objects.get(pk=playlist.pk).status == S.ARCHIVED
     assert [e.action for e in _audits(playlist)].count("playlist.archived") == 1
+
+
+def test_activities_and_playlists_use_the_one_transition_table():
+    for workflow in (ACTIVITY_WORKFLOW, playlists.WORKFLOW):
+        for key, rule in workflow.table.items():
+            assert (rule.target, rule.actor) == TRANSITIONS[key]
+    assert set(ACTIVITY_WORKFLOW.table) == set(TRANSITIONS)
+    # Playlists have no withdrawing, and only that is missing.
+    assert set(TRANSITIONS) - set(playlists.WORKFLOW.table) == {(S.SUBMITTED, Event.WITHDRAW)}
 
 
 def test_the_models_share_one_status(territory_a):
