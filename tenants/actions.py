@@ -29,6 +29,7 @@ from django_tenants.utils import schema_context, schema_exists
 from shared_apps.accounts.actions import grant_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from tenants import dns_lookup, pool, setup
 from tenants.models import Domain, SchemaState, Territory
 from tenants.selectors import conflicting_slug
@@ -138,7 +139,7 @@ def provision_territory(
                     )
                 record(
                     actor=acting_user,
-                    action="territory.provisioned",
+                    action=AuditEvent.TERRITORY_PROVISIONED,
                     territory=territory,
                     target=territory,
                     details={
@@ -224,7 +225,7 @@ def update_branding(
         territory.save()
         record(
             actor=acting_user,
-            action="territory.branding_changed",
+            action=AuditEvent.TERRITORY_BRANDING_CHANGED,
             territory=territory,
             target=territory,
             details={
@@ -255,7 +256,7 @@ def change_territory_status(
         territory.save(update_fields=["status", "updated_at"])
         record(
             actor=acting_user,
-            action="territory.status_changed",
+            action=AuditEvent.TERRITORY_STATUS_CHANGED,
             territory=territory,
             target=territory,
             details={"from": previous, "to": status, "reason": reason},
@@ -310,7 +311,7 @@ def add_custom_domain(*, territory: Territory, hostname: str, acting_user: Any) 
         raise ValidationError({"domain": _("You have already added this domain.")}) from None
     record(
         actor=acting_user,
-        action="domain.added",
+        action=AuditEvent.DOMAIN_ADDED,
         territory=territory,
         target=domain,
         details={"domain": hostname},
@@ -361,7 +362,7 @@ def verify_custom_domain(*, domain: Domain, acting_user: Any) -> bool:
             domain.save(update_fields=["is_verified", "verified_at"])
             record(
                 actor=acting_user,
-                action="domain.verified",
+                action=AuditEvent.DOMAIN_VERIFIED,
                 territory=domain.tenant,
                 target=domain,
                 details={"domain": domain.domain},
@@ -379,7 +380,7 @@ def remove_custom_domain(*, domain: Domain, acting_user: Any) -> None:
     domain.delete()
     record(
         actor=acting_user,
-        action="domain.removed",
+        action=AuditEvent.DOMAIN_REMOVED,
         territory=territory,
         target=None,
         details={"domain": hostname},

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
 
+from shared_apps.audit.events import AuditEvent
 from shared_apps.ops.metrics import STANDBY_POOL_EMPTY
 from shared_apps.ops.outbox import send_task_on_commit
 from shared_apps.ops.tasks import platform_task
@@ -362,7 +363,7 @@ def _make_live(territory_id: int, status: str) -> None:
         territory.save(update_fields=["status", "updated_at"])
     record(
         actor=None,
-        action="territory.schema_built",
+        action=AuditEvent.TERRITORY_SCHEMA_BUILT,
         territory=territory,
         target=territory,
         details={"status": territory.status},

@@ -10,6 +10,7 @@ from django.db import transaction
 from shared_apps.accounts import footprints
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from tenants.models import Territory
 
 
@@ -39,7 +40,9 @@ def grant_membership(
     if previous != role:
         record(
             actor=acting_user,
-            action="membership.role_changed" if previous else "membership.granted",
+            action=(
+                AuditEvent.MEMBERSHIP_ROLE_CHANGED if previous else AuditEvent.MEMBERSHIP_GRANTED
+            ),
             territory=territory,
             target=membership,
             details={"user_id": user.pk, "role": role, "previous_role": previous},

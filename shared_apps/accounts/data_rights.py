@@ -41,6 +41,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
+from shared_apps.audit.events import AuditEvent
+
 PUBLIC = "public"
 TERRITORY = "territory"
 
@@ -153,7 +155,7 @@ def delete_account(user: Any, *, via: str) -> None:
             if handler.eraser is not None:
                 handler.eraser(user)
         user.delete()
-        record(actor=None, action="accounts.account_deleted", details={"via": via})
+        record(actor=None, action=AuditEvent.ACCOUNTS_ACCOUNT_DELETED, details={"via": via})
 
 
 def json_default(value: Any) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 
+from shared_apps.audit.events import AuditEvent
 from shared_apps.audit.models import AuditEntry
 from tenants.models import Territory
 
@@ -14,12 +15,15 @@ from tenants.models import Territory
 def record(
     *,
     actor: Any,
-    action: str,
+    action: AuditEvent,
     territory: Territory | None = None,
     target: models.Model | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Write one audit entry. ``actor`` is a User, or None for the system/CLI."""
+    """Write one audit entry. ``actor`` is a User, or None for the system/CLI.
+
+    ``action`` is an ``AuditEvent`` member, never a plain string: every code written
+    has a sentence people can read (mypy rejects anything else)."""
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         territory=territory,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.audit.events import describe
 from tenants.models import Territory
 
 
@@ -35,6 +36,4 @@ class AuditEntry(models.Model):
     @property
     def sentence(self) -> str:
         """What happened, in the reader's language (shared_apps.audit.events)."""
-        from shared_apps.audit.events import describe
-
         return describe(self.action)

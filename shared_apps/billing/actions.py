@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import Membership
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.billing import plans, stripe_api
 from shared_apps.billing.models import BillingAccount, StripeEvent
 from shared_apps.ops.email import queue_email, recipient_language
@@ -52,7 +53,7 @@ def _set_state(account: BillingAccount, state: str, *, actor: Any, reason: str) 
     if previous != state:
         record(
             actor=actor,
-            action="billing.state_changed",
+            action=AuditEvent.BILLING_STATE_CHANGED,
             territory=account.territory,
             target=account,
             details={"from": previous, "to": state, "reason": reason},
@@ -89,7 +90,7 @@ def open_billing_account(
     )
     record(
         actor=acting_user,
-        action="billing.opened",
+        action=AuditEvent.BILLING_OPENED,
         territory=territory,
         target=account,
         details={"plan": plan_key, "method": method},
@@ -114,7 +115,7 @@ def switch_to_invoice(*, account: BillingAccount, acting_user: Any, note: str = 
     account.notices_sent = []
     record(
         actor=acting_user,
-        action="billing.switched_to_invoice",
+        action=AuditEvent.BILLING_SWITCHED_TO_INVOICE,
         territory=account.territory,
         target=account,
         details={"from_method": previous_method, "note": note},

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.console.models import EntryGrant, TerritoryFigures
 from shared_apps.console.selectors import learner_counts
 from shared_apps.core.figures import live_figures
@@ -137,7 +138,7 @@ def grant_entry(*, user: Any, territory: Territory, reason: str) -> tuple[EntryG
     )
     record(
         actor=user,
-        action="console.entry_granted",
+        action=AuditEvent.CONSOLE_ENTRY_GRANTED,
         territory=territory,
         target=grant,
         details={"reason": grant.reason, "expires_at": grant.expires_at.isoformat()},
@@ -167,7 +168,7 @@ def use_entry(*, token: str, territory: Territory) -> EntryGrant:
         grant.save(update_fields=["used_at"])
         record(
             actor=grant.user,
-            action="console.entered",
+            action=AuditEvent.CONSOLE_ENTERED,
             territory=territory,
             target=grant,
             details={"expires_at": grant.expires_at.isoformat()},

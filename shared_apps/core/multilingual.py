@@ -92,12 +92,13 @@ def save_translations(
     obj: Any, texts: dict[str, dict[str, str]], *, territory: Any, acting_user: Any
 ) -> None:
     from shared_apps.audit.actions import record
+    from shared_apps.audit.events import AuditEvent
 
     obj.translations = texts
     obj.save(update_fields=["translations"])
     record(
         actor=acting_user,
-        action="content.translations_saved",
+        action=AuditEvent.CONTENT_TRANSLATIONS_SAVED,
         territory=territory,
         target=obj,
         details={"languages": sorted(texts)},

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.backpack.models import email_digest
 from shared_apps.guardians.ages import consent_age
 from shared_apps.guardians.models import AgeRecord, GuardianConsent, new_nonce
@@ -107,7 +108,7 @@ def request_consent(
         },
         language=language,
     )
-    record(actor=user, action="guardians.consent_requested", target=consent)
+    record(actor=user, action=AuditEvent.GUARDIANS_CONSENT_REQUESTED, target=consent)
 
 
 def _branding(territory: Territory | None, language: str) -> dict[str, Any]:
@@ -161,7 +162,7 @@ def confirm_consent(*, consent: GuardianConsent) -> GuardianConsent:
         consent.confirmed_at = timezone.now()
         consent.withdrawn_at = None
         consent.save(update_fields=["status", "confirmed_at", "withdrawn_at"])
-        record(actor=None, action="guardians.consent_confirmed", target=consent)
+        record(actor=None, action=AuditEvent.GUARDIANS_CONSENT_CONFIRMED, target=consent)
     return consent
 
 
@@ -198,5 +199,5 @@ def withdraw_consent(*, consent: GuardianConsent) -> GuardianConsent:
             entry.share_token = new_share_token()
             entry.save(update_fields=["is_public", "share_token", "updated_at"])
         _stop_sharing_contact(consent.user_id)
-        record(actor=None, action="guardians.consent_withdrawn", target=consent)
+        record(actor=None, action=AuditEvent.GUARDIANS_CONSENT_WITHDRAWN, target=consent)
     return consent

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts.actions import ensure_learner_membership
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.guardians.actions import record_birth_month
 from shared_apps.guardians.models import CodeCard
 from tenant_apps.badges.identity import CARD_EMAIL_DOMAIN
@@ -72,7 +73,7 @@ def create_cards(*, territory: Territory, count: int, label: str, acting_user: A
         )
     record(
         actor=acting_user,
-        action="guardians.code_cards_created",
+        action=AuditEvent.GUARDIANS_CODE_CARDS_CREATED,
         territory=territory,
         details={"count": count, "batch": str(batch)},
     )

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.hosts import network_url, territory_url
 from shared_apps.notifications import kinds
 from shared_apps.notifications.branding import email_branding
@@ -218,6 +219,6 @@ def save_preferences(*, user: Any, choices: Mapping[str, tuple[bool, bool]]) -> 
             )
     record(
         actor=user,
-        action="notifications.preferences_saved",
+        action=AuditEvent.NOTIFICATIONS_PREFERENCES_SAVED,
         details={"off": sorted(k for k, (e, i) in choices.items() if not (e and i))},
     )

@@ -14,7 +14,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from shared_apps.audit.events import register
         from shared_apps.core.navigation import register_my_link
         from shared_apps.notifications.selectors import unread_for_request
 
@@ -27,7 +26,6 @@ class NotificationsConfig(AppConfig):
                 order=5,
                 count=unread_for_request,
             )
-        register("notifications.preferences_saved", _("Changed which notifications they get"))
 
         from shared_apps.accounts import data_rights
         from shared_apps.notifications import data_handlers

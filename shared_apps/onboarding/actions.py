@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.billing.actions import open_billing_account
 from shared_apps.notifications import actions as notifications
 from shared_apps.notifications import kinds
@@ -176,7 +177,7 @@ def confirm_email_code(*, signup: Signup, code: str) -> bool:
         "administrator",
     ]
     signup.save(update_fields=["data", "completed_steps", "updated_at"])
-    record(actor=None, action="onboarding.email_proved", target=signup, details={})
+    record(actor=None, action=AuditEvent.ONBOARDING_EMAIL_PROVED, target=signup, details={})
     return True
 
 
@@ -339,7 +340,7 @@ def _create_everything(signup: Signup, validated: ValidatedSignup) -> tuple[Terr
     signup.save(update_fields=["territory", "completed_at", "password_hash", "updated_at"])
     record(
         actor=admin,
-        action="onboarding.completed",
+        action=AuditEvent.ONBOARDING_COMPLETED,
         territory=territory,
         target=signup,
         details={

@@ -13,6 +13,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from learning_platform.celery import app
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.ops.models import FailedTask
 from shared_apps.ops.outbox import send_task_on_commit
 from tenants.models import Territory
@@ -45,7 +46,7 @@ def retry_failed_task(*, failed_task: FailedTask, acting_user: Any) -> FailedTas
     locked.save(update_fields=["state", "resolved_at"])
     record(
         actor=acting_user,
-        action="ops.task_retried",
+        action=AuditEvent.OPS_TASK_RETRIED,
         territory=territory,
         target=locked,
         details={"task": locked.task_name},
@@ -66,7 +67,7 @@ def discard_failed_task(*, failed_task: FailedTask, acting_user: Any) -> FailedT
     locked.save(update_fields=["state", "resolved_at"])
     record(
         actor=acting_user,
-        action="ops.task_discarded",
+        action=AuditEvent.OPS_TASK_DISCARDED,
         target=locked,
         details={"task": locked.task_name},
     )

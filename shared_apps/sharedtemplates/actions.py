@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, tenant_context
 
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.sharedtemplates.models import NetworkTemplate, TemplateAdoption
 from tenants.models import Territory
 
@@ -161,7 +162,7 @@ def publish_template(
     template.save()
     record(
         actor=acting_user,
-        action="template.published",
+        action=AuditEvent.TEMPLATE_PUBLISHED,
         target=template,
         details={"version": template.version},
     )
@@ -197,7 +198,7 @@ def adopt_template(
         )
         record(
             actor=acting_user,
-            action="template.adopted",
+            action=AuditEvent.TEMPLATE_ADOPTED,
             territory=territory,
             target=template,
             details={"version": template.version, "kind": template.kind},

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from tenant_apps.accessibility.models import AccessibilityStatement
 from tenants.models import Territory
 
@@ -34,7 +35,7 @@ def save_statement(
     statement.save()
     record(
         actor=acting_user,
-        action="accessibility.statement_saved",
+        action=AuditEvent.ACCESSIBILITY_STATEMENT_SAVED,
         territory=territory,
         target=statement,
     )

@@ -5,16 +5,16 @@ Each runs in the territory's schema and is one cheap query."""
 from __future__ import annotations
 
 from shared_apps.accounts.models import Membership
-from shared_apps.audit.models import AuditEntry
 from shared_apps.onboarding.checklist import provide_check
-from tenant_apps.catalogue.models import Activity, Provider, StaffInvitation
+from tenant_apps.catalogue.models import Activity, CatalogueSetup, Provider, StaffInvitation
 from tenants.models import Territory
 
 
 def interests_reviewed(territory: Territory) -> bool:
-    # The seeded taxonomy counts as reviewed once an admin saved an interest: adding,
-    # renaming or switching one off is how a city adapts it.
-    return AuditEntry.objects.filter(territory=territory, action="interest.saved").exists()
+    # The seeded taxonomy counts as reviewed once an admin saved an interest or adopted a
+    # network template's list: adding, renaming or switching one off is how a city adapts
+    # it. The catalogue's actions write the fact down (CatalogueSetup), in this schema.
+    return CatalogueSetup.objects.filter(interests_reviewed_at__isnull=False).exists()
 
 
 def activity_published(territory: Territory) -> bool:

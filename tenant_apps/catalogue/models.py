@@ -83,6 +83,26 @@ class Interest(models.Model):
         )
 
 
+class CatalogueSetup(models.Model):
+    """How far the territory has set its catalogue up: facts the welcome checklist
+    (shared_apps.onboarding) reads, written by the catalogue's actions when they happen
+    (never read back from the audit log). One row per territory: ``current()``."""
+
+    # When the territory first adapted its interest list (saved an interest, or adopted
+    # a network template's): the seeded taxonomy counts as reviewed from then on.
+    interests_reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    ONE = 1
+
+    def __str__(self) -> str:
+        return f"catalogue setup (interests reviewed {self.interests_reviewed_at})"
+
+    @classmethod
+    def current(cls) -> CatalogueSetup:
+        setup, _created = cls.objects.get_or_create(pk=cls.ONE)
+        return setup
+
+
 class Provider(models.Model):
     """An organisation that offers activities: youth centre, NGO, library, club..."""
 
@@ -371,6 +391,9 @@ class Activity(models.Model):
     status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.DRAFT)
     return_reason = models.TextField("reason", blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Who last sent it for review (the reviewer sees their name): kept here, not looked
+    # up in the audit log.
+    submitted_by = _user_fk(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

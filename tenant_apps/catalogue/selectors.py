@@ -198,20 +198,11 @@ def interested_counts(activity_ids: list[int]) -> dict[int, int]:
     )
 
 
-def submitted_by(activity: Activity, territory: Any) -> str:
+def submitted_by(activity: Activity) -> str:
     """Who last sent the activity for review, as the reviewer sees them (their name,
-    else "account #17"), from the audit log; "" if nobody did (a seeded activity)."""
-    from shared_apps.audit.models import AuditEntry
-
-    entry = (
-        AuditEntry.objects.filter(
-            territory=territory,
-            action="activity.submitted",
-            target_type=Activity._meta.label_lower,
-            target_id=str(activity.pk),
-        )
-        .select_related("actor")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return str(entry.actor) if entry is not None and entry.actor is not None else ""
+    else "account #17"); "" if nobody did (a seeded activity) or the account is gone."""
+    if activity.submitted_by_id is None:
+        return ""
+    # Accounts live in the public schema, referenced without a constraint (models.py).
+    sender = User.objects.filter(pk=activity.submitted_by_id).first()
+    return str(sender) if sender is not None else ""

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.ops.outbox import send_task_on_commit
 from tenant_apps.catalogue.search import territory_today
 from tenant_apps.deserts import compute, selectors
@@ -90,7 +91,12 @@ def request_run(territory: Territory, *, acting_user: Any) -> DesertRun:
         if pending is not None:
             return pending
         run = DesertRun.objects.create()
-        record(actor=acting_user, action="deserts.run_requested", territory=territory, target=run)
+        record(
+            actor=acting_user,
+            action=AuditEvent.DESERTS_RUN_REQUESTED,
+            territory=territory,
+            target=run,
+        )
         # Through the outbox: the request never fails or waits on the broker.
         send_task_on_commit(compute_deserts_task, args=[run.pk])
     return run
@@ -120,7 +126,7 @@ def replace_population(
             PopulationArea.objects.exclude(code__in=[a.code for a in areas]).delete()
         record(
             actor=acting_user,
-            action="deserts.population_uploaded",
+            action=AuditEvent.DESERTS_POPULATION_UPLOADED,
             territory=territory,
             details={"areas": len(areas), "replace": not keep_others},
         )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.pagecache import public_content_changed
 from tenant_apps.home.models import HomePage
 from tenant_apps.home.sections import registered_sections
@@ -61,7 +62,7 @@ def save_home_texts(
     page.save()
     record(
         actor=acting_user,
-        action="home.texts_saved",
+        action=AuditEvent.HOME_TEXTS_SAVED,
         territory=territory,
         details={"language": language},
     )
@@ -84,7 +85,7 @@ def save_home_sections(
     page.save()
     record(
         actor=acting_user,
-        action="home.sections_saved",
+        action=AuditEvent.HOME_SECTIONS_SAVED,
         territory=territory,
         details={"hidden": page.hidden_sections},
     )

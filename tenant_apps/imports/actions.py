@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.ops.outbox import send_task_on_commit
 from tenant_apps.catalogue.actions import (
     ImportedActivity,
@@ -252,7 +253,7 @@ def execute(
                 raise _Rollback
             record(
                 actor=acting_user,
-                action="catalogue.imported",
+                action=AuditEvent.CATALOGUE_IMPORTED,
                 territory=territory,
                 target=job,
                 details={

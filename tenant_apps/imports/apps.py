@@ -11,11 +11,9 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Import activities")
 
     def ready(self) -> None:
-        from shared_apps.audit.events import register
         from tenant_apps.imports import tasks  # noqa: F401  (registers the task)
         from tenant_apps.manage.links import register_manage_link
 
         register_manage_link(
             "imports", label=_("Import activities"), url_name="imports:start", order=35
         )
-        register("catalogue.imported", _("Imported activities or providers from a file"))

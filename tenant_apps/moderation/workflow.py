@@ -40,6 +40,7 @@ from django_tenants.utils import schema_context
 
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from tenant_apps.moderation.status import ModerationStatus
 from tenants.db import tenant_connection
 from tenants.models import Territory
@@ -137,7 +138,7 @@ Hook = Callable[[Attempt[M]], None]
 class Rule(Generic[M]):
     target: ModerationStatus
     actor: Actor
-    audit: str  # the audit action code of this transition
+    audit: AuditEvent  # what the audit log says of this transition
     guards: tuple[Guard[M], ...] = ()
     effects: tuple[Hook[M], ...] = ()  # inside the transaction
     after_commit: tuple[Hook[M], ...] = ()  # once committed, in the territory's schema
@@ -165,9 +166,9 @@ TRANSITIONS: Mapping[tuple[str, Event], tuple[ModerationStatus, Actor]] = {
 
 @dataclass(frozen=True)
 class On(Generic[M]):
-    """What one kind does on one event: its audit code, guards and hooks."""
+    """What one kind does on one event: its audit event, guards and hooks."""
 
-    audit: str
+    audit: AuditEvent
     guards: tuple[Guard[M], ...] = ()
     effects: tuple[Hook[M], ...] = ()
     after_commit: tuple[Hook[M], ...] = ()
@@ -197,6 +198,11 @@ class Workflow(Generic[M]):
     reason_required: Mapping[Event, str | Promise] = field(default_factory=dict)
     # Events that do nothing (no audit, no hooks) when the object is already there.
     idempotent: frozenset[Event] = frozenset()
+    # The kind's own columns written with the status: sets them on the object and
+    # returns their names (e.g. who sent an activity for review).
+    stamp: Callable[[Attempt[M], ModerationStatus], Iterable[str]] = field(
+        default=lambda attempt, target: ()
+    )
     # Keep the first publication date on re-publication (an activity's "new" badge).
     keep_first_published_at: bool = False
 
@@ -258,7 +264,7 @@ def transition(
         problems = guard(attempt)
         if problems:
             raise _refuse(problems)
-    _save(workflow, obj, rule.target, attempt.reason)
+    _save(workflow, attempt, rule.target)
     record(
         actor=acting_user,
         action=rule.audit,
@@ -299,19 +305,27 @@ def _columns(obj: models.Model) -> Moderated:
     return cast(Moderated, obj)
 
 
-def _save(workflow: Workflow[M], instance: M, target: ModerationStatus, reason: str) -> None:
+def _save(workflow: Workflow[M], attempt: Attempt[M], target: ModerationStatus) -> None:
     now = timezone.now()
-    obj = _columns(instance)
+    obj = _columns(attempt.obj)
     obj.status = target
-    obj.return_reason = reason
+    obj.return_reason = attempt.reason
     if target == ModerationStatus.SUBMITTED:
         obj.submitted_at = now
     if target == ModerationStatus.PUBLISHED and not (
         workflow.keep_first_published_at and obj.published_at is not None
     ):
         obj.published_at = now
+    extra = list(workflow.stamp(attempt, target))
     obj.save(
-        update_fields=["status", "return_reason", "submitted_at", "published_at", "updated_at"]
+        update_fields=[
+            "status",
+            "return_reason",
+            "submitted_at",
+            "published_at",
+            "updated_at",
+            *extra,
+        ]
     )
 
 

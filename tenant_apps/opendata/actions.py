@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.ops.outbox import send_task_on_commit
 from tenant_apps.catalogue import actions as catalogue
 from tenant_apps.catalogue import schedule as sched
@@ -52,7 +53,7 @@ def set_licence(*, territory: Territory, acting_user: User, licence: str) -> Pub
     publication.save()
     record(
         actor=acting_user,
-        action="opendata.licence",
+        action=AuditEvent.OPENDATA_LICENCE,
         territory=territory,
         details={"previous": previous, "licence": licence},
     )
@@ -91,7 +92,7 @@ def register_calendar(
     calendar.interests.set(interests)
     record(
         actor=acting_user,
-        action="opendata.calendar_added",
+        action=AuditEvent.OPENDATA_CALENDAR_ADDED,
         territory=territory,
         target=calendar,
         details={"provider": provider.slug},
@@ -105,7 +106,7 @@ def remove_calendar(*, calendar: CalendarFeed, territory: Territory, acting_user
     """Stop importing a calendar. The activities it made stay the provider's."""
     record(
         actor=acting_user,
-        action="opendata.calendar_removed",
+        action=AuditEvent.OPENDATA_CALENDAR_REMOVED,
         territory=territory,
         target=calendar,
         details={"provider_id": calendar.provider_id},

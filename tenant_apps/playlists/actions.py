@@ -26,6 +26,7 @@ from django_tenants.utils import schema_context
 from shared_apps.accounts.actions import ensure_learner_membership
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.evidence import store_evidence_file
 from shared_apps.core.pagecache import public_content_changed
 from shared_apps.notifications import actions as notifications
@@ -106,7 +107,7 @@ def create_playlist(
     if not personal:
         record(
             actor=acting_user,
-            action="playlist.created",
+            action=AuditEvent.PLAYLIST_CREATED,
             territory=territory,
             target=playlist,
             details={"provider": provider.slug if provider else ""},
@@ -282,14 +283,14 @@ WORKFLOW = Workflow[Playlist](
     model=Playlist,
     table=table(
         {
-            Event.SUBMIT: On("playlist.submitted", (_complete,), after_commit=_CACHE),
+            Event.SUBMIT: On(AuditEvent.PLAYLIST_SUBMITTED, (_complete,), after_commit=_CACHE),
             Event.PUBLISH: On(
-                "playlist.published", (_publishes_at_once, _complete), after_commit=_CACHE
+                AuditEvent.PLAYLIST_PUBLISHED, (_publishes_at_once, _complete), after_commit=_CACHE
             ),
-            Event.APPROVE: On("playlist.published", (_complete,), after_commit=_CACHE),
+            Event.APPROVE: On(AuditEvent.PLAYLIST_PUBLISHED, (_complete,), after_commit=_CACHE),
             # The audit code is the new status, as before the shared workflow.
-            Event.RETURN: On("playlist.draft", after_commit=_CACHE),
-            Event.ARCHIVE: On("playlist.archived", after_commit=_CACHE),
+            Event.RETURN: On(AuditEvent.PLAYLIST_DRAFT, after_commit=_CACHE),
+            Event.ARCHIVE: On(AuditEvent.PLAYLIST_ARCHIVED, after_commit=_CACHE),
             # No withdrawing: a playlist waiting for review is returned by the territory.
         }
     ),
@@ -460,6 +461,12 @@ REVIEW_DECISIONS = {
     "improve": State.NEEDS_IMPROVEMENT,
     "reject": State.REJECTED,
 }
+# The audit event of each decision (the stored codes predate the enum: kept as they are).
+REVIEW_EVENTS = {
+    "approve": AuditEvent.PLAYLIST_EVIDENCE_APPROVE,
+    "improve": AuditEvent.PLAYLIST_EVIDENCE_IMPROVE,
+    "reject": AuditEvent.PLAYLIST_EVIDENCE_REJECT,
+}
 
 
 @transaction.atomic
@@ -489,7 +496,7 @@ def review_evidence(
     progress.save()
     record(
         actor=reviewer,
-        action=f"playlist.evidence.{decision}",
+        action=REVIEW_EVENTS[decision],
         territory=territory,
         target=progress,
         details={"playlist": progress.enrolment.playlist_id},
@@ -578,7 +585,7 @@ def check_in(
     if count:
         record(
             actor=acting_user,
-            action="playlist.checked_in",
+            action=AuditEvent.PLAYLIST_CHECKED_IN,
             territory=territory,
             target=step,
             details={"playlist": playlist.pk, "count": count},

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.evidence import store_evidence_file
 from shared_apps.notifications import actions as notifications
 from shared_apps.notifications.kinds import EVIDENCE_IMPROVE, EVIDENCE_REJECTED
@@ -25,6 +26,13 @@ from tenant_apps.badges.models import (
     Evidence,
 )
 from tenants.models import Territory
+
+# The audit event of each review decision (the stored codes name the resulting status).
+REVIEW_EVENTS = {
+    "approve": AuditEvent.BADGES_APPLICATION_APPROVED,
+    "improve": AuditEvent.BADGES_APPLICATION_CHANGES_REQUESTED,
+    "reject": AuditEvent.BADGES_APPLICATION_REJECTED,
+}
 
 
 @dataclass(frozen=True)
@@ -134,7 +142,7 @@ def review_application(
         )
     record(
         actor=acting_user,
-        action=f"badges.application_{application.status}",
+        action=REVIEW_EVENTS[decision],
         territory=territory,
         target=application,
         details={"badge": application.badge_class.slug},

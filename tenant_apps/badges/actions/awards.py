@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts import footprints
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.pagecache import public_content_changed
 from shared_apps.notifications import actions as notifications
 from shared_apps.notifications.kinds import BADGE_AWARDED
@@ -183,7 +184,7 @@ def award_many(
         raise AwardError(_("This person already holds this badge.")) from exc
     record(
         actor=acting_user,
-        action="badges.awarded",
+        action=AuditEvent.BADGES_AWARDED,
         territory=territory,
         target=badge_class,
         details={"count": len(awards), "source": source},
@@ -304,7 +305,7 @@ def revoke_award(*, territory: Territory, award: Award, reason: str, acting_user
     _sign_status_list(territory, status_list, now)
     record(
         actor=acting_user,
-        action="badges.award_revoked",
+        action=AuditEvent.BADGES_AWARD_REVOKED,
         territory=territory,
         target=award,
         details={"badge": award.badge_class.slug},

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.pagecache import public_content_changed
 from tenant_apps.badges.images import BadgeImage
 from tenant_apps.badges.models import (
@@ -101,7 +102,7 @@ def create_badge_class(
     public_content_changed()
     record(
         actor=acting_user,
-        action="badges.badge_created",
+        action=AuditEvent.BADGES_BADGE_CREATED,
         territory=territory,
         target=badge,
         details={"slug": badge.slug, "issuer": issuer.slug},
@@ -130,7 +131,7 @@ def update_badge_class(
     public_content_changed()
     record(
         actor=acting_user,
-        action="badges.badge_updated",
+        action=AuditEvent.BADGES_BADGE_UPDATED,
         territory=territory,
         target=badge,
         details={"slug": badge.slug, "image_changed": image is not None},
@@ -157,7 +158,7 @@ def archive_badge_class(*, territory: Territory, badge: BadgeClass, acting_user:
     public_content_changed()
     record(
         actor=acting_user,
-        action="badges.badge_archived",
+        action=AuditEvent.BADGES_BADGE_ARCHIVED,
         territory=territory,
         target=badge,
         details={"slug": badge.slug},

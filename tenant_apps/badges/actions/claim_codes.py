@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts import footprints
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from tenant_apps.badges.actions.awards import AwardError, award_badge, holds, recipient_for_user
 from tenant_apps.badges.models import (
     Award,
@@ -73,7 +74,7 @@ def create_claim_codes(
         codes = [ClaimCode.objects.create(code=new_code(), max_uses=max_uses, **common)]
     record(
         actor=acting_user,
-        action="badges.claim_codes_created",
+        action=AuditEvent.BADGES_CLAIM_CODES_CREATED,
         territory=territory,
         target=badge_class,
         details={"count": len(codes), "single_use": bool(single_use_count), "max_uses": max_uses},
@@ -121,7 +122,7 @@ def deactivate_claim_code(*, territory: Territory, claim: ClaimCode, acting_user
     claim.save(update_fields=["is_active"])
     record(
         actor=acting_user,
-        action="badges.claim_code_deactivated",
+        action=AuditEvent.BADGES_CLAIM_CODE_DEACTIVATED,
         territory=territory,
         target=claim,
         details={},

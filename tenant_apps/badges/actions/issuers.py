@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.pagecache import public_content_changed
 from tenant_apps.badges import keys
 from tenant_apps.badges.models import (
@@ -102,7 +103,7 @@ def create_provider_issuer(
     issuer.save()
     record(
         actor=acting_user,
-        action="badges.issuer_created",
+        action=AuditEvent.BADGES_ISSUER_CREATED,
         territory=territory,
         target=issuer,
         details={"slug": slug, "kind": issuer.kind},
@@ -132,7 +133,7 @@ def update_issuer(
     public_content_changed()
     record(
         actor=acting_user,
-        action="badges.issuer_updated",
+        action=AuditEvent.BADGES_ISSUER_UPDATED,
         territory=territory,
         target=issuer,
         details={"slug": issuer.slug},
@@ -146,7 +147,7 @@ def rotate_issuer_key(*, territory: Territory, issuer: Issuer, acting_user: Any)
     key = keys.rotate_key(issuer)
     record(
         actor=acting_user,
-        action="badges.key_rotated",
+        action=AuditEvent.BADGES_KEY_ROTATED,
         territory=territory,
         target=issuer,
         details={"key_id": key.key_id},

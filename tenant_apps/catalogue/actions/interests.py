@@ -7,17 +7,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.pagecache import public_content_changed
 from tenant_apps.catalogue.actions.activities import _refresh
 from tenant_apps.catalogue.indexing import remember_interest_words
-from tenant_apps.catalogue.models import (
-    Interest,
-)
+from tenant_apps.catalogue.models import CatalogueSetup, Interest
 from tenants.models import Territory
 
 
@@ -48,9 +48,10 @@ def save_interest(
     # Interest names are shown by cached page fragments (shared_apps.core.pagecache).
     public_content_changed()
     _refresh(territory, interest.activities.values_list("id", flat=True))
+    _interests_reviewed()
     record(
         actor=acting_user,
-        action="interest.saved",
+        action=AuditEvent.INTEREST_SAVED,
         territory=territory,
         target=interest,
         details={"slug": interest.slug, "active": is_active},
@@ -80,4 +81,14 @@ def adopt_interests(*, territory: Territory, items: Sequence[Mapping[str, Any]])
         .distinct()
     )
     _refresh(territory, list(affected))
+    _interests_reviewed()
     return touched
+
+
+def _interests_reviewed() -> None:
+    """Note (once) that the territory adapted its interest list: the welcome checklist's
+    item reads this, in the territory's schema (tenant_apps.catalogue.checklist)."""
+    CatalogueSetup.objects.get_or_create(pk=CatalogueSetup.ONE)
+    CatalogueSetup.objects.filter(pk=CatalogueSetup.ONE, interests_reviewed_at__isnull=True).update(
+        interests_reviewed_at=timezone.now()
+    )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts.actions import ensure_learner_membership, grant_membership
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.core.pagecache import public_content_changed
 from tenant_apps.catalogue.actions.activities import _refresh
 from tenant_apps.catalogue.models import (
@@ -72,7 +73,7 @@ def register_provider(
     ProviderStaff.objects.create(provider=provider, user=user, role=ProviderStaff.Role.OWNER)
     record(
         actor=user,
-        action="provider.registered",
+        action=AuditEvent.PROVIDER_REGISTERED,
         territory=territory,
         target=provider,
         details={"provider": provider.slug},
@@ -116,6 +117,14 @@ def update_provider(
     return provider
 
 
+# What the audit log says when a provider reaches each status.
+STATUS_EVENTS: dict[str, AuditEvent] = {
+    Provider.Status.PENDING: AuditEvent.PROVIDER_PENDING,
+    Provider.Status.VERIFIED: AuditEvent.PROVIDER_VERIFIED,
+    Provider.Status.SUSPENDED: AuditEvent.PROVIDER_SUSPENDED,
+}
+
+
 def _set_provider_status(
     *, provider: Provider, territory: Territory, acting_user: User, status: str, reason: str
 ) -> Provider:
@@ -132,7 +141,7 @@ def _set_provider_status(
         sync_staff_role(user=staff.user, territory=territory, acting_user=acting_user)
     record(
         actor=acting_user,
-        action=f"provider.{status}",
+        action=STATUS_EVENTS[status],
         territory=territory,
         target=provider,
         details={"previous": previous, "reason": provider.status_reason},
@@ -187,7 +196,7 @@ def set_provider_trusted(
         provider.save(update_fields=["trusted", "updated_at"])
         record(
             actor=acting_user,
-            action="provider.trusted" if trusted else "provider.untrusted",
+            action=AuditEvent.PROVIDER_TRUSTED if trusted else AuditEvent.PROVIDER_UNTRUSTED,
             territory=territory,
             target=provider,
         )

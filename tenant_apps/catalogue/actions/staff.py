@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts.actions import ensure_learner_membership
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from tenant_apps.catalogue.actions.providers import (
     register_provider,
     sync_staff_role,
@@ -106,7 +107,7 @@ def invite_provider_staff(
     )
     record(
         actor=acting_user,
-        action="provider.staff_invited",
+        action=AuditEvent.PROVIDER_STAFF_INVITED,
         territory=territory,
         target=provider,
         details={"invitation_id": invitation.pk, "role": role},
@@ -136,7 +137,7 @@ def invite_provider(
     )
     record(
         actor=acting_user,
-        action="provider.invited",
+        action=AuditEvent.PROVIDER_INVITED,
         territory=territory,
         details={"invitation_id": invitation.pk},
     )
@@ -201,7 +202,7 @@ def accept_staff_invitation(
     invitation.save(update_fields=["accepted_at", "accepted_by", "nonce", "provider"])
     record(
         actor=user,
-        action="provider.staff_added",
+        action=AuditEvent.PROVIDER_STAFF_ADDED,
         territory=territory,
         target=provider,
         details={"user_id": user.pk, "role": staff.role, "invitation_id": invitation.pk},
@@ -238,7 +239,7 @@ def revoke_staff_invitation(
     invitation.save(update_fields=["revoked_at", "nonce"])
     record(
         actor=acting_user,
-        action="provider.staff_invitation_revoked",
+        action=AuditEvent.PROVIDER_STAFF_INVITATION_REVOKED,
         territory=territory,
         target=invitation.provider,
         details={"invitation_id": invitation.pk},
@@ -262,7 +263,7 @@ def remove_provider_staff(*, staff: ProviderStaff, territory: Territory, acting_
     sync_staff_role(user=user, territory=territory, acting_user=acting_user)
     record(
         actor=acting_user,
-        action="provider.staff_removed",
+        action=AuditEvent.PROVIDER_STAFF_REMOVED,
         territory=territory,
         target=provider,
         details={"user_id": user.pk},

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
+from shared_apps.audit.events import AuditEvent
 from shared_apps.notifications import actions as notifications
 from shared_apps.notifications import kinds
 from tenant_apps.catalogue import publishing
@@ -26,6 +27,7 @@ from tenant_apps.moderation.workflow import (
     Attempt,
     Event,
     Hook,
+    ModerationStatus,
     On,
     Workflow,
     table,
@@ -98,6 +100,14 @@ def _tell_provider(kind: str) -> Hook[Activity]:
     return tell
 
 
+def _stamp(attempt: Attempt[Activity], target: ModerationStatus) -> tuple[str, ...]:
+    if target != ModerationStatus.SUBMITTED:
+        return ()
+    # The reviewer sees who sent it (selectors.submitted_by).
+    attempt.obj.submitted_by_id = attempt.acting_user.pk
+    return ("submitted_by",)
+
+
 def _is_curator(activity: Activity, user: User) -> bool:
     return ProviderStaff.objects.filter(provider_id=activity.provider_id, user=user).exists()
 
@@ -107,18 +117,20 @@ ACTIVITY_WORKFLOW = Workflow[Activity](
     model=Activity,
     table=table(
         {
-            Event.SUBMIT: On("activity.submitted", (_complete,), (_reindex,)),
-            Event.PUBLISH: On("activity.published", (_publishes_at_once, _complete), (_reindex,)),
+            Event.SUBMIT: On(AuditEvent.ACTIVITY_SUBMITTED, (_complete,), (_reindex,)),
+            Event.PUBLISH: On(
+                AuditEvent.ACTIVITY_PUBLISHED, (_publishes_at_once, _complete), (_reindex,)
+            ),
             Event.APPROVE: On(
-                "activity.approved",
+                AuditEvent.ACTIVITY_APPROVED,
                 effects=(_reindex, _tell_provider(kinds.ACTIVITY_APPROVED)),
             ),
             Event.RETURN: On(
-                "activity.returned",
+                AuditEvent.ACTIVITY_RETURNED,
                 effects=(_reindex, _tell_provider(kinds.ACTIVITY_RETURNED)),
             ),
-            Event.WITHDRAW: On("activity.withdrawn", effects=(_reindex,)),
-            Event.ARCHIVE: On("activity.archived", effects=(_reindex,)),
+            Event.WITHDRAW: On(AuditEvent.ACTIVITY_WITHDRAWN, effects=(_reindex,)),
+            Event.ARCHIVE: On(AuditEvent.ACTIVITY_ARCHIVED, effects=(_reindex,)),
         }
     ),
     refusals={
@@ -133,6 +145,7 @@ ACTIVITY_WORKFLOW = Workflow[Activity](
         Event.RETURN: gettext_lazy("Say why, so the provider knows what to fix."),
     },
     idempotent=frozenset({Event.ARCHIVE}),
+    stamp=_stamp,
     keep_first_published_at=True,
 )
 
@@ -187,7 +200,7 @@ def delete_activity(*, activity: Activity, territory: Territory, acting_user: Us
     pk = activity.pk
     record(
         actor=acting_user,
-        action="activity.deleted",
+        action=AuditEvent.ACTIVITY_DELETED,
         territory=territory,
         target=activity,
         details={"title": activity.title, "was_public": was_public},

@@ -186,7 +186,7 @@ def activity_review(request: StaffRequest, activity_id: int) -> HttpResponse:
             "activity": activity,
             "reason_form": ReasonForm(),
             "problems": actions.publication_problems(activity, request.territory),
-            "submitted_by": selectors.submitted_by(activity, request.territory),
+            "submitted_by": selectors.submitted_by(activity),
         },
     )
 

@@ -25,7 +25,6 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 from psycopg import sql
 
-from shared_apps.audit.actions import record
 from shared_apps.audit.models import AuditEntry
 from tenants.models import Territory
 from tests.servers import ROOT, python_env
@@ -57,7 +56,7 @@ def aurora_with_data(committed: None) -> Iterator[dict[str, Any]]:
         store = SessionStore()
         store["learner_note"] = "evidence of the robotics workshop"
         store.create()
-    entry = record(actor=None, action="tests.backup_marker", territory=aurora)
+    entry = AuditEntry.objects.create(action="tests.backup_marker", territory=aurora)
     try:
         yield {"session_key": store.session_key, "audit_id": entry.pk}
     finally:
@@ -222,7 +221,9 @@ def cygnus(committed: None) -> Iterator[Territory]:
         user=User.objects.get(email="ada@example.org"), territory=territory, role="learner"
     )
     open_billing_account(territory=territory, plan_key="pilot", method="none", acting_user=None)
-    record(actor=newcomer, action="tests.restore_marker", territory=territory, details={"n": 1})
+    AuditEntry.objects.create(
+        actor=newcomer, action="tests.restore_marker", territory=territory, details={"n": 1}
+    )
     with tenant_context(territory):
         store = SessionStore()
         store["note"] = "kept across the restore"

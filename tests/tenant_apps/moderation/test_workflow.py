@@ -11,6 +11,7 @@ from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
+from shared_apps.audit.events import AuditEvent
 from shared_apps.audit.models import AuditEntry
 from tenant_apps.catalogue import actions as catalogue
 from tenant_apps.catalogue.actions.workflow import ACTIVITY_WORKFLOW
@@ -177,7 +178,13 @@ def test_effects_run_in_the_transaction_and_hooks_only_after_commit(
     workflow = Workflow[Playlist](
         name="test",
         model=Playlist,
-        table=table({Event.SUBMIT: On("test.submitted", effects=(effect,), after_commit=(hook,))}),
+        table=table(
+            {
+                Event.SUBMIT: On(
+                    AuditEvent.PLAYLIST_SUBMITTED, effects=(effect,), after_commit=(hook,)
+                )
+            }
+        ),
         refusals={},
         is_curator=lambda playlist, user: False,
     )
@@ -211,7 +218,8 @@ def test_effects_run_in_the_transaction_and_hooks_only_after_commit(
     # moved on (as in a request that ends in the public schema).
     callbacks[0]()
     assert seen[-1] == ("hook", S.SUBMITTED, territory_a.schema_name)
-    assert [e.action for e in _audits(playlist)].count("test.submitted") == 1
+    # One entry: the rolled-back attempt left none.
+    assert [e.action for e in _audits(playlist)].count(AuditEvent.PLAYLIST_SUBMITTED) == 1
 
 
 def test_archiving_twice_does_nothing_the_second_time(territory_a, user, provider_a):
