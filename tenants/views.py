@@ -7,12 +7,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_admin_required
+from shared_apps.core.formviews import render_form
 from shared_apps.core.types import StaffRequest
 from tenants import actions
 from tenants.dns_lookup import DnsLookupFailed
@@ -45,12 +46,7 @@ def domains(request: StaffRequest) -> HttpResponse:
         {"domain": domain, "record": actions.verification_record(domain)}
         for domain in Domain.objects.filter(tenant=territory).order_by("-is_primary", "domain")
     ]
-    return render(
-        request,
-        "tenants/domains.html",
-        {"form": form, "rows": rows},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "tenants/domains.html", form, {"rows": rows})
 
 
 @require_POST

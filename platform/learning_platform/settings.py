@@ -161,6 +161,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+# Benchmarks only (bench/timing.py): each response tells the CPU and database time it
+# cost, which a shared machine's load does not change. Never set in production.
+if env.bool("BENCH_REQUEST_TIMING", default=False):
+    MIDDLEWARE.insert(0, "bench.timing.RequestCostMiddleware")
 
 TEMPLATES = [
     {
@@ -478,7 +482,13 @@ CACHES = {
             },
         }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Without Redis (development, tests, benchmarks): per process; room for the
+        # cards and counts of a few hundred searches (the default 300 entries culled
+        # them before they were read again).
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
     )
 }
 # Per schema, except sign-in rate limits and other network-wide counters (accounts

@@ -23,6 +23,7 @@ from shared_apps.console import actions, selectors
 from shared_apps.console.entry import SESSION_KEY
 from shared_apps.console.forms import AuditFilterForm, EntryForm, LifecycleForm
 from shared_apps.core.figures import live_figures
+from shared_apps.core.formviews import add_refusal
 from tenants.models import Territory
 
 View = Callable[..., HttpResponse]
@@ -156,8 +157,7 @@ def lifecycle(request: HttpRequest, slug: str) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The territory's status was changed."))
             return redirect("console:territory", slug=found.slug)

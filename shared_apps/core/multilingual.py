@@ -18,6 +18,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.core.formviews import form_view
+
 # What a translatable field may hold, by field name; the form follows these.
 LIMITS = {"title": 160, "name": 120, "summary": 300, "description": 5000}
 
@@ -118,7 +120,7 @@ def translations_page(
     """The page where staff add an object's texts in the site's other languages. The
     caller has already checked that the user may edit ``obj`` in this territory."""
     from django.contrib import messages
-    from django.shortcuts import redirect, render
+    from django.shortcuts import redirect
 
     from tenant_apps.catalogue.text import sanitize_html
 
@@ -130,11 +132,11 @@ def translations_page(
         fields=fields,
         initial_translations=obj.translations or {},
     )
-    if request.method == "POST" and form.is_valid():
 
-        def clean_text(field: str, value: str) -> str:
-            return sanitize_html(value) if field in rich_text else value
+    def clean_text(field: str, value: str) -> str:
+        return sanitize_html(value) if field in rich_text else value
 
+    def store(data: dict[str, Any]) -> Any:
         # ``save``: an app's own action when more follows from the texts (the
         # catalogue re-indexes an activity for search); same signature.
         (save or save_translations)(
@@ -142,11 +144,12 @@ def translations_page(
         )
         messages.success(request, str(_("The texts in other languages were saved.")))
         return redirect(back_url)
-    return render(
+
+    return form_view(
         request,
+        form,
         "core/translations.html",
         {
-            "form": form,
             "heading": heading,
             "back_url": back_url,
             "languages": languages,
@@ -154,5 +157,5 @@ def translations_page(
                 territory.default_language, territory.default_language
             ),
         },
-        status=400 if form.errors else 200,
+        on_valid=store,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,6 +28,7 @@ from shared_apps.accounts import data_rights
 from shared_apps.accounts.access import territory_staff_required
 from shared_apps.accounts.actions import ensure_learner_membership, set_display_name
 from shared_apps.accounts.forms import DisplayNameForm
+from shared_apps.core.formviews import form_view, render_form
 from shared_apps.core.hosts import absolute_url
 from shared_apps.core.navigation import my_links
 from shared_apps.core.types import StaffRequest, TerritoryRequest
@@ -196,21 +198,17 @@ def guardian(request: TerritoryRequest, token: str) -> HttpResponse:
 @territory_staff_required
 @require_http_methods(["GET", "POST"])
 def cards_new(request: StaffRequest) -> HttpResponse:
-    form = CardBatchForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = cards.create_cards(
-                territory=request.territory,
-                count=form.cleaned_data["count"],
-                label=form.cleaned_data["label"],
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect("guardians:cards_print", batch=batch)
-    return render(
-        request, "guardians/cards_new.html", {"form": form}, status=400 if form.errors else 200
+    def create(data: dict[str, Any]) -> HttpResponse:
+        batch = cards.create_cards(
+            territory=request.territory,
+            count=data["count"],
+            label=data["label"],
+            acting_user=request.user,
+        )
+        return redirect("guardians:cards_print", batch=batch)
+
+    return form_view(
+        request, CardBatchForm(request.POST or None), "guardians/cards_new.html", on_valid=create
     )
 
 
@@ -264,9 +262,7 @@ def card_redeem(request: TerritoryRequest) -> HttpResponse:
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return redirect("guardians:account")
-    return render(
-        request, "guardians/card_redeem.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return render_form(request, "guardians/card_redeem.html", form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -287,6 +283,4 @@ def card_sign_in(request: TerritoryRequest) -> HttpResponse:
                 login(request, user)
                 ensure_learner_membership(user=user, territory=territory)
                 return redirect("/")
-    return render(
-        request, "guardians/card_sign_in.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return render_form(request, "guardians/card_sign_in.html", form)

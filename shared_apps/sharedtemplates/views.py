@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_admin_required
 from shared_apps.console.views import console_required
+from shared_apps.core.formviews import add_refusal, render_form
 from shared_apps.sharedtemplates import actions
 from shared_apps.sharedtemplates.forms import TemplateEditor
 from shared_apps.sharedtemplates.models import NetworkTemplate, TemplateAdoption
@@ -60,8 +61,7 @@ def _published(
             kind=editor.kind,
         )
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            editor.form.add_error(field if field in editor.form.fields else None, errors)
+        add_refusal(editor.form, error)
         return False
     messages.success(request, _("The template was published."))
     return True
@@ -84,11 +84,12 @@ def network_new(request: HttpRequest, kind: str) -> HttpResponse:
     editor = TemplateEditor(kind, request.POST or None)
     if _published(request, editor):
         return redirect("network_templates:list")
-    return render(
+    return render_form(
         request,
         "sharedtemplates/network_edit.html",
-        {"editor": editor, "kind_label": KIND_LABELS[kind]},
-        status=400 if editor.errors else 200,
+        editor,
+        {"kind_label": KIND_LABELS[kind]},
+        form_name="editor",
     )
 
 
@@ -100,11 +101,12 @@ def network_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     editor = TemplateEditor(template.kind, request.POST or None, template=template)
     if _published(request, editor, template):
         return redirect("network_templates:list")
-    return render(
+    return render_form(
         request,
         "sharedtemplates/network_edit.html",
-        {"template": template, "editor": editor, "kind_label": KIND_LABELS[template.kind]},
-        status=400 if editor.errors else 200,
+        editor,
+        {"template": template, "kind_label": KIND_LABELS[template.kind]},
+        form_name="editor",
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from shared_apps.accounts.access import territory_admin_required
+from shared_apps.core.formviews import form_view
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.accessibility import selectors
 from tenant_apps.accessibility.actions import StatementData, save_statement
@@ -35,17 +38,12 @@ def statement(request: TerritoryRequest) -> HttpResponse:
 def edit(request: StaffRequest) -> HttpResponse:
     saved = selectors.current_statement()
     form = StatementForm(request.POST or None, instance=saved)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> HttpResponse:
         save_statement(
-            territory=request.territory,
-            data=StatementData(**form.cleaned_data),
-            acting_user=request.user,
+            territory=request.territory, data=StatementData(**data), acting_user=request.user
         )
         messages.success(request, _("The accessibility statement was saved."))
         return redirect("accessibility:edit")
-    return render(
-        request,
-        "accessibility/edit.html",
-        {"form": form, "statement": saved},
-        status=400 if form.errors else 200,
-    )
+
+    return form_view(request, form, "accessibility/edit.html", {"statement": saved}, on_valid=save)

@@ -20,6 +20,7 @@ from shared_apps.backpack.linkedin import add_to_profile_url
 from shared_apps.backpack.models import BackpackEntry
 from shared_apps.backpack.selectors import public_entry
 from shared_apps.core.evidence import serve_evidence
+from shared_apps.core.formviews import render_form
 from shared_apps.core.hosts import network_url
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from shared_apps.guardians.selectors import is_restricted_recipient, public_name
@@ -237,12 +238,7 @@ def apply(request: StaffRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Your application was sent. Reviewers will answer here."))
             return redirect("badges:mine")
-    return render(
-        request,
-        "badges/apply.html",
-        {"badge": badge, "form": form},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "badges/apply.html", form, {"badge": badge})
 
 
 @require_http_methods(["GET", "POST"])
@@ -270,11 +266,11 @@ def application_detail(request: StaffRequest, application_id: int) -> HttpRespon
         else:
             messages.success(request, _("Your improved application was sent."))
             return redirect("badges:mine")
-    return render(
+    return render_form(
         request,
         "badges/application.html",
-        {"application": application, "evidence": list(application.evidence.all()), "form": form},
-        status=400 if form.errors else 200,
+        form,
+        {"application": application, "evidence": list(application.evidence.all())},
     )
 
 
@@ -331,12 +327,7 @@ def claim(request: TerritoryRequest, code: str = "") -> HttpResponse:
                     % {"name": award.badge_class.name},
                 )
                 return redirect("badges:award", award_uuid=award.uuid)
-    return render(
-        request,
-        "badges/claim.html",
-        {"form": form, "code": code},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "badges/claim.html", form, {"code": code})
 
 
 @require_http_methods(["GET", "POST"])
@@ -363,9 +354,4 @@ def verify(request: TerritoryRequest) -> HttpResponse:
             form.add_error(None, str(error))
         except ValidationError as error:
             form.add_error(None, error)
-    return render(
-        request,
-        "badges/verify.html",
-        {"form": form, "result": result},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "badges/verify.html", form, {"result": result})

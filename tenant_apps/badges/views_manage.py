@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shared_apps.accounts.access import territory_admin_required, territory_staff_required
 from shared_apps.accounts.models import User
+from shared_apps.core.formviews import add_refusal, render_form
 from shared_apps.core.hosts import absolute_url
 from shared_apps.core.multilingual import translations_page
 from shared_apps.core.types import StaffRequest
@@ -130,18 +131,12 @@ def badge_create(request: StaffRequest) -> HttpResponse:
         else:
             messages.success(request, _("The badge was created."))
             return redirect("badges_manage:badge", slug=badge.slug)
-    return render(
-        request,
-        "badges/manage/badge_form.html",
-        {"form": form, "editing": False},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "badges/manage/badge_form.html", form, {"editing": False})
 
 
 def _add_errors(form: BadgeClassForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_refusal(form, error)
     else:
         # Errors without a field come from checking the image.
         form.add_error("image", error)
@@ -186,11 +181,8 @@ def badge_edit(request: StaffRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The badge was saved."))
             return redirect("badges_manage:badge", slug=badge.slug)
-    return render(
-        request,
-        "badges/manage/badge_form.html",
-        {"form": form, "editing": True, "badge": badge},
-        status=400 if form.errors else 200,
+    return render_form(
+        request, "badges/manage/badge_form.html", form, {"editing": True, "badge": badge}
     )
 
 
@@ -217,17 +209,16 @@ def badge_awards(request: StaffRequest, slug: str) -> HttpResponse:
                 f"{reverse('badges_manage:badge', args=[badge.slug])}#award-{award.uuid}"
             )
     awards = Paginator(badge.awards.order_by("-issued_on"), 50).get_page(request.GET.get("page"))
-    return render(
+    return render_form(
         request,
         "badges/manage/badge.html",
+        form,
         {
             "badge": badge,
-            "form": form,
             "page": awards,
             "revoke_form": RevokeForm(),
             "public_url": identity.badge_page_url(request.territory, badge),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -309,7 +300,7 @@ def bulk_award(request: StaffRequest, slug: str) -> HttpResponse:
                 new_count=len([e for e in emails if e not in held]),
                 confirm=signing.dumps([e for e in emails if e not in held], salt=BULK_SALT),
             )
-    return render(request, "badges/manage/bulk.html", context, status=400 if form.errors else 200)
+    return render_form(request, "badges/manage/bulk.html", form, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -335,11 +326,11 @@ def claim_codes(request: StaffRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The claim codes were created."))
             return redirect("badges_manage:code", code_id=codes[0].pk)
-    return render(
+    return render_form(
         request,
         "badges/manage/codes.html",
-        {"badge": badge, "form": form, "codes": list(claim_codes_of(badge))},
-        status=400 if form.errors else 200,
+        form,
+        {"badge": badge, "codes": list(claim_codes_of(badge))},
     )
 
 
@@ -453,16 +444,15 @@ def review(request: StaffRequest, application_id: int) -> HttpResponse:
             messages.success(request, _("Your review was saved."))
             return redirect("badges_manage:reviews")
     applicant = User.objects.filter(pk=application.applicant_user_id).first()
-    return render(
+    return render_form(
         request,
         "badges/manage/review.html",
+        form,
         {
             "application": application,
             "applicant": applicant,
             "evidence": list(application.evidence.all()),
-            "form": form,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -517,11 +507,11 @@ def issuer_edit(request: StaffRequest, slug: str) -> HttpResponse:
         )
         messages.success(request, _("The issuer was saved."))
         return redirect("badges_manage:issuers")
-    return render(
+    return render_form(
         request,
         "badges/manage/issuer_form.html",
-        {"issuer": issuer, "form": form, "keys": list(issuer.keys.order_by("number"))},
-        status=400 if form.errors else 200,
+        form,
+        {"issuer": issuer, "keys": list(issuer.keys.order_by("number"))},
     )
 
 

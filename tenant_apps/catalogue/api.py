@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from shared_apps.core.hosts import territory_url
 from tenant_apps.catalogue import maplayer, selectors
 from tenant_apps.catalogue import schedule as sched
+from tenant_apps.catalogue.fields import api_fields, copied_fields
 from tenant_apps.catalogue.filters import FilterForm, Filters
 from tenant_apps.catalogue.models import Activity, Interest, Provider, Venue
 from tenant_apps.catalogue.search import (
@@ -202,36 +203,8 @@ class ActivitySerializer(serializers.ModelSerializer[Activity]):
 
     class Meta:
         model = Activity
-        fields = [
-            "id",
-            "url",
-            "title",
-            "summary",
-            "provider",
-            "venue",
-            "format",
-            "online_url",
-            "interests",
-            "skills",
-            "age_min",
-            "age_max",
-            "is_free",
-            "price",
-            "currency",
-            "price_note",
-            "voucher",
-            "languages",
-            "schedule",
-            "next_date",
-            "capacity",
-            "join_method",
-            "join_url",
-            "join_contact",
-            "image",
-            "image_alt",
-            "published_at",
-            "distance_m",
-        ]
+        # The spec's (tenant_apps/catalogue/fields.py): its order is the JSON's.
+        fields = api_fields()
 
     def _territory(self) -> Territory:
         return cast(Territory, self.context["territory"])
@@ -278,7 +251,7 @@ class ActivityDetailSerializer(ActivitySerializer):
     venue_detail = serializers.SerializerMethodField()
 
     class Meta(ActivitySerializer.Meta):
-        fields = [*ActivitySerializer.Meta.fields, "description", "sessions", "venue_detail"]
+        fields = api_fields(detail=True)
 
     def get_sessions(self, activity: Activity) -> list[dict[str, Any]]:
         return [{"starts_at": s.starts_at, "ends_at": s.ends_at} for s in activity.sessions.all()]
@@ -297,21 +270,11 @@ class ActivityDetailSerializer(ActivitySerializer):
 
 
 # The list's columns, loaded in the page query (a deferred column would cost a query
-# per activity).
+# per activity): the card's, and every column the editor writes as is (the list shows
+# them all, the schedule_* ones inside "schedule"; the description is the detail's).
 API_LIST_FIELDS = (
     *CARD_FIELDS,
-    "online_url",
-    "skills",
-    "price_note",
-    "starts_on",
-    "ends_on",
-    "end_time",
-    "exceptions",
-    "schedule_note",
-    "capacity",
-    "join_method",
-    "join_url",
-    "join_contact",
+    *(name for name in copied_fields() if name not in CARD_FIELDS),
     "provider__id",
     "venue__id",
 )
@@ -511,7 +474,8 @@ class MapLayerView(APIView):
         today = territory_today(territory.timezone)
         terms = query_terms(filters.q)
         queryset = apply_filters(
-            current(today),
+            # Free text: the GIN drives the query, not a partial index (search.current).
+            current(today, text_search=bool(terms)),
             filters,
             interests=interests,
             today=today,

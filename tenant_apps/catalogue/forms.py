@@ -10,13 +10,15 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from shared_apps.core.uploads import COVER_RULES, LOGO_RULES, clean_image
 from tenant_apps.catalogue import schedule as sched
+from tenant_apps.catalogue.fields import Spec, copied_fields, editor_fields
 from tenant_apps.catalogue.models import (
     FREE_WITH_PRICE,
     MAX_AGE,
@@ -440,39 +442,41 @@ class ActivityForm(forms.Form):
             self.add_error("join_contact", _("Say whom to contact to join."))
 
 
+# The editor's own controls, not fields of the activity.
+FORM_CONTROLS = ("remove_image",)
+
+
+def editor_form_fields(
+    declared: dict[str, forms.Field], spec: Spec = None
+) -> dict[str, forms.Field]:
+    """The editor's fields are the spec's editor fields (tenant_apps/catalogue/fields.py).
+    Each keeps its declaration on ActivityForm (label, widget, validation), in the
+    order declared (the error summary lists them in page order); a field the spec adds
+    without a declaration gets its model field's own form field. A declared field the
+    spec does not know is a mistake, refused at import."""
+    names = editor_fields(spec)
+    unknown = sorted(set(declared) - set(names) - set(FORM_CONTROLS))
+    if unknown:
+        raise ImproperlyConfigured(f"ActivityForm fields missing from the spec: {unknown}")
+    fields = dict(declared)
+    for name in names:
+        if name not in fields:
+            model_field = Activity._meta.get_field(name)
+            field = model_field.formfield() if isinstance(model_field, models.Field) else None
+            if field is None:
+                raise ImproperlyConfigured(f"Activity.{name} has no form field to edit it with")
+            fields[name] = field
+    return fields
+
+
+ActivityForm.base_fields = editor_form_fields(ActivityForm.declared_fields)
+
+
 def activity_initial(activity: Activity, timezone: str) -> dict[str, Any]:
     """The editor's initial values from the saved activity."""
     tz = ZoneInfo(timezone)
     initial: dict[str, Any] = {
-        name: getattr(activity, name)
-        for name in (
-            "title",
-            "summary",
-            "description",
-            "skills",
-            "format",
-            "online_url",
-            "age_min",
-            "age_max",
-            "is_free",
-            "price",
-            "price_note",
-            "voucher",
-            "languages",
-            "schedule_kind",
-            "starts_on",
-            "ends_on",
-            "weekdays",
-            "start_time",
-            "end_time",
-            "exceptions",
-            "schedule_note",
-            "capacity",
-            "join_method",
-            "join_url",
-            "join_contact",
-            "image_alt",
-        )
+        name: getattr(activity, name) for name in (*copied_fields(), "description")
     }
     initial["venue"] = activity.venue_id
     initial["interests"] = [i.pk for i in activity.interests.all()]

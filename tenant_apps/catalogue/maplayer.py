@@ -82,6 +82,46 @@ def _round(value: float) -> float:
 
 
 FILTERED_CACHE_SECONDS = 300
+# Up to this zoom (a whole city on a desktop screen), a filtered view's clusters are
+# computed for the whole territory at once and cached: panning and the other
+# visitors' boxes at that zoom read no table. Further in, only the box is grouped.
+TERRITORY_ZOOM = 12
+
+
+def _grid(queryset: QuerySet[Activity], zoom: int) -> QuerySet[Any, dict[str, Any]]:
+    """The activities grouped on the zoom's grid in SQL: (cell, count, mean x, y)."""
+    size = cell_size(zoom)
+    return (
+        queryset.annotate(cx=Floor(F("map_x") / size), cy=Floor(F("map_y") / size))
+        .values("cx", "cy")
+        # count(*), not count(id): every column read is in cat_act_map_idx, so the
+        # whole-city view is an index-only scan.
+        .annotate(n=Count("*"), x=Avg("map_x"), y=Avg("map_y"))
+        .order_by()
+    )
+
+
+def _sql_key(name: str, rows: QuerySet[Any, Any]) -> str:
+    """A cache key named by a query's own SQL and parameters (today's date and every
+    filter are among them) and the public content version."""
+    sql, params = rows.query.sql_with_params()
+    digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()[:40]
+    return f"catalogue:{name}:{public_version()}:{digest}"
+
+
+def filtered_cells(queryset: QuerySet[Activity], zoom: int) -> list[tuple[float, float, int]]:
+    """All clusters of the territory's activities matching a filter at this zoom:
+    (x, y, count), cached like the unfiltered ones (territory_cells) under the query
+    and the public content version. One scan of what the filter's index finds,
+    without the box: a box as large as the city only made PostgreSQL intersect the
+    filter's bitmap with the whole map index (issue 17)."""
+    rows = _grid(queryset.filter(map_x__isnull=False), zoom)
+    key = _sql_key("map-filtered-cells", rows)
+    cells: list[tuple[float, float, int]] | None = cache.get(key)
+    if cells is None:
+        cells = [(row["x"], row["y"], row["n"]) for row in rows]
+        cache.set(key, cells, FILTERED_CACHE_SECONDS)
+    return cells
 
 
 def clusters(
@@ -91,22 +131,14 @@ def clusters(
     key function carries the schema) under the query's own SQL and parameters and
     the public content version, which every publish action bumps, like the search
     counts: a filtered map ("music", "free") asked again by the next visitor, or
-    after a pan back, reads no table (issue 17)."""
-    size = cell_size(zoom)
-    rows = (
-        _in_box(queryset, bbox)
-        .annotate(cx=Floor(F("map_x") / size), cy=Floor(F("map_y") / size))
-        .values("cx", "cy")
-        # count(*), not count(id): every column read is in cat_act_map_idx, so the
-        # whole-city view is an index-only scan.
-        .annotate(n=Count("*"), x=Avg("map_x"), y=Avg("map_y"))
-        .order_by()
-    )
+    after a pan back, reads no table (issue 17); up to TERRITORY_ZOOM, the clusters
+    of the whole territory are kept, so any box at that zoom is found."""
+    if cached and zoom <= TERRITORY_ZOOM:
+        return _in_view(filtered_cells(queryset, zoom), bbox)
+    rows = _grid(_in_box(queryset, bbox), zoom)
     key = ""
     if cached:
-        sql, params = rows.query.sql_with_params()
-        digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()[:40]
-        key = f"catalogue:map-filtered:{public_version()}:{digest}"
+        key = _sql_key("map-filtered", rows)
         hit: tuple[int, list[list[Any]]] | None = cache.get(key)
         if hit is not None:
             return hit
@@ -138,14 +170,7 @@ def territory_cells(
     key = _cells_key(zoom, today)
     cells = cache.get(key)
     if cells is None:
-        size = cell_size(zoom)
-        rows = (
-            queryset.filter(map_x__isnull=False)
-            .annotate(cx=Floor(F("map_x") / size), cy=Floor(F("map_y") / size))
-            .values("cx", "cy")
-            .annotate(n=Count("*"), x=Avg("map_x"), y=Avg("map_y"))
-            .order_by()
-        )
+        rows = _grid(queryset.filter(map_x__isnull=False), zoom)
         cells = [(row["x"], row["y"], row["n"]) for row in rows]
         cache.set(key, cells, CELLS_CACHE_SECONDS)
     return list(cells)
@@ -158,11 +183,16 @@ def forget_cells(today: datetime.date) -> None:
 def cached_clusters(
     queryset: QuerySet[Activity], bbox: BBox, zoom: int, today: datetime.date
 ) -> tuple[int, list[list[Any]]]:
+    return _in_view(territory_cells(queryset, zoom, today), bbox)
+
+
+def _in_view(cells: list[tuple[float, float, int]], bbox: BBox) -> tuple[int, list[list[Any]]]:
+    """The clusters whose centre is in the box, largest first, and their total."""
     x1, y1 = to_mercator(bbox.south, bbox.west)
     x2, y2 = to_mercator(bbox.north, bbox.east)
     found = []
     total = 0
-    for x, y, n in territory_cells(queryset, zoom, today):
+    for x, y, n in cells:
         if x1 <= x <= x2 and y1 <= y <= y2:
             lat, lon = to_lat_lon(x, y)
             found.append([_round(lat), _round(lon), n])

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from shared_apps.accounts.models import Membership, User
+from shared_apps.core.pagecache import FRAGMENT_SECONDS, public_version
 from tenant_apps.catalogue.models import (
     Activity,
     ActivitySession,
@@ -21,9 +23,20 @@ from tenant_apps.catalogue.models import (
     Venue,
 )
 
+INTERESTS_KEY = "catalogue:active-interests"
+
 
 def active_interests() -> list[Interest]:
-    return list(Interest.objects.filter(is_active=True).order_by("position", "slug"))
+    """The interests visitors filter by, kept in the cache (per territory: the key
+    function carries the schema) under the public content version, which saving an
+    interest bumps, like the pages showing them: every search request asked the
+    database for them (issue 17)."""
+    key = f"{INTERESTS_KEY}:{public_version()}"
+    found: list[Interest] | None = cache.get(key)
+    if found is None:
+        found = list(Interest.objects.filter(is_active=True).order_by("position", "slug"))
+        cache.set(key, found, FRAGMENT_SECONDS)
+    return found
 
 
 def all_interests() -> list[Interest]:

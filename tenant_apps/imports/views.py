@@ -6,6 +6,7 @@ job id is simply not found (404)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from shared_apps.accounts.access import territory_admin_required
+from shared_apps.core.formviews import form_view
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.imports import actions, exports
 from tenant_apps.imports.forms import MappingForm, UploadForm
@@ -35,24 +37,23 @@ def _job(pk: str) -> ImportJob:
 @territory_admin_required
 def start(request: StaffRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+
+    def start_job(data: dict[str, Any]) -> HttpResponse | None:
         try:
             job = actions.start_import(
                 territory=request.territory,
                 acting_user=request.user,
-                upload=form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"],
-                source=form.cleaned_data["source"],
+                upload=data["file"],
+                kind=data["kind"],
+                source=data["source"],
             )
         except ImportFileError as error:
             form.add_error("file", str(error))
-        else:
-            return redirect("imports:job", pk=job.pk)
-    return render(
-        request,
-        "imports/start.html",
-        {"form": form, "jobs": recent_jobs()},
-        status=400 if form.errors else 200,
+            return None
+        return redirect("imports:job", pk=job.pk)
+
+    return form_view(
+        request, form, "imports/start.html", lambda: {"jobs": recent_jobs()}, on_valid=start_job
     )
 
 

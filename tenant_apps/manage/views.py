@@ -3,8 +3,9 @@ edge); every query below is scoped to it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
@@ -17,6 +18,7 @@ from shared_apps.accounts.actions import LastAdminError, change_member_role
 from shared_apps.accounts.models import Membership
 from shared_apps.accounts.selectors import territory_members
 from shared_apps.core.figures import live_figures
+from shared_apps.core.formviews import form_view
 from shared_apps.core.types import StaffRequest
 from tenant_apps.manage.forms import BrandingForm, MemberRoleForm
 from tenant_apps.manage.links import manage_groups
@@ -62,30 +64,25 @@ def settings_view(request: StaffRequest) -> HttpResponse:
         "languages": territory.languages,
     }
     form = BrandingForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            update_branding(
-                territory=territory,
-                acting_user=request.user,
-                name=data["name"],
-                primary_color=data["primary_color"],
-                accent_color=data["accent_color"],
-                default_language=data["default_language"],
-                languages=data["languages"],
-                logo=data["logo"],
-                cover_image=data["cover_image"],
-                remove_logo=data["remove_logo"],
-                remove_cover=data["remove_cover"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The site's settings were saved."))
-            return redirect("manage:settings")
-    return render(
-        request, "manage/settings.html", {"form": form}, status=400 if form.errors else 200
-    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        update_branding(
+            territory=territory,
+            acting_user=request.user,
+            name=data["name"],
+            primary_color=data["primary_color"],
+            accent_color=data["accent_color"],
+            default_language=data["default_language"],
+            languages=data["languages"],
+            logo=data["logo"],
+            cover_image=data["cover_image"],
+            remove_logo=data["remove_logo"],
+            remove_cover=data["remove_cover"],
+        )
+        messages.success(request, _("The site's settings were saved."))
+        return redirect("manage:settings")
+
+    return form_view(request, form, "manage/settings.html", on_valid=save)
 
 
 @territory_admin_required

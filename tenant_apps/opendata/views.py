@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shared_apps.accounts.access import territory_admin_required
+from shared_apps.core.formviews import form_view
 from shared_apps.core.hosts import territory_url
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue.models import Provider
@@ -62,33 +64,31 @@ def set_licence(request: StaffRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def calendars(request: StaffRequest, *, provider: Provider, role: str) -> HttpResponse:
     form = CalendarForm(request.POST or None, provider=provider)
-    if request.method == "POST" and form.is_valid():
+
+    def register(data: dict[str, Any]) -> HttpResponse | None:
         try:
             actions.register_calendar(
                 provider=provider,
                 territory=request.territory,
                 acting_user=request.user,
-                url=form.cleaned_data["url"],
-                venue=form.cleaned_data["venue"],
-                interests=list(form.cleaned_data["interests"]),
+                url=data["url"],
+                venue=data["venue"],
+                interests=list(data["interests"]),
             )
         except CalendarProblem as problem:
             form.add_error("url", str(problem))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Added. Its events are being imported."))
-            return redirect("opendata:calendars", provider_id=provider.pk)
-    feeds = list(CalendarFeed.objects.filter(provider=provider).order_by("pk"))
-    errors = {feed.pk: list(CalendarError.objects.filter(calendar=feed)[:20]) for feed in feeds}
-    for feed in feeds:
-        feed.recent_errors = errors[feed.pk]  # type: ignore[attr-defined]
-    return render(
-        request,
-        "opendata/calendars.html",
-        {"provider": provider, "feeds": feeds, "form": form},
-        status=400 if form.errors else 200,
-    )
+            return None
+        messages.success(request, _("Added. Its events are being imported."))
+        return redirect("opendata:calendars", provider_id=provider.pk)
+
+    def page() -> dict[str, object]:
+        feeds = list(CalendarFeed.objects.filter(provider=provider).order_by("pk"))
+        errors = {feed.pk: list(CalendarError.objects.filter(calendar=feed)[:20]) for feed in feeds}
+        for feed in feeds:
+            feed.recent_errors = errors[feed.pk]  # type: ignore[attr-defined]
+        return {"provider": provider, "feeds": feeds}
+
+    return form_view(request, form, "opendata/calendars.html", page, on_valid=register)
 
 
 def _calendar(provider: Provider, calendar_id: int) -> CalendarFeed:

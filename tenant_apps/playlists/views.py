@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_member_required
 from shared_apps.core.evidence import serve_evidence
+from shared_apps.core.formviews import render_form
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue.maplayer import map_settings
 from tenant_apps.catalogue.selectors import active_interests
@@ -162,11 +163,11 @@ def evidence(request: StaffRequest, pk: int, step_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Your evidence was sent."))
             return redirect("playlists:progress", pk=playlist.pk)
-    return render(
+    return render_form(
         request,
         "playlists/evidence.html",
-        {"playlist": playlist, "step": step, "current": current, "form": form},
-        status=400 if form.errors else 200,
+        form,
+        {"playlist": playlist, "step": step, "current": current},
     )
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_member_required
+from shared_apps.core.formviews import render_form
 from shared_apps.core.multilingual import translations_page
 from shared_apps.core.types import StaffRequest
 from tenant_apps.badges.models import BadgeClass
@@ -126,11 +127,8 @@ def new_playlist(request: StaffRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             return redirect("playlists:edit", pk=playlist.pk)
-    return render(
-        request,
-        "playlists/studio/form.html",
-        {"form": form, "providers": providers, "personal": personal},
-        status=400 if form.errors else 200,
+    return render_form(
+        request, "playlists/studio/form.html", form, {"providers": providers, "personal": personal}
     )
 
 
@@ -157,18 +155,17 @@ def edit_playlist(request: StaffRequest, playlist: Playlist) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("playlists:edit", pk=playlist.pk)
     playlist.refresh_from_db()
-    return render(
+    return render_form(
         request,
         "playlists/studio/edit.html",
+        form,
         {
             "playlist": playlist,
-            "form": form,
             "steps": selectors.steps_of(playlist),
             "step_form": StepForm(),
             "problems": actions.publication_problems(playlist),
             "reason_form": ReasonForm(),
         },
-        status=400 if form.errors else 200,
     )
 
 

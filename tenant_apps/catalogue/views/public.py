@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_member_required
+from shared_apps.core.formviews import form_view
 from shared_apps.core.hosts import territory_url
 from shared_apps.core.pagecache import FRAGMENT_SECONDS, anonymous_page_key
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue import actions, ics, jsonld, selectors
 from tenant_apps.catalogue import schedule as sched
-from tenant_apps.catalogue.cards import label_cards
+from tenant_apps.catalogue.cards import render_cards
 from tenant_apps.catalogue.filters import NOT_FILTERS, FilterForm, NearField
 from tenant_apps.catalogue.forms import InterestedForm, ProviderForm
 from tenant_apps.catalogue.maplayer import map_settings
@@ -118,7 +119,7 @@ def activity_search(request: TerritoryRequest) -> HttpResponse:
             "language": getattr(request, "LANGUAGE_CODE", ""),
         }
         queue_search(**logged)
-    label_cards(page.items, interests_by_id=page.interests_by_id, currency=territory.currency)
+    render_cards(page.items, interests_by_id=page.interests_by_id, currency=territory.currency)
     item_ids = [a.pk for a in page.items]
     context = {
         "form": form,
@@ -282,7 +283,7 @@ def interested(request: StaffRequest, pk: int) -> HttpResponse:
 @territory_member_required
 def saved_list(request: StaffRequest) -> HttpResponse:
     activities = selectors.saved_activities(request.user)
-    label_cards(
+    render_cards(
         activities,
         interests_by_id={i.pk: i for i in selectors.active_interests()},
         currency=request.territory.currency,
@@ -331,8 +332,8 @@ def register_provider(request: StaffRequest) -> HttpResponse:
     form = ProviderForm(
         request.POST or None, request.FILES or None, territory_languages=territory.languages
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def register(data: dict[str, Any]) -> HttpResponse:
         provider = actions.register_provider(
             territory=territory,
             user=request.user,
@@ -353,9 +354,5 @@ def register_provider(request: StaffRequest) -> HttpResponse:
             ),
         )
         return redirect("catalogue:studio", provider_id=provider.pk)
-    return render(
-        request,
-        "catalogue/provider_register.html",
-        {"form": form},
-        status=400 if form.errors else 200,
-    )
+
+    return form_view(request, form, "catalogue/provider_register.html", on_valid=register)

@@ -3,6 +3,8 @@ Guarded by territory_admin_required; every action is audited (see actions)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_admin_required
+from shared_apps.core.formviews import form_view
 from shared_apps.core.types import StaffRequest
 from tenant_apps.catalogue import actions, selectors
 from tenant_apps.catalogue.forms import InterestForm, ProviderInvitationForm, ReasonForm
@@ -49,33 +52,27 @@ def providers(request: StaffRequest) -> HttpResponse:
 @territory_admin_required
 def provider_invitations(request: StaffRequest) -> HttpResponse:
     """Invite a new provider by email; see, resend and withdraw the waiting ones."""
-    form = ProviderInvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.invite_provider(
-                territory=request.territory,
-                acting_user=request.user,
-                organisation_name=form.cleaned_data["organisation_name"],
-                email=form.cleaned_data["email"],
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("An invitation was sent to %(email)s. They join once they accept it.")
-                % {"email": form.cleaned_data["email"]},
-            )
-            return redirect("catalogue_review:provider_invitations")
-    return render(
+
+    def invite(data: dict[str, Any]) -> HttpResponse:
+        actions.invite_provider(
+            territory=request.territory,
+            acting_user=request.user,
+            organisation_name=data["organisation_name"],
+            email=data["email"],
+        )
+        messages.success(
+            request,
+            _("An invitation was sent to %(email)s. They join once they accept it.")
+            % {"email": data["email"]},
+        )
+        return redirect("catalogue_review:provider_invitations")
+
+    return form_view(
         request,
+        ProviderInvitationForm(request.POST or None),
         "catalogue/review/provider_invitations.html",
-        {"form": form, "invitations": list(selectors.provider_invitations())},
-        status=400 if form.errors else 200,
+        lambda: {"invitations": list(selectors.provider_invitations())},
+        on_valid=invite,
     )
 
 
@@ -237,24 +234,19 @@ def interest_form(request: StaffRequest, interest_id: int | None = None) -> Http
             {f"name_{code}": interest.names.get(code, "") for code in territory.languages}
         )
     form = InterestForm(request.POST or None, initial=initial, languages=territory.languages)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_interest(
-                territory=territory,
-                acting_user=request.user,
-                names=form.names(),
-                position=form.cleaned_data["position"],
-                is_active=form.cleaned_data["is_active"],
-                interest=interest,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The interest was saved."))
-            return redirect("catalogue_review:interests")
-    return render(
-        request,
-        "catalogue/review/interest_form.html",
-        {"form": form, "interest": interest},
-        status=400 if form.errors else 200,
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        actions.save_interest(
+            territory=territory,
+            acting_user=request.user,
+            names=form.names(),
+            position=data["position"],
+            is_active=data["is_active"],
+            interest=interest,
+        )
+        messages.success(request, _("The interest was saved."))
+        return redirect("catalogue_review:interests")
+
+    return form_view(
+        request, form, "catalogue/review/interest_form.html", {"interest": interest}, on_valid=save
     )

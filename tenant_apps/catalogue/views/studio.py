@@ -25,9 +25,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shared_apps.accounts.access import territory_member_required
+from shared_apps.core.formviews import form_view, render_form
 from shared_apps.core.multilingual import translations_page
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue import actions, geocoding, invitations, selectors
+from tenant_apps.catalogue import fields as activity_fields
 from tenant_apps.catalogue.forms import (
     ActivityForm,
     NewActivityForm,
@@ -112,8 +114,8 @@ def edit_provider(request: StaffRequest, *, provider: Provider, role: str) -> Ht
         initial=initial,
         territory_languages=territory.languages,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data: dict[str, Any]) -> HttpResponse:
         actions.update_provider(
             provider=provider,
             territory=territory,
@@ -130,11 +132,9 @@ def edit_provider(request: StaffRequest, *, provider: Provider, role: str) -> Ht
         )
         messages.success(request, _("Your organisation's page was saved."))
         return redirect("catalogue:studio", provider_id=provider.pk)
-    return render(
-        request,
-        "catalogue/studio/provider_form.html",
-        {"provider": provider, "form": form},
-        status=400 if form.errors else 200,
+
+    return form_view(
+        request, form, "catalogue/studio/provider_form.html", {"provider": provider}, on_valid=save
     )
 
 
@@ -292,16 +292,11 @@ def _venue_form_page(
         else:
             messages.success(request, _("The venue was saved."))
             return redirect("catalogue:studio", provider_id=provider.pk)
-    return render(
+    return render_form(
         request,
         "catalogue/studio/venue_form.html",
-        {
-            "provider": provider,
-            "venue": venue,
-            "form": form,
-            "map": map_settings(request.territory),
-        },
-        status=400 if form.errors else 200,
+        form,
+        {"provider": provider, "venue": venue, "map": map_settings(request.territory)},
     )
 
 
@@ -419,12 +414,7 @@ def edit_activity(
             else []
         ),
     }
-    return render(
-        request,
-        "catalogue/studio/activity_form.html",
-        context,
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "catalogue/studio/activity_form.html", form, context)
 
 
 @require_POST
@@ -533,7 +523,7 @@ def activity_translations(
     return translations_page(
         request,
         obj=activity,
-        fields=("title", "summary", "description"),
+        fields=activity_fields.translated_fields(),
         rich_text=("description",),
         back_url=reverse(
             "catalogue:edit_activity",

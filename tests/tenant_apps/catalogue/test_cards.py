@@ -64,3 +64,41 @@ def test_an_unknown_interest_gets_the_generic_drawing(territory_a, provider_a, e
     card = card_of(english(territory_a).get("/activities/").content.decode(), "Chess club")
     # core/icons/interest.svg: a star.
     assert '<path d="M12 3l2.7 5.6' in card
+
+
+def test_cards_are_rendered_once_and_follow_publishing(
+    territory_a, territory_b, provider_a, english, user, django_capture_on_commit_callbacks
+):
+    """A card is rendered once per language and public content version (cards.py
+    render_cards): another search listing it reuses it; highlights, the visitor's
+    save button and a change of the activity are never taken from another's card."""
+    from shared_apps.core.pagecache import public_content_changed
+    from tenant_apps.catalogue.models import Activity
+
+    activity = make_activity(territory_a, provider_a, "Robotikos klubas", interests=("robotics",))
+    client = english(territory_a)
+    first = client.get("/activities/?interest=robotics")
+    assert "catalogue/partials/card_text.html" in [t.name for t in first.templates]
+    again = client.get("/activities/?cost=free")  # another search, another page
+    assert "catalogue/partials/card_text.html" not in [t.name for t in again.templates]
+    assert card_of(again.content.decode(), "Robotikos klubas") == card_of(
+        first.content.decode(), "Robotikos klubas"
+    )
+    # A text search marks its words: not the plain card of the other searches.
+    marked = client.get("/activities/?q=robotikos").content.decode()
+    assert "<mark>Robotikos</mark> klubas" in marked
+    # The card a visitor's search rendered does not carry anyone's save button, and a
+    # signed-in member gets theirs.
+    assert "Save to my list" not in again.content.decode()
+    member = english(territory_a, user("ada")).get("/activities/?cost=free").content.decode()
+    start = member.index(">Robotikos klubas</a>")
+    assert "Save to my list" in member[start : member.index("</article>", start)]
+    # Another territory never gets this territory's card (the key carries the schema).
+    other = english(territory_b).get("/activities/?cost=free").content.decode()
+    assert "Robotikos klubas" not in other
+    # A change of public content renders the card anew.
+    with tenant_context(territory_a), django_capture_on_commit_callbacks(execute=True):
+        Activity.objects.filter(pk=activity.pk).update(title="Robotikos klubas 2")
+        public_content_changed()
+    html = client.get("/activities/?age=12").content.decode()
+    assert ">Robotikos klubas 2</a>" in html

@@ -108,3 +108,53 @@ def test_filtered_clusters_are_cached_until_public_content_changes(
     body = client_for(territory_b).get(url.replace("25.0,54.5,25.6,54.9", "14.0,45.8,15.0,46.3"))
     assert body.json()["total"] == 1
     assert client_for(territory_b).get(url).json()["total"] == 0
+
+
+def test_a_filtered_city_view_is_grouped_once_per_zoom_for_any_box(
+    territory_a, territory_b, provider_a, provider_b, client_for, monkeypatch
+):
+    """Up to maplayer.TERRITORY_ZOOM a filter's clusters are computed for the whole
+    territory: a panned box at that zoom reads no table and counts what is in it;
+    a closer zoom groups its own box."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(maplayer, "MAX_PLACES", 0)  # always clusters below street zoom
+    north = make_venue(territory_a, provider_a, "North hall", lat=54.75, lon=25.28)
+    south = make_venue(territory_a, provider_a, "South hall", lat=54.62, lon=25.28)
+    make_activity(territory_a, provider_a, "Music north", venue=north, interests=["music"])
+    make_activity(territory_a, provider_a, "Music south", venue=south, interests=["music"])
+    make_activity(territory_a, provider_a, "Robots north", venue=north, interests=["robotics"])
+    client = client_for(territory_a)
+    city = "/api/map/?bbox=25.0,54.5,25.6,54.9&zoom=12&interest=music"
+    assert client.get(city).json()["total"] == 2
+
+    def activity_queries(url: str) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            total = client.get(url).json()["total"]
+        return total, len(
+            [q for q in captured.captured_queries if "catalogue_activity" in q["sql"]]
+        )
+
+    # Panned north (the south hall out of view): from the cached clusters.
+    assert activity_queries(city.replace("54.5,", "54.7,")) == (1, 0)
+    # Another zoom, another filter: grouped in SQL.
+    assert activity_queries(city.replace("zoom=12", "zoom=11"))[1] == 1
+    assert activity_queries(city.replace("music", "robotics")) == (1, 1)
+    assert activity_queries(city.replace("zoom=12", "zoom=13"))[1] == 1
+    # Free text: publicity written so that the text's GIN drives the grouping, not the
+    # map's partial index (search.current).
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(city.replace("interest=music", "q=music")).json()["total"] == 2
+    grouping = [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(grouping) == 1 and '"catalogue_activity"."is_public" IS TRUE' in grouping[0]
+    # Isolation: the other territory's cached cells are its own.
+    other = make_venue(territory_b, provider_b, "Dvorana", lat=46.05, lon=14.50)
+    make_activity(territory_b, provider_b, "Glasba", venue=other, interests=["music"])
+    assert client_for(territory_b).get(city).json()["total"] == 0
+    assert (
+        client_for(territory_b)
+        .get(city.replace("25.0,54.5,25.6,54.9", "14.0,45.8,15.0,46.3"))
+        .json()["total"]
+        == 1
+    )

@@ -439,3 +439,33 @@ def test_nearest_first_reads_the_knn_index_and_pages_ties_once(
             cursor.execute("EXPLAIN " + page_query)
             plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "cat_act_public_knn_gist" in plan and "Sort" not in plan, plan
+
+
+def test_a_broad_prefix_reads_the_text_index_not_a_partial_index(territory_a, provider_a) -> None:
+    """Issue 17: "rob:*" is estimated to match every row (its lexemes' frequencies add
+    up), and PostgreSQL read the bitmap of a whole partial index (WHERE is_public) and
+    every public activity's search vector instead (1.2 s over 100,000). A text search
+    writes publicity so that no partial index can be proven usable: the GIN drives it,
+    and the results are the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tenant_apps.catalogue.search import index_friendly_planner
+
+    for title in ("Origamio būrelis", "Origamis vaikams", "Dailė"):
+        make_activity(territory_a, provider_a, title)
+    assert sorted(titles(run(territory_a, q="origam"))) == ["Origamio būrelis", "Origamis vaikams"]
+    with tenant_context(territory_a), CaptureQueriesContext(connection) as captured:
+        run(territory_a, q="origam")
+        page_query = next(
+            q["sql"]
+            for q in captured.captured_queries
+            if q["sql"].startswith('SELECT "catalogue_activity"."id"') and "@@" in q["sql"]
+        )
+        assert '"catalogue_activity"."is_public" IS TRUE' in page_query
+        with connection.cursor() as cursor:
+            index_friendly_planner(text_search=True)
+            cursor.execute("EXPLAIN " + page_query)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "cat_act_search_gin" in plan, plan
+    assert "cat_act_public" not in plan, plan

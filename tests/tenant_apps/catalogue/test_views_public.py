@@ -65,7 +65,7 @@ def test_search_is_logged_anonymously(territory_a, provider_a, english, user):
     assert not field_names & {"user", "user_id", "session", "ip"}
 
 
-SIGNED_IN_RESULTS_QUERIES = 12
+SIGNED_IN_RESULTS_QUERIES = 11
 
 
 def test_results_page_query_count_is_constant(territory_a, provider_a, venue_a, english, user):
@@ -81,12 +81,13 @@ def test_results_page_query_count_is_constant(territory_a, provider_a, venue_a, 
 
     few = count_for(2)
     many = count_for(25)
-    # search_path to the territory, the session, the account, the membership, interests,
+    # search_path to the territory, the session, the account, the membership,
     # (savepoint: tests run in a transaction), planner settings, the page's ids, the
     # page's rows, (release savepoint), the saved marks, the header's unread
     # notifications. Issue #17: no count when the
     # page tells it (few), a cached one on the same search (many: counted by the first
-    # request); the search log is written in batches.
+    # request); the search log is written in batches; the interests come from the
+    # cache (selectors.active_interests, under the public content version).
     assert few == many == SIGNED_IN_RESULTS_QUERIES
 
 
@@ -330,3 +331,31 @@ def test_a_full_page_counts_once_then_reads_the_cached_count(
     assert "25 activities" in html and "page 2 of 2" in html
     assert any("COUNT(" in q["sql"] for q in first.captured_queries)
     assert not any("COUNT(" in q["sql"] for q in again.captured_queries)
+
+
+def test_cached_interests_follow_the_admins_changes(
+    territory_a, territory_b, user, django_capture_on_commit_callbacks
+):
+    """selectors.active_interests is cached per territory under the public content
+    version: saving an interest shows at once, and another territory keeps its own."""
+    from tenant_apps.catalogue import actions
+    from tenant_apps.catalogue.selectors import active_interests
+
+    with tenant_context(territory_b):
+        theirs = [i.slug for i in active_interests()]
+    with tenant_context(territory_a):
+        before = active_interests()
+        music = next(i for i in before if i.slug == "music")
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.save_interest(
+                territory=territory_a,
+                acting_user=user("anna"),
+                names={"en": "Music and sound"},
+                position=music.position,
+                is_active=False,
+                interest=music,
+            )
+        after = [i.slug for i in active_interests()]
+    assert "music" in [i.slug for i in before] and "music" not in after
+    with tenant_context(territory_b):
+        assert [i.slug for i in active_interests()] == theirs
