@@ -113,6 +113,8 @@ TENANT_APPS = [
     "tenant_apps.demand",
     "tenant_apps.deserts",
     "tenant_apps.playlists",
+    # Evidence and its review, for badges and playlists (no models of its own).
+    "tenant_apps.evidence",
     "tenant_apps.accessibility",
     "tenant_apps.imports",
     "tenant_apps.opendata",

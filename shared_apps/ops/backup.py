@@ -36,6 +36,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -280,11 +281,25 @@ def _same_row(existing: models.Model, incoming: models.Model) -> bool:
     return all(getattr(existing, name) == getattr(incoming, name) for name in identity)
 
 
-def restore_territory(archive_path: Path) -> Restored:
-    """Restore one territory from an archive made by ``backup_territory``."""
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def restore_territory(
+    archive_path: Path, *, schema_only: bool = False, replace: bool = False
+) -> Restored:
+    """Restore one territory from an archive made by ``backup_territory``.
+
+    ``schema_only``: only the territory's schema, into this database, as a territory
+    moves to another cluster (deploy/SCALING.md section 5): its public rows stay in
+    the directory database. Refused when the schema exists here, unless ``replace``
+    (the old schema is dropped in the same transaction as the new one is loaded)."""
     manifest, public, schema_sql = _read(archive_path)
     slug, schema = manifest["slug"], manifest["schema_name"]
     result = Restored(slug=slug, schema_name=schema)
+    if schema_only:
+        _restore_schema_only(schema, schema_sql, replace=replace)
+        logger.info("restored the schema of territory %s from %s", slug, archive_path.name)
+        return result
     inserted: list[models.Model] = []
     relinked: list[models.Model] = []  # as they were before: unlinked again on failure
     with schema_context("public"), transaction.atomic():
@@ -344,6 +359,23 @@ def restore_territory(archive_path: Path) -> Restored:
         raise
     logger.info("restored territory %s from %s", slug, archive_path.name)
     return result
+
+
+def _restore_schema_only(schema: str, schema_sql: bytes, *, replace: bool) -> None:
+    if not SCHEMA_NAME.match(schema):
+        raise RestoreRefused(f"not a schema name: {schema!r}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
+        exists = cursor.fetchone() is not None
+    if exists and not replace:
+        raise RestoreRefused(f"schema {schema} exists here: drop it first, or replace it")
+    # The schema holds no foreign key to the public schema (accounts are referred to
+    # by id), so it loads on a cluster without the territory's public rows.
+    script = schema_sql
+    if exists:
+        # In the load's one transaction: if the load fails, the old schema stays.
+        script = f"DROP SCHEMA {schema} CASCADE;\n".encode() + script
+    _load_schema(script)
 
 
 def _territory_links(model: type[models.Model]) -> list[str]:

@@ -12,9 +12,10 @@ from django.core.validators import URLValidator, validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shared_apps.core.evidence import CheckedEvidence, clean_evidence_file
 from tenant_apps.badges.images import SHAPES
 from tenant_apps.badges.models import BadgeClass, Issuer
+from tenant_apps.evidence.forms import EvidenceForm
+from tenant_apps.evidence.forms import ReviewForm as BaseReviewForm
 
 ALIGNMENT_FRAMEWORKS = ["ESCO", "EntreComp", "DigComp", "LifeComp", "GreenComp"]
 
@@ -219,7 +220,14 @@ class ClaimForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=40)
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(EvidenceForm):
+    """The shared evidence form (``tenant_apps.evidence``) under the names and labels
+    the application pages have always used; a statement is required."""
+
+    text_field, url_field, file_field = "statement", "evidence_url", "evidence_file"
+    require_some = False
+    text = url = file = None  # type: ignore[assignment]  # the base fields, renamed below
+
     statement = forms.CharField(
         label=_("What did you do?"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -233,28 +241,10 @@ class ApplicationForm(forms.Form):
         label=_("File (optional): PNG, JPEG or PDF, up to 10 MB"), required=False
     )
 
-    def clean_evidence_file(self) -> CheckedEvidence | None:
-        upload = self.cleaned_data.get("evidence_file")
-        # Typed by content and re-encoded if an image: the one path of all evidence.
-        return clean_evidence_file(upload) if upload is not None else None
 
-
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[
-            ("approve", _("Approve and award the badge")),
-            ("improve", _("Ask to improve")),
-            ("reject", _("Reject")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("Comment for the learner"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
+class ReviewForm(BaseReviewForm):
+    approve_label = _("Approve and award the badge")
+    feedback_required = _("Tell the learner why, so they can act on it.")
 
 
 class IssuerForm(forms.Form):

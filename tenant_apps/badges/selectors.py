@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from tenant_apps.badges.models import Application, Award, BadgeClass, ClaimCode, Issuer
+from tenant_apps.evidence.selectors import review_queue as evidence_queue
 
 
 def parse_uuid(value: str) -> uuid.UUID:
@@ -87,14 +88,23 @@ def manageable_badges(membership: Any) -> QuerySet[BadgeClass]:
 
 
 def review_queue(membership: Any) -> QuerySet[Application]:
-    return (
+    """Applications waiting for this member's review: the shared queue shape
+    (``tenant_apps.evidence``), oldest first, never the member's own."""
+    waiting = (
         Application.objects.filter(
             status=Application.Status.SUBMITTED,
             badge_class__in=manageable_badges(membership),
         )
         .select_related("badge_class")
         .annotate(evidence_count=Count("evidence"))
-        .order_by("created_at")
+    )
+    if membership is None:
+        return waiting.none()
+    return evidence_queue(
+        waiting,
+        reviewer_id=membership.user_id,
+        learner_field="applicant_user_id",
+        submitted_field="created_at",
     )
 
 

@@ -208,14 +208,8 @@ def my_badges(request: StaffRequest) -> HttpResponse:
 
 
 def _evidence_inputs(form: ApplicationForm) -> list[actions.EvidenceInput]:
-    checked = form.cleaned_data.get("evidence_file")
-    return [
-        actions.EvidenceInput(
-            url=form.cleaned_data.get("evidence_url") or "",
-            file=checked.file if checked else None,
-            content_type=checked.content_type if checked else "",
-        )
-    ]
+    sent = form.submission()
+    return [actions.EvidenceInput(url=sent.url, file=sent.file, content_type=sent.content_type)]
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,7 +9,7 @@ import io
 
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -438,7 +438,7 @@ def review(request: StaffRequest, application_id: int) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error("comment", error.message_dict.get("comment", error.messages))
-        except actions.AwardError as error:
+        except (actions.AwardError, PermissionDenied) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your review was saved."))

@@ -74,32 +74,44 @@ def _all_languages(field: str) -> str:
     return "concat_ws(' ', " + ", ".join(texts) + ")"
 
 
-REFRESH_SQL_TEMPLATE = """
-WITH src AS (
+# What the search columns are computed from: each activity row ``a`` (the stored row,
+# or an import's staged row) with its provider ``p``, venue ``v`` and interests ``i``.
+# ``{rows}`` is the relation the rows come from, ``{was_public}`` their visibility
+# before the write, ``{interests}`` the query of their interests and ``{where}`` the
+# rows taken.
+SOURCE_TEMPLATE = """
+src AS (
     SELECT a.id,
-           a.is_public AS was_public,
+           {was_public} AS was_public,
            (a.status = 'published' AND p.status = 'verified') AS now_public,
            p.name AS provider_name,
            v.id AS venue_id, v.name AS venue_name, v.address, v.neighbourhood, v.point,
            v.step_free, v.accessible_toilet, v.hearing_loop, v.quiet_space,
            i.ids AS interest_ids, i.names AS interest_names
-    FROM catalogue_activity a
+    FROM {rows} a
     JOIN catalogue_provider p ON p.id = a.provider_id
     LEFT JOIN catalogue_venue v ON v.id = a.venue_id AND a.format <> 'online'
     LEFT JOIN LATERAL (
+        -- Ordered by id: the names' order sets the words' positions in the vector.
         SELECT array_agg(it.id ORDER BY it.id) AS ids,
-               string_agg((SELECT string_agg(value, ' ') FROM jsonb_each_text(it.names)), ' ')
-                   AS names
-        FROM catalogue_activity_interests ai
-        JOIN catalogue_interest it ON it.id = ai.interest_id
-        WHERE ai.activity_id = a.id
+               string_agg((SELECT string_agg(value, ' ') FROM jsonb_each_text(it.names)), ' '
+                          ORDER BY it.id) AS names
+        {interests}
     ) i ON true
-    WHERE a.id = ANY(%(ids)s)
-    FOR UPDATE OF a
-)
-UPDATE catalogue_activity a SET
-    is_public = src.now_public,
-    search_vector =
+    {where}
+)"""
+
+# The interests of a stored activity, and of a staged one (its interest_ids column
+# holds the ids the import checked).
+STORED_INTERESTS = """FROM catalogue_activity_interests ai
+        JOIN catalogue_interest it ON it.id = ai.interest_id
+        WHERE ai.activity_id = a.id"""
+STAGED_INTERESTS = "FROM catalogue_interest it WHERE it.id = ANY(a.interest_ids)"
+
+# Each search column and its value, over ``a`` and ``src``.
+COMPUTED_TEMPLATE = {
+    "is_public": "src.now_public",
+    "search_vector": """
         setweight(to_tsvector(%(cfg)s::regconfig, a.title), 'A')
         || setweight(to_tsvector(%(cfg)s::regconfig,
                a.summary || ' ' || array_to_string(a.skills, ' ') || ' '
@@ -112,43 +124,71 @@ UPDATE catalogue_activity a SET
         {translated_search}
         || setweight(to_tsvector('public.catalogue_simple', {all_titles}), 'A')
         || setweight(to_tsvector('public.catalogue_simple',
-               {all_summaries} || ' ' || coalesce(src.interest_names, '')), 'B'),
-    rank_vector =
+               {all_summaries} || ' ' || coalesce(src.interest_names, '')), 'B')""",
+    "rank_vector": """
         setweight(to_tsvector(%(cfg)s::regconfig, a.title), 'A')
         || setweight(to_tsvector(%(cfg)s::regconfig, a.summary), 'B')
         {translated_rank}
         || setweight(to_tsvector('public.catalogue_simple', {all_titles}), 'A')
-        || setweight(to_tsvector('public.catalogue_simple', {all_summaries}), 'B'),
-    interest_ids = coalesce(src.interest_ids, '{}'),
-    location = src.point::geography,
-    map_x = ST_X(ST_Transform(src.point, 3857)),
-    map_y = ST_Y(ST_Transform(src.point, 3857)),
-    accessibility = CASE WHEN src.venue_id IS NULL THEN '{}'::varchar[]
+        || setweight(to_tsvector('public.catalogue_simple', {all_summaries}), 'B')""",
+    "interest_ids": "coalesce(src.interest_ids, '{}')",
+    "location": "src.point::geography",
+    "map_x": "ST_X(ST_Transform(src.point, 3857))",
+    "map_y": "ST_Y(ST_Transform(src.point, 3857))",
+    "accessibility": """CASE WHEN src.venue_id IS NULL THEN '{}'::varchar[]
                          ELSE array_remove(ARRAY[
                              CASE WHEN src.step_free THEN 'step_free' END,
                              CASE WHEN src.accessible_toilet THEN 'accessible_toilet' END,
                              CASE WHEN src.hearing_loop THEN 'hearing_loop' END,
                              CASE WHEN src.quiet_space THEN 'quiet_space' END
-                         ]::varchar[], NULL) END
-FROM src
-WHERE a.id = src.id
-RETURNING a.id, src.was_public, src.now_public
-"""
+                         ]::varchar[], NULL) END""",
+}
+COMPUTED_COLUMNS = tuple(COMPUTED_TEMPLATE)
+
+
+def computed() -> dict[str, str]:
+    """COMPUTED_TEMPLATE with the per-language parts written out (placeholders are
+    replaced, not formatted: the statement holds literal braces)."""
+    parts = {
+        "{translated_search}": _translated_vectors(
+            fields=(("title", "A"), ("summary", "B"), ("description", "C"))
+        ),
+        "{translated_rank}": _translated_vectors(fields=(("title", "A"), ("summary", "B"))),
+        "{all_titles}": _all_languages("title"),
+        "{all_summaries}": _all_languages("summary"),
+    }
+    expressions = {}
+    for column, template in COMPUTED_TEMPLATE.items():
+        for placeholder, text in parts.items():
+            template = template.replace(placeholder, text)
+        expressions[column] = template
+    return expressions
+
+
+def source_sql(*, rows: str, was_public: str, interests: str, where: str) -> str:
+    """The ``src`` common table expression over ``rows`` (trusted SQL: table names and
+    fixed fragments of this module and of catalogue.bulk, never input)."""
+    return (
+        SOURCE_TEMPLATE.replace("{rows}", rows)
+        .replace("{was_public}", was_public)
+        .replace("{interests}", interests)
+        .replace("{where}", where)
+    )
 
 
 def refresh_sql() -> str:
-    """REFRESH_SQL_TEMPLATE with the per-language parts written out (placeholders are
-    replaced, not formatted: the statement holds literal braces)."""
+    """One UPDATE recomputing the search columns of the activities ``%(ids)s`` from
+    their stored rows."""
+    src = source_sql(
+        rows="catalogue_activity",
+        was_public="a.is_public",
+        interests=STORED_INTERESTS,
+        where="WHERE a.id = ANY(%(ids)s)\n    FOR UPDATE OF a",
+    )
+    assignments = ",\n    ".join(f"{column} = {sql}" for column, sql in computed().items())
     return (
-        REFRESH_SQL_TEMPLATE.replace(
-            "{translated_search}",
-            _translated_vectors(fields=(("title", "A"), ("summary", "B"), ("description", "C"))),
-        )
-        .replace(
-            "{translated_rank}", _translated_vectors(fields=(("title", "A"), ("summary", "B")))
-        )
-        .replace("{all_titles}", _all_languages("title"))
-        .replace("{all_summaries}", _all_languages("summary"))
+        f"WITH {src}\nUPDATE catalogue_activity a SET\n    {assignments}\n"
+        "FROM src\nWHERE a.id = src.id\nRETURNING a.id, src.was_public, src.now_public"
     )
 
 

@@ -67,6 +67,13 @@ def refresh_activities(
 ) -> list[indexing.Visibility]:
     """Recompute search columns and visibility; tell subscribers what changed."""
     rows = indexing.refresh(activity_ids, language=language)
+    announce(rows, content_changed=content_changed)
+    return rows
+
+
+def announce(rows: Sequence[indexing.Visibility], *, content_changed: bool = True) -> None:
+    """Tell subscribers what changed, from the visibility of rows whose search columns
+    were just written (by indexing.refresh, or with the rows themselves by an import)."""
     published = [r.activity_id for r in rows if r.is_public and not r.was_public]
     unpublished = [r.activity_id for r in rows if r.was_public and not r.is_public]
     changed = (
@@ -76,4 +83,3 @@ def refresh_activities(
     notify("published", published)
     notify("unpublished", unpublished)
     notify("changed", changed)
-    return rows

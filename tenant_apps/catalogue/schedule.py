@@ -7,6 +7,7 @@ the activity page, the .ics file, the JSON-LD and the search index.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 from collections.abc import Iterable, Sequence
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import WEEKLY as rrule_weekly
-from dateutil.rrule import rrule, rruleset
+from dateutil.rrule import rrule
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -138,35 +139,37 @@ def _weekly_days(schedule: Schedule) -> list[datetime.date]:
     if not schedule.weekdays:
         # An empty BYDAY would mean "the first day's weekday" to rrule.
         return []
-    return list(
-        _expand_weekly(
-            first, last, tuple(sorted(set(schedule.weekdays))), tuple(schedule.exceptions)
+    weekdays = tuple(sorted(set(schedule.weekdays)))
+    if (last - first).days <= MAX_WEEKLY_SPAN_DAYS:
+        # The longest season from this first day, cut at the last: a weekly rule
+        # until a day is the start of the same rule until a later day. An import's
+        # rows share first days far more often than (first, last) pairs.
+        season = _expand_weekly(
+            first, first + datetime.timedelta(days=MAX_WEEKLY_SPAN_DAYS), weekdays
         )
-    )
+        days = season[: bisect.bisect_right(season, last)]
+    else:
+        days = _expand_weekly(first, last, weekdays)
+    if not schedule.exceptions:
+        return list(days)
+    skipped = set(schedule.exceptions)
+    return [day for day in days if day not in skipped]
 
 
 @functools.lru_cache(maxsize=4096)
 def _expand_weekly(
-    first: datetime.date,
-    last: datetime.date,
-    weekdays: tuple[int, ...],
-    exceptions: tuple[datetime.date, ...],
+    first: datetime.date, last: datetime.date, weekdays: tuple[int, ...]
 ) -> tuple[datetime.date, ...]:
     # Cached: an import of a city's catalogue repeats the same few hundred schedules
     # over tens of thousands of rows, and rrule's expansion was a fifth of its time.
     # Pure (dates in, dates out), so a cached answer is the same answer.
-    days = rruleset()
-    days.rrule(
-        rrule(
-            rrule_weekly,
-            dtstart=_midnight(first),
-            until=_midnight(last),
-            byweekday=weekdays,  # 0 = Monday, as in dateutil
-        )
+    rule = rrule(
+        rrule_weekly,
+        dtstart=_midnight(first),
+        until=_midnight(last),
+        byweekday=weekdays,  # 0 = Monday, as in dateutil
     )
-    for day in exceptions:
-        days.exdate(_midnight(day))
-    return tuple(moment.date() for moment in days)
+    return tuple(moment.date() for moment in rule)
 
 
 def occurrence_days(schedule: Schedule) -> list[datetime.date] | None:

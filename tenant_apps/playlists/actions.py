@@ -12,11 +12,12 @@ import datetime
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_context
 
 from shared_apps.accounts.actions import ensure_learner_membership
-from shared_apps.accounts.models import User
+from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
 from shared_apps.core.evidence import store_evidence_file
@@ -34,6 +35,7 @@ from shared_apps.notifications import kinds
 from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Activity, Interest, Provider
 from tenant_apps.catalogue.search import territory_today
+from tenant_apps.evidence.review import APPROVE, IMPROVE, REJECT, ReviewAdapter, review
 from tenant_apps.moderation.workflow import (
     NOT_ALLOWED,
     Attempt,
@@ -45,6 +47,7 @@ from tenant_apps.moderation.workflow import (
 )
 from tenant_apps.playlists import rules
 from tenant_apps.playlists.models import Enrolment, Playlist, Step, StepProgress
+from tenant_apps.playlists.selectors import managed_playlists
 from tenants.models import Territory
 
 State = StepProgress.State
@@ -456,20 +459,75 @@ def submit_evidence(
     return progress
 
 
-REVIEW_DECISIONS = {
-    "approve": State.APPROVED,
-    "improve": State.NEEDS_IMPROVEMENT,
-    "reject": State.REJECTED,
-}
-# The audit event of each decision (the stored codes predate the enum: kept as they are).
-REVIEW_EVENTS = {
-    "approve": AuditEvent.PLAYLIST_EVIDENCE_APPROVE,
-    "improve": AuditEvent.PLAYLIST_EVIDENCE_IMPROVE,
-    "reject": AuditEvent.PLAYLIST_EVIDENCE_REJECT,
-}
+class StepEvidence(ReviewAdapter[StepProgress]):
+    """A step's evidence in the shared review (``tenant_apps.evidence``): reviewed by
+    the playlist's organisers; an approval may open the next step and complete the
+    playlist, in the decision's transaction (the completion badge after commit)."""
+
+    feedback_required = gettext_lazy("Say what to improve, or why.")
+    notification_kinds = {
+        APPROVE: kinds.EVIDENCE_APPROVED,
+        IMPROVE: kinds.EVIDENCE_IMPROVE,
+        REJECT: kinds.EVIDENCE_REJECTED,
+    }
+    audit_events = {
+        APPROVE: AuditEvent.PLAYLIST_EVIDENCE_APPROVE,
+        IMPROVE: AuditEvent.PLAYLIST_EVIDENCE_IMPROVE,
+        REJECT: AuditEvent.PLAYLIST_EVIDENCE_REJECT,
+    }
+    states: ClassVar[dict[str, str]] = {
+        APPROVE: State.APPROVED,
+        IMPROVE: State.NEEDS_IMPROVEMENT,
+        REJECT: State.REJECTED,
+    }
+
+    def queryset(self) -> QuerySet[StepProgress]:
+        return StepProgress.objects.all()
+
+    def learner_id(self, item: StepProgress) -> int | None:
+        return item.enrolment.user_id
+
+    def may_review(self, item: StepProgress, *, reviewer: User, membership: Membership) -> bool:
+        return managed_playlists(reviewer, membership).filter(pk=item.playlist_id).exists()
+
+    def is_pending(self, item: StepProgress) -> bool:
+        return item.state == State.SUBMITTED
+
+    def apply(
+        self,
+        item: StepProgress,
+        *,
+        decision: str,
+        comment: str,
+        reviewer: User,
+        territory: Territory,
+    ) -> None:
+        enrolment = item.enrolment
+        playlist = enrolment.playlist
+        before = _states(enrolment, playlist) if playlist.is_ordered else {}
+        item.state = self.states[decision]
+        item.reviewer_comment = comment
+        item.reviewed_by = reviewer
+        item.reviewed_at = timezone.now()
+        item.save()
+        if decision == APPROVE:
+            _notify_unlocked(enrolment, playlist, territory, before)
+            _check_completion(enrolment, playlist, territory)
+
+    def audit_details(self, item: StepProgress) -> dict[str, Any]:
+        return {"playlist": item.enrolment.playlist_id}
+
+    def notification(self, item: StepProgress) -> tuple[User | None, dict[str, Any], str]:
+        return (
+            item.enrolment.user,
+            {"title": item.step.display_title},
+            reverse("playlists:progress", args=[item.enrolment.playlist_id]),
+        )
 
 
-@transaction.atomic
+STEP_EVIDENCE = StepEvidence()
+
+
 def review_evidence(
     *,
     progress: StepProgress,
@@ -479,47 +537,14 @@ def review_evidence(
     comment: str = "",
 ) -> StepProgress:
     """Approve, ask to improve (with a comment), or reject submitted evidence."""
-    state = REVIEW_DECISIONS.get(decision)
-    if state is None:
-        raise ValidationError(_("Unknown decision."))
-    progress = StepProgress.objects.select_for_update().get(pk=progress.pk)
-    if progress.state != State.SUBMITTED:
-        raise ValidationError(_("This evidence was already reviewed."))
-    if state != State.APPROVED and not comment.strip():
-        raise ValidationError({"comment": _("Say what to improve, or why.")})
-    playlist = progress.enrolment.playlist
-    before = _states(progress.enrolment, playlist) if playlist.is_ordered else {}
-    progress.state = state
-    progress.reviewer_comment = comment.strip()
-    progress.reviewed_by = reviewer
-    progress.reviewed_at = timezone.now()
-    progress.save()
-    record(
-        actor=reviewer,
-        action=REVIEW_EVENTS[decision],
+    return review(
+        adapter=STEP_EVIDENCE,
+        item=progress,
         territory=territory,
-        target=progress,
-        details={"playlist": progress.enrolment.playlist_id},
+        reviewer=reviewer,
+        decision=decision,
+        comment=comment,
     )
-    enrolment = progress.enrolment
-    notifications.notify(
-        user=enrolment.user,
-        kind=REVIEW_KINDS[decision],
-        territory=territory,
-        params={"title": progress.step.display_title},
-        path=reverse("playlists:progress", args=[enrolment.playlist_id]),
-    )
-    if state == State.APPROVED:
-        _notify_unlocked(enrolment, enrolment.playlist, territory, before)
-        _check_completion(enrolment, enrolment.playlist, territory)
-    return progress
-
-
-REVIEW_KINDS = {
-    "approve": kinds.EVIDENCE_APPROVED,
-    "improve": kinds.EVIDENCE_IMPROVE,
-    "reject": kinds.EVIDENCE_REJECTED,
-}
 
 
 def _states(enrolment: Enrolment, playlist: Playlist) -> dict[int, str]:

@@ -19,8 +19,8 @@ from rest_framework.views import APIView
 
 from shared_apps.accounts.models import User
 from shared_apps.accounts.permissions import IsTerritoryMember
+from tenant_apps.evidence.forms import EvidenceForm
 from tenant_apps.playlists import actions, selectors
-from tenant_apps.playlists.forms import EvidenceForm
 from tenant_apps.playlists.models import Playlist, Step
 from tenants.models import Territory
 
@@ -247,16 +247,17 @@ class EvidenceView(APIView):
         if not form.is_valid():
             return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
         user = cast(User, request.user)
+        sent = form.submission()
         try:
             actions.submit_evidence(
                 playlist=playlist,
                 step=step,
                 territory=_territory(request),
                 user=user,
-                text=form.cleaned_data["text"],
-                url=form.cleaned_data["url"],
-                file=form.cleaned_data["file"],
-                content_type=getattr(form, "content_type", ""),
+                text=sent.text,
+                url=sent.url,
+                file=sent.file,
+                content_type=sent.content_type,
             )
         except DjangoValidationError as error:
             return _refusal(error)

@@ -1,5 +1,6 @@
 """Forms of the playlist pages. They check input and give field errors; the rules
-(locked steps, N of M) are the actions'."""
+(locked steps, N of M) are the actions'. Evidence and its review use the shared
+forms of ``tenant_apps.evidence.forms``."""
 
 from __future__ import annotations
 
@@ -7,11 +8,9 @@ from typing import Any, cast
 
 from django import forms
 from django.core.files.base import File
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from shared_apps.core.evidence import clean_evidence_file
 from shared_apps.core.uploads import COVER_RULES, clean_image
 from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Activity, Interest
@@ -110,56 +109,6 @@ class StepForm(forms.Form):
         if kind == Step.Kind.CHALLENGE and not (data.get("title") or "").strip():
             self.add_error("title", _("Give the challenge a title."))
         return data
-
-
-class EvidenceForm(forms.Form):
-    text = forms.CharField(
-        label=_("What did you do?"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-    url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
-    file = forms.FileField(
-        label=_("File or photo"),
-        required=False,
-        help_text=_("A photo (JPEG, PNG, WebP) or a PDF, up to 10 MB."),
-    )
-
-    def clean_file(self) -> File[bytes] | None:
-        upload: UploadedFile | None = self.cleaned_data.get("file")
-        if not upload:
-            return None
-        # Typed by content and re-encoded if an image: the one path of all evidence.
-        checked = clean_evidence_file(upload)
-        self.content_type = checked.content_type
-        return checked.file
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not self.errors and not (
-            (data.get("text") or "").strip() or data.get("url") or data.get("file")
-        ):
-            self.add_error("text", _("Describe what you did, add a link or a file."))
-        return data
-
-
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[
-            ("approve", _("Approve")),
-            ("improve", _("Ask to improve")),
-            ("reject", _("Reject")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("Comment for the learner"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
 
 
 class ReasonForm(forms.Form):

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from shared_apps.accounts.models import Membership, User
 from tenant_apps.catalogue.models import Provider
+from tenant_apps.evidence.selectors import review_queue as evidence_queue
 from tenant_apps.playlists import rules
 from tenant_apps.playlists.models import Enrolment, Playlist, Step, StepProgress
 
@@ -143,7 +144,13 @@ def review_queue(
     )
     if playlist_id:
         queryset = queryset.filter(playlist_id=playlist_id)
-    return queryset.order_by("submitted_at", "id")
+    # The shared queue shape: oldest first, never the reviewer's own evidence.
+    return evidence_queue(
+        queryset,
+        reviewer_id=user.pk,
+        learner_field="enrolment__user_id",
+        submitted_field="submitted_at",
+    )
 
 
 def queue_items(ids: list[int]) -> list[StepProgress]:

@@ -20,8 +20,8 @@ from shared_apps.core.formviews import render_form
 from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue.maplayer import map_settings
 from tenant_apps.catalogue.selectors import active_interests
+from tenant_apps.evidence.forms import EvidenceForm
 from tenant_apps.playlists import actions, selectors
-from tenant_apps.playlists.forms import EvidenceForm
 from tenant_apps.playlists.models import Playlist, Step
 from tenants.models import Territory
 
@@ -143,17 +143,17 @@ def evidence(request: StaffRequest, pk: int, step_id: int) -> HttpResponse:
     )
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        sent = form.submission()
         try:
             actions.submit_evidence(
                 playlist=playlist,
                 step=step,
                 territory=request.territory,
                 user=request.user,
-                text=data["text"],
-                url=data["url"],
-                file=data["file"],
-                content_type=getattr(form, "content_type", ""),
+                text=sent.text,
+                url=sent.url,
+                file=sent.file,
+                content_type=sent.content_type,
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):

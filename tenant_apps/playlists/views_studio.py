@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
@@ -29,8 +29,10 @@ from shared_apps.core.types import StaffRequest
 from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Provider
 from tenant_apps.catalogue.selectors import providers_of
+from tenant_apps.evidence.forms import ReviewForm
+from tenant_apps.evidence.selectors import QueueRow
 from tenant_apps.playlists import actions, selectors
-from tenant_apps.playlists.forms import PlaylistForm, ReasonForm, ReviewForm, StepForm
+from tenant_apps.playlists.forms import PlaylistForm, ReasonForm, StepForm
 from tenant_apps.playlists.models import Playlist, Step, StepProgress
 
 REVIEW_PAGE_SIZE = 25
@@ -287,7 +289,18 @@ def review_queue(request: StaffRequest) -> HttpResponse:
         "playlists/studio/review.html",
         {
             "page": page,
-            "items": selectors.queue_items(list(page.object_list)),
+            "rows": [
+                QueueRow(
+                    item=item,
+                    text=item.evidence_text,
+                    url=item.evidence_url,
+                    # Built by hand, not reversed per item: the page renders many.
+                    file_url=f"/playlists/evidence/{item.pk}/file/" if item.evidence_file else "",
+                    decision_url=f"/playlists/studio/review/{item.pk}/",
+                )
+                for item in selectors.queue_items(list(page.object_list))
+            ],
+            "review_form": ReviewForm(),
             "state": state,
             "states": StepProgress.State.choices,
             "playlist_id": playlist_id,
@@ -297,9 +310,6 @@ def review_queue(request: StaffRequest) -> HttpResponse:
                 .only("id", "title")
                 .order_by("title")
             ),
-            # Built once, not per item: the page renders many forms.
-            "decision_prefix": "/playlists/studio/review/",
-            "file_prefix": "/playlists/evidence/",
         },
     )
 
@@ -322,10 +332,14 @@ def review_decision(request: StaffRequest, progress_id: int) -> HttpResponse:
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        except PermissionDenied as error:
+            messages.error(request, str(error))
         else:
             messages.success(request, _("Saved."))
-    else:
+    elif "decision" in form.errors:
         messages.error(request, _("Choose a decision."))
+    else:
+        messages.error(request, " ".join(str(error) for error in form.errors.get("comment", [])))
     back = request.POST.get("back", "")
     # Back to the same page and filters of the queue; never anywhere else.
     if not back.startswith("/playlists/studio/review/"):

@@ -1,22 +1,22 @@
-"""Applications for a badge, with evidence, and their review."""
+"""Applications for a badge, with evidence, and their review (through the shared
+evidence review, ``tenant_apps.evidence``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from shared_apps.accounts.models import User
-from shared_apps.audit.actions import record
+from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.events import AuditEvent
 from shared_apps.core.evidence import store_evidence_file
-from shared_apps.notifications import actions as notifications
 from shared_apps.notifications.kinds import EVIDENCE_IMPROVE, EVIDENCE_REJECTED
 from tenant_apps.badges.actions.awards import AwardError, award_badge, holds, recipient_for_user
 from tenant_apps.badges.models import (
@@ -25,14 +25,9 @@ from tenant_apps.badges.models import (
     BadgeClass,
     Evidence,
 )
+from tenant_apps.badges.selectors import manageable_badges
+from tenant_apps.evidence.review import APPROVE, IMPROVE, REJECT, ReviewAdapter, review
 from tenants.models import Territory
-
-# The audit event of each review decision (the stored codes name the resulting status).
-REVIEW_EVENTS = {
-    "approve": AuditEvent.BADGES_APPLICATION_APPROVED,
-    "improve": AuditEvent.BADGES_APPLICATION_CHANGES_REQUESTED,
-    "reject": AuditEvent.BADGES_APPLICATION_REJECTED,
-}
 
 
 @dataclass(frozen=True)
@@ -91,7 +86,84 @@ def resubmit_application(
     return application
 
 
-@transaction.atomic
+class ApplicationEvidence(ReviewAdapter[Application]):
+    """A badge application in the shared review (``tenant_apps.evidence``): reviewed by
+    the staff who manage the badge's issuer; an approval awards the badge in the
+    decision's transaction (a refused award refuses the decision), and the award is
+    what tells the learner."""
+
+    feedback_required = gettext_lazy("Tell the learner why, so they can act on it.")
+    notification_kinds = {IMPROVE: EVIDENCE_IMPROVE, REJECT: EVIDENCE_REJECTED}
+    # The stored codes name the resulting status.
+    audit_events = {
+        APPROVE: AuditEvent.BADGES_APPLICATION_APPROVED,
+        IMPROVE: AuditEvent.BADGES_APPLICATION_CHANGES_REQUESTED,
+        REJECT: AuditEvent.BADGES_APPLICATION_REJECTED,
+    }
+    statuses: ClassVar[dict[str, str]] = {
+        APPROVE: Application.Status.APPROVED,
+        IMPROVE: Application.Status.CHANGES_REQUESTED,
+        REJECT: Application.Status.REJECTED,
+    }
+
+    def queryset(self) -> QuerySet[Application]:
+        return Application.objects.select_related("badge_class")
+
+    def learner_id(self, item: Application) -> int | None:
+        return item.applicant_user_id
+
+    def may_review(self, item: Application, *, reviewer: User, membership: Membership) -> bool:
+        return manageable_badges(membership).filter(pk=item.badge_class_id).exists()
+
+    def is_pending(self, item: Application) -> bool:
+        return item.status == Application.Status.SUBMITTED
+
+    def already_reviewed(self) -> Exception:
+        return AwardError(_("This application has already been reviewed."))
+
+    def _applicant(self, item: Application) -> User | None:
+        return User.objects.filter(pk=item.applicant_user_id, is_active=True).first()
+
+    def apply(
+        self,
+        item: Application,
+        *,
+        decision: str,
+        comment: str,
+        reviewer: User,
+        territory: Territory,
+    ) -> None:
+        if decision == APPROVE:
+            applicant = self._applicant(item)
+            if applicant is None:
+                raise AwardError(_("The learner's account no longer exists."))
+            item.award = award_badge(
+                territory=territory,
+                badge_class=item.badge_class,
+                recipient=recipient_for_user(applicant),
+                source=Award.Source.APPLICATION,
+                acting_user=reviewer,
+            )
+        item.status = self.statuses[decision]
+        item.reviewer_comment = comment
+        item.reviewed_by_user_id = reviewer.pk
+        item.reviewed_at = timezone.now()
+        item.save()
+
+    def audit_details(self, item: Application) -> dict[str, Any]:
+        return {"badge": item.badge_class.slug}
+
+    def notification(self, item: Application) -> tuple[User | None, dict[str, Any], str]:
+        return (
+            self._applicant(item),
+            {"title": item.badge_class.name},
+            reverse("badges:application", args=[item.pk]),
+        )
+
+
+APPLICATION_EVIDENCE = ApplicationEvidence()
+
+
 def review_application(
     *,
     territory: Territory,
@@ -101,50 +173,11 @@ def review_application(
     acting_user: User,
 ) -> Application:
     """decision: "approve" (awards the badge), "improve" (asks for changes) or "reject"."""
-    application = (
-        Application.objects.select_for_update().select_related("badge_class").get(pk=application.pk)
-    )
-    if application.status != Application.Status.SUBMITTED:
-        raise AwardError(_("This application has already been reviewed."))
-    if decision in ("improve", "reject") and not comment.strip():
-        raise ValidationError({"comment": _("Tell the learner why, so they can act on it.")})
-    applicant = User.objects.filter(pk=application.applicant_user_id, is_active=True).first()
-    if decision == "approve":
-        if applicant is None:
-            raise AwardError(_("The learner's account no longer exists."))
-        award = award_badge(
-            territory=territory,
-            badge_class=application.badge_class,
-            recipient=recipient_for_user(applicant),
-            source=Award.Source.APPLICATION,
-            acting_user=acting_user,
-        )
-        application.award = award
-        application.status = Application.Status.APPROVED
-    elif decision == "improve":
-        application.status = Application.Status.CHANGES_REQUESTED
-    elif decision == "reject":
-        application.status = Application.Status.REJECTED
-    else:
-        raise ValueError(f"unknown decision {decision!r}")
-    application.reviewer_comment = comment.strip()
-    application.reviewed_by_user_id = acting_user.pk
-    application.reviewed_at = timezone.now()
-    application.save()
-    if applicant is not None and decision in ("improve", "reject"):
-        # An approval tells the learner through the award it makes.
-        notifications.notify(
-            user=applicant,
-            kind=EVIDENCE_IMPROVE if decision == "improve" else EVIDENCE_REJECTED,
-            territory=territory,
-            params={"title": application.badge_class.name},
-            path=reverse("badges:application", args=[application.pk]),
-        )
-    record(
-        actor=acting_user,
-        action=REVIEW_EVENTS[decision],
+    return review(
+        adapter=APPLICATION_EVIDENCE,
+        item=application,
         territory=territory,
-        target=application,
-        details={"badge": application.badge_class.slug},
+        reviewer=acting_user,
+        decision=decision,
+        comment=comment,
     )
-    return application

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shared_apps.core.pagecache import public_content_changed
+from tenant_apps.catalogue import publishing
 from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.actions.activities import ACTIVITY_FIELDS, _refresh, apply_schedule
 from tenant_apps.catalogue.models import (
@@ -75,8 +76,8 @@ def save_imported_activities(
     *, territory: Territory, rows: Sequence[ImportedActivity]
 ) -> tuple[int, int]:
     """Write a batch of imported activities (new ones in one INSERT, changed ones in
-    one UPDATE), their interests and sessions, then recompute their search columns
-    and tell publishing's subscribers. Returns (created, updated). The caller audits
+    one UPDATE, their search columns computed in the same statement), their interests
+    and sessions, and tell publishing's subscribers. Returns (created, updated). The caller audits
     the import as a whole (one event, not one per row)."""
     from tenant_apps.catalogue import bulk
 
@@ -86,14 +87,20 @@ def save_imported_activities(
         # Providers and venues of the batch may have been saved after being assigned.
         r.activity.provider_id = r.activity.provider.pk
         r.activity.venue_id = r.activity.venue.pk if r.activity.venue is not None else None
-    bulk.insert_activities([r.activity for r in new])
+    for r in changed:
+        r.activity.updated_at = timezone.now()
+    # The rows and their search columns in one write (one INSERT, one UPDATE).
+    visibility = bulk.write_activities(
+        [r.activity for r in new],
+        [r.activity for r in changed],
+        IMPORTED_ACTIVITY_COLUMNS,
+        interest_ids={id(r.activity): r.interest_ids for r in rows},
+        language=territory.default_language,
+    )
     if changed:
-        for r in changed:
-            r.activity.updated_at = timezone.now()
-        bulk.update_activities([r.activity for r in changed], IMPORTED_ACTIVITY_COLUMNS)
         changed_ids = [r.activity.pk for r in changed]
-        Activity.interests.through.objects.filter(activity_id__in=changed_ids).delete()
-        ActivitySession.objects.filter(activity_id__in=changed_ids).delete()
+        bulk.delete_rows(Activity.interests.through._meta.db_table, "activity_id", changed_ids)
+        bulk.delete_rows(ActivitySession._meta.db_table, "activity_id", changed_ids)
     bulk.copy_rows(
         Activity.interests.through._meta.db_table,
         ["activity_id", "interest_id"],
@@ -104,7 +111,7 @@ def save_imported_activities(
         ["activity_id", "starts_at", "ends_at"],
         ((r.activity.pk, s.starts_at, s.ends_at) for r in rows for s in r.sessions),
     )
-    _refresh(territory, [r.activity.pk for r in rows])
+    publishing.announce(visibility)
     return len(new), len(changed)
 
 

@@ -25,7 +25,9 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 from psycopg import sql
 
+from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
+from tenant_apps.catalogue.models import ProviderStaff, Venue
 from tenants.models import Territory
 from tests.servers import ROOT, python_env
 
@@ -68,7 +70,17 @@ def aurora_with_data(committed: None) -> Iterator[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def fresh_database(committed: None) -> Iterator[str]:
     """A new, empty database on the same server with the shared schema migrated."""
-    name = f"{connection.settings_dict['NAME']}_restore_{os.getpid()}"
+    yield from _migrated_database(f"{connection.settings_dict['NAME']}_restore_{os.getpid()}")
+
+
+@pytest.fixture(scope="module")
+def shard_database(committed: None) -> Iterator[str]:
+    """Another cluster's database in a shard move (SCALING.md section 5), here a second
+    database of the same server: shared schema migrated, no territory."""
+    yield from _migrated_database(f"{connection.settings_dict['NAME']}_shard_{os.getpid()}")
+
+
+def _migrated_database(name: str) -> Iterator[str]:
     with admin_connection() as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -88,11 +100,11 @@ def fresh_database(committed: None) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def restore(archive: Path, database: str) -> subprocess.CompletedProcess[str]:
+def restore(archive: Path, database: str, *options: str) -> subprocess.CompletedProcess[str]:
     env = python_env()
     env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database
     return subprocess.run(
-        [sys.executable, "manage.py", "restore_territory", str(archive)],
+        [sys.executable, "manage.py", "restore_territory", str(archive), *options],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -263,3 +275,70 @@ def test_backup_delete_restore_in_place_gives_back_exactly_the_rows(
     assert after.keys() == before.keys()
     for table, rows in before.items():
         assert after[table] == rows, table
+
+
+def _tables(database: str, schema: str) -> dict[str, tuple[int, str]]:
+    """Row count and checksum (md5 of the rows' text forms, sorted) of every table of
+    ``schema`` in ``database``."""
+    found: dict[str, tuple[int, str]] = {}
+    with admin_connection(database) as db:
+        tables = db.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_type = 'BASE TABLE' AND table_schema = %s",
+            [schema],
+        ).fetchall()
+        for (table,) in tables:
+            query = sql.SQL(
+                "SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') "
+                "FROM {} t"
+            ).format(sql.Identifier(schema, table))
+            row = db.execute(query).fetchone()
+            assert row is not None
+            found[table] = (row[0], row[1])
+    return found
+
+
+def test_schema_only_restore_moves_a_territory_to_another_database(
+    aurora_with_data: dict[str, Any], shard_database: str, tmp_path: Path
+) -> None:
+    """A shard move's restore: aurora's schema (with a provider, its staff and a venue,
+    committed) lands in the other database table by table, row by row; its public rows
+    stay behind; a second restore over it is refused unless told to replace it."""
+    from tests.tenant_apps.catalogue.factories import make_provider, make_venue
+
+    aurora = Territory.objects.get(slug="aurora")
+    ada = User.objects.get(email="ada@example.org")
+    provider = make_provider(aurora, "Moving Youth Centre", staff=[(ada, "owner")])
+    try:
+        make_venue(aurora, provider, "Moving hall")
+        call_command("backup_territory", "aurora", output=tmp_path, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        (archive,) = tmp_path.glob("aurora-*.tar.gz")
+        source = _tables(connection.settings_dict["NAME"], "t_aurora")
+    finally:
+        with tenant_context(aurora):
+            Venue.objects.filter(provider=provider).delete()
+            ProviderStaff.objects.filter(provider=provider).delete()
+            provider.delete()
+    assert source["catalogue_venue"][0] >= 1 and source["django_session"][0] >= 1
+
+    result = restore(archive, shard_database, "--schema-only")
+    assert result.returncode == 0, result.stderr
+    assert "restored the schema t_aurora of aurora" in result.stdout
+    assert _tables(shard_database, "t_aurora") == source
+    with admin_connection(shard_database) as db:
+        # The public rows are the directory's: none came along.
+        for table in ("tenants_territory", "tenants_domain", "accounts_membership"):
+            assert db.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)  # noqa: S608 - fixed names
+        db.execute("INSERT INTO t_aurora.django_session VALUES ('marker', '', now())")
+
+    again = restore(archive, shard_database, "--schema-only")
+    assert again.returncode != 0
+    assert "schema t_aurora exists here" in again.stderr
+    with admin_connection(shard_database) as db:
+        assert db.execute(
+            "SELECT count(*) FROM t_aurora.django_session WHERE session_key = 'marker'"
+        ).fetchone() == (1,)
+
+    replaced = restore(archive, shard_database, "--schema-only", "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    assert _tables(shard_database, "t_aurora") == source

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
-from tenant_apps.badges.models import Award, BadgeClass, ClaimCode, Issuer
+from tenant_apps.badges import actions
+from tenant_apps.badges.models import Application, Award, BadgeClass, ClaimCode, Issuer
 from tenants.models import Territory
 from tests.conftest import ClientFor
 from tests.tenant_apps.badges.factories import award, in_territory, make_badge
@@ -271,3 +272,29 @@ def test_provider_staff_issue_badges_as_their_verified_provider_only(
     with in_territory(territory_a):
         Provider.objects.filter(pk=centre.pk).update(status=Provider.Status.SUSPENDED)
     assert alan.get(f"/manage/badges/{badge.slug}/").status_code == 404
+
+
+def test_an_admin_cannot_review_their_own_application(
+    territory_a: Territory, client_for: ClientFor, user: Callable[[str], User]
+) -> None:
+    with in_territory(territory_a):
+        badge = make_badge(territory_a, "Night reporter")
+        application = actions.apply_for_badge(
+            badge_class=badge, user=user("anna"), statement="I did it", evidence=[]
+        )
+    anna = signed_in(client_for, territory_a, user("anna"))
+    # Not in her queue (she manages every badge here, her own application included)...
+    queue = anna.get("/manage/badges/reviews/")
+    assert queue.status_code == 200 and "Review queue" in queue.content.decode()
+    assert "Night reporter" not in queue.content.decode()
+    # ...and refused if she goes to it directly: nothing awarded, nothing recorded.
+    response = anna.post(
+        f"/manage/badges/reviews/{application.pk}/", {"decision": "approve", "comment": ""}
+    )
+    assert response.status_code == 400
+    assert "You cannot review your own evidence." in response.content.decode()
+    with in_territory(territory_a):
+        application.refresh_from_db()
+        assert application.status == Application.Status.SUBMITTED
+        assert not Award.objects.filter(badge_class=badge).exists()
+    assert not AuditEntry.objects.filter(action__startswith="badges.application_").exists()

@@ -41,6 +41,39 @@ def test_weekly_recurrence_with_exceptions():
     assert first.starts_at.utcoffset() == datetime.timedelta(hours=3)  # summer time in Vilnius
 
 
+def test_weekly_days_are_rrules_own_expansion():
+    """The days come from the first day's longest season cut at the last day (cached
+    per first day): the same days as dateutil's RRULE until the last day, minus the
+    exceptions, for any span, weekdays and exceptions."""
+    from dateutil.rrule import WEEKLY, rrule, rruleset
+
+    start = datetime.date(2026, 3, 27)  # spans the change to summer time
+    for offset, length, weekdays, skip in [
+        (0, 0, (4,), ()),
+        (0, 6, (0, 6), ()),
+        (3, 30, (1, 3), (2,)),
+        (5, 200, (0, 2, 4), (0, 7, 300)),
+        (1, sched.MAX_WEEKLY_SPAN_DAYS, (5,), (1, 8)),
+        (2, sched.MAX_WEEKLY_SPAN_DAYS + 50, (2,), ()),  # longer than a valid one
+    ]:
+        first = start + datetime.timedelta(days=offset)
+        last = first + datetime.timedelta(days=length)
+        exceptions = tuple(first + datetime.timedelta(days=n) for n in skip)
+        expected = rruleset()
+        expected.rrule(
+            rrule(
+                WEEKLY,
+                dtstart=datetime.datetime.combine(first, datetime.time()),
+                until=datetime.datetime.combine(last, datetime.time()),
+                byweekday=weekdays,
+            )
+        )
+        for day in exceptions:
+            expected.exdate(datetime.datetime.combine(day, datetime.time()))
+        schedule = weekly(starts_on=first, ends_on=last, weekdays=weekdays, exceptions=exceptions)
+        assert sched.occurrence_days(schedule) == [moment.date() for moment in expected]
+
+
 def test_range_is_one_block_and_open_is_unbounded():
     camp = sched.Schedule(
         kind=sched.RANGE,

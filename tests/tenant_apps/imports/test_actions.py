@@ -5,12 +5,15 @@ import io
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
+from tenant_apps.catalogue import indexing
 from tenant_apps.catalogue.models import Activity, Provider, Venue
 from tenant_apps.imports import actions
 from tenant_apps.imports.models import Kind
@@ -167,3 +170,47 @@ def test_jobs_of_the_admin(territory_a: Territory, user: Callable[[str], User]) 
         )
         assert job.source == "miestokatalogas" and job.total_rows == 1
         assert job.file.name.startswith(f"{territory_a.schema_name}") or "imports" in job.file.name
+
+
+SEARCH_COLUMNS = (
+    "is_public, search_vector::text, rank_vector::text, interest_ids, location::text, "
+    "map_x, map_y, accessibility"
+)
+
+
+def _search_columns() -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {SEARCH_COLUMNS} FROM catalogue_activity ORDER BY id")  # noqa: S608 - fixed columns
+        return cursor.fetchall()
+
+
+def test_search_columns_written_with_the_rows_equal_a_refresh(territory_a: Territory) -> None:
+    """The import computes the search columns in the same INSERT/UPDATE as the rows:
+    they must be what indexing.refresh computes from the stored rows (which every
+    editor's save uses), new rows and re-imported ones alike, with columns the file
+    does not carry (translations) kept and still indexed."""
+    rows = [
+        city_row(1, Interesai="robotics, music"),
+        city_row(2, Vieta="Kita salė", Adresas="Kalvarijų g. 2"),
+    ]
+    assert _run(territory_a, csv_bytes(rows)).written
+    with tenant_context(territory_a):
+        first = _search_columns()
+        Activity.objects.filter(external_id="v-1").update(
+            translations={"en": {"title": "Robotics club", "summary": "Robots together"}}
+        )
+    again = _run(territory_a, csv_bytes([city_row(1, Interesai="music, robotics"), city_row(3)]))
+    assert (again.created, again.updated) == (1, 1)
+    with tenant_context(territory_a):
+        imported = _search_columns()
+        kept = Activity.objects.get(external_id="v-1")
+        assert kept.translations["en"]["title"] == "Robotics club"
+        assert "'club':" in str(kept.search_vector)
+        assert sorted(kept.interests.values_list("slug", flat=True)) == ["music", "robotics"]
+        assert [row[1] for row in imported] == [True, True, True]
+        assert imported[1] == first[1]  # v-2 was not in the second file
+        assert imported[0] != first[0]  # v-1's translation is indexed now
+        with transaction.atomic():
+            indexing.refresh([row[0] for row in imported], language=territory_a.default_language)
+            assert _search_columns() == imported
+            transaction.set_rollback(True)
