@@ -180,3 +180,10 @@ coverage: setup system-deps-test $(BADGECHECK)/.installed
 .PHONY: screenshots
 screenshots: setup
 	DB_POOL=0 $(VENV)/bin/pytest -q -s tests/browser/screenshots.py
+
+# The app-level import graph's cycles (scripts/import_cycles.py; README "Layers and the
+# import contracts"); LAYERS_ARGS=-v also prints every app's imports of other apps.
+LAYERS_ARGS ?=
+.PHONY: layers
+layers: $(VENV)/.installed
+	$(PY) scripts/import_cycles.py $(LAYERS_ARGS)

@@ -221,13 +221,13 @@ def cold_filtered_map(territory: Any) -> dict[str, object]:
     from django.http import QueryDict
     from django_tenants.utils import tenant_context
 
+    from shared_apps.core.searchterms import query_terms
     from tenant_apps.catalogue import maplayer
     from tenant_apps.catalogue.filters import FilterForm
     from tenant_apps.catalogue.search import (
         apply_filters,
         current,
         index_friendly_planner,
-        query_terms,
         search_configs,
         territory_today,
     )

@@ -22,11 +22,11 @@ from django.urls import set_urlconf
 from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 
+from shared_apps.core.db import tenant_connection
 from shared_apps.core.hosts import network_url
-from shared_apps.core.types import TerritoryRequest
-from tenants.db import tenant_connection
 from tenants.models import Domain, Territory
 from tenants.selectors import territory_for_host
+from tenants.types import TerritoryRequest
 
 # A per-process memo of the host -> territory route in front of the shared cache: the
 # route is read on every request, and even a cache hit costs a round trip to Redis and

@@ -35,12 +35,13 @@ from django.utils import timezone
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
 
+from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
+from shared_apps.core.db import tenant_connection
 from shared_apps.ops.metrics import STANDBY_POOL_EMPTY
 from shared_apps.ops.outbox import send_task_on_commit
 from shared_apps.ops.tasks import platform_task
 from tenants import setup
-from tenants.db import tenant_connection
 from tenants.models import SchemaState, StandbySchema, Territory
 
 logger = logging.getLogger(__name__)
@@ -353,8 +354,6 @@ def build_territory_schema(territory_id: int) -> bool:
 
 @transaction.atomic
 def _make_live(territory_id: int, status: str) -> None:
-    from shared_apps.audit.actions import record
-
     territory = Territory.objects.select_for_update().get(pk=territory_id)
     record_migrated(territory)
     if territory.status == Territory.Status.PROVISIONING:

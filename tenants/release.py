@@ -25,8 +25,8 @@ from django.db import connection, connections
 from django.db.models import Q
 from django.utils import timezone
 
+from shared_apps.core.db import tenant_connection
 from tenants import pool, release_worker
-from tenants.db import tenant_connection
 from tenants.models import SchemaState, Territory
 
 logger = logging.getLogger(__name__)

@@ -6,17 +6,18 @@ set up, so it imports nothing that needs the app registry at module level.
 
 from __future__ import annotations
 
+import django
+from django.db import connections
+
 
 def init() -> None:
-    import django
-
     django.setup()
 
 
 def migrate(schema_name: str) -> tuple[str, str | None]:
-    from django.db import connections
-
-    from tenants import release
+    from tenants import (
+        release,  # cycle: needs the app registry; workers import this module before setup
+    )
 
     try:
         return schema_name, release._migrate_one(schema_name)

@@ -42,7 +42,7 @@ from django.db.models import Model
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
-from tenants.db import TenantConnection
+from shared_apps.core.db import TenantConnection
 
 logger = logging.getLogger(__name__)
 

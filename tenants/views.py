@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_admin_required
 from shared_apps.core.formviews import render_form
-from shared_apps.core.types import StaffRequest
 from tenants import actions
 from tenants.dns_lookup import DnsLookupFailed
 from tenants.models import Domain
+from tenants.types import StaffRequest
 
 
 class DomainForm(forms.Form):

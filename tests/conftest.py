@@ -29,10 +29,10 @@ from django_tenants.utils import schema_context, tenant_context
 
 from shared_apps.accounts.actions import grant_membership
 from shared_apps.accounts.models import Coordinator, Membership, User
+from shared_apps.core.db import tenant_connection
 from tenant_apps.demand.actions import discard_search_log
 from tenants import pool, release
 from tenants.actions import provision_territory
-from tenants.db import tenant_connection
 from tenants.middleware import forget_host_memo
 from tenants.models import Territory
 

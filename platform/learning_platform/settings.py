@@ -13,8 +13,13 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from learning_platform import __version__
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = BASE_DIR / ".data"
+# The release this code is, for /healthz, the probes and backup manifests: the code below
+# the top-level package reads it from settings, never by importing learning_platform.
+PLATFORM_VERSION: str = __version__
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
@@ -302,7 +307,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # (shared_apps.guardians): below the digital consent
 # age of the territory's country (GDPR art. 8, as each country set it) the account is
 # restricted until a guardian confirms by email.
-ACCOUNT_SIGNUP_FORM_CLASS = "shared_apps.accounts.forms.SignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "learning_platform.signup.SignupForm"
 DIGITAL_CONSENT_AGE = {
     "LT": 14,
     "SI": 15,
@@ -791,6 +796,6 @@ LOGGING = {
     },
 }
 
-from learning_platform.sentry import init_sentry  # noqa: E402
+from shared_apps.ops.sentry import init_sentry  # noqa: E402
 
 init_sentry(SENTRY_DSN, environment=SENTRY_ENVIRONMENT)

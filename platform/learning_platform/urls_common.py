@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 
-from shared_apps.core import views as core_views
+from shared_apps.accounts import views_language
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # One transaction per sign-up: the account, its membership and its confirmation
@@ -18,7 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("shared_apps.guardians.urls")),
     path("notifications/", include("shared_apps.notifications.urls")),
-    path("i18n/language/", core_views.set_language, name="set_language"),
+    path("i18n/language/", views_language.set_language, name="set_language"),
 ]
 
 if settings.DEBUG:

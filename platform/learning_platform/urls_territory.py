@@ -5,10 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from learning_platform.urls_common import urlpatterns as common_urlpatterns
 from shared_apps.console import views as console_views
-from shared_apps.core import api as core_api
 from tenant_apps.catalogue.api import api_urlpatterns as catalogue_api
 from tenant_apps.opendata.api import api_urlpatterns as opendata_api
 from tenant_apps.playlists.api import api_urlpatterns as playlists_api
+from tenants import api as territory_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.home.urls")),
@@ -30,8 +30,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.badges.urls_ob")),
     path("open-data/", include("tenant_apps.imports.urls_public")),
     path("", include("tenant_apps.catalogue.urls")),
-    path("api/territory/", core_api.TerritoryView.as_view(), name="api-territory"),
-    path("api/me/", core_api.MeView.as_view(), name="api-me"),
+    path("api/territory/", territory_api.TerritoryView.as_view(), name="api-territory"),
+    path("api/me/", territory_api.MeView.as_view(), name="api-me"),
     path("api/", include(catalogue_api)),
     path("api/", include(playlists_api)),
     path("api/", include(opendata_api)),

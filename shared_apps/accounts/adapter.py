@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -17,6 +18,8 @@ from django.utils.translation import gettext
 from shared_apps.accounts.actions import ensure_learner_membership, sign_out_everywhere
 from shared_apps.accounts.sso import request_host
 from shared_apps.core.hosts import absolute_url, network_url, rebase
+from shared_apps.ops import email as ops_email
+from tenants.branding import email_branding
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -68,7 +71,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def format_email_subject(self, subject: str) -> str:
         """ "[Aurora] Confirm your address", not the host the request came to."""
-        from allauth.core import context as allauth_context
 
         request = getattr(allauth_context, "request", None) or self.request
         return f"[{self._site(request).name}] {subject}"
@@ -90,8 +92,6 @@ class AccountAdapter(DefaultAccountAdapter):
         signup_url...) was built from the request's Host and scheme: moved onto the
         site's configured address, so a forged Host or X-Forwarded-Proto is never
         mailed back."""
-        from shared_apps.ops.email import recipient_language, send_stored, store_message
-
         request = context.get("request") or self.request
         if request is not None:
             context = {
@@ -104,7 +104,7 @@ class AccountAdapter(DefaultAccountAdapter):
         territory = getattr(request, "territory", None)
         # The visitor is on the page that asked for this mail: without a language of
         # the account's own, the one they are reading in.
-        language = recipient_language(context.get("user"))
+        language = ops_email.recipient_language(context.get("user"))
         with translation.override(language):
             # allauth's own send_mail puts the site in the context ("Hello from
             # {{ current_site.name }}!"); ours replaces it, so name the site here: the
@@ -114,15 +114,13 @@ class AccountAdapter(DefaultAccountAdapter):
             _attach_branded_html(message, territory)
         # Sign-up runs in one transaction (shared_apps/accounts/urls.py): the account
         # and its confirmation email are stored together, or neither is.
-        stored = store_message(message, language=language, purpose=template_prefix)
-        send_stored(stored)
+        stored = ops_email.store_message(message, language=language, purpose=template_prefix)
+        ops_email.send_stored(stored)
 
 
 def _attach_branded_html(message: EmailMessage, territory: Any) -> None:
     """allauth's emails are plain text: add the site's branded HTML form of the same
     text (name and colours of the territory), as our own emails have."""
-    from shared_apps.notifications.branding import email_branding
-
     if not isinstance(message, EmailMultiAlternatives) or message.alternatives:
         return
     html = render_to_string(

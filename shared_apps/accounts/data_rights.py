@@ -37,11 +37,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
+from shared_apps.accounts.footprints import territory_ids_of
+from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
+from tenants.models import Territory
 
 PUBLIC = "public"
 TERRITORY = "territory"
@@ -67,6 +71,15 @@ def register(
     if scope not in (PUBLIC, TERRITORY):
         raise ValueError(f"unknown scope {scope!r}")
     _handlers[key] = Handler(key=key, scope=scope, exporter=exporter, eraser=eraser)
+
+
+def account_emails(user: Any) -> list[str]:
+    """Every address of the account (lower-cased), for handlers that find rows by email."""
+    addresses = {user.email.lower()} if user.email else set()
+    addresses |= {
+        e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    }
+    return sorted(addresses)
 
 
 def handlers(scope: str) -> list[Handler]:
@@ -96,8 +109,6 @@ def refusal(user: Any) -> str | None:
 
 def _territories(user: Any) -> list[Any]:
     """The territories whose schemas may hold rows about the account (not every one)."""
-    from shared_apps.accounts.footprints import territory_ids_of
-    from tenants.models import Territory
 
     with schema_context("public"):
         return list(Territory.objects.filter(pk__in=territory_ids_of(user)).order_by("slug"))
@@ -140,7 +151,6 @@ def delete_account(user: Any, *, via: str) -> None:
     """Erase the account everywhere, then the account itself. ``via`` says who asked
     (``self``, ``guardian``, ``retention``) for the audit entry, which holds no
     personal data: not the email, not the account id."""
-    from shared_apps.audit.actions import record
 
     message = refusal(user)
     if message:

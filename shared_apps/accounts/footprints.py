@@ -21,14 +21,18 @@ row it accounts for, never removed until the account is (CASCADE).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import connection, models
 from django.db.models.signals import post_save
+
+from shared_apps.accounts.models import Footprint, Membership, User
+from tenants.models import Territory
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +81,6 @@ def _current_territory_id() -> int | None:
         getattr(tenant, "pk", None), int
     ):
         return int(tenant.pk)  # type: ignore[union-attr]
-    from tenants.models import Territory
 
     return Territory.objects.filter(schema_name=schema).values_list("pk", flat=True).first()
 
@@ -86,7 +89,6 @@ def note(user_ids: Iterable[Any], territory_id: int | None = None) -> None:
     """Record that these accounts have rows in the territory (default: the schema the
     connection is in). One INSERT ... ON CONFLICT DO NOTHING; ids of accounts that do
     not exist (tenant rows reference accounts without a constraint) are left out."""
-    from shared_apps.accounts.models import Footprint, User
 
     ids = sorted({int(pk) for pk in user_ids if pk})
     if not ids:
@@ -121,6 +123,18 @@ def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 _tracked: dict[type[models.Model], list[str]] = {}
 
+# Apps above accounts that know of more territories holding rows about an account (the
+# backpack's index of badges awarded to one of its email addresses) add a source from
+# their AppConfig.ready(): (account, its lower-cased email addresses) -> territory ids.
+FootprintSource = Callable[[Any, set[str]], Iterable[int]]
+_sources: list[FootprintSource] = []
+
+
+def register_source(source: FootprintSource) -> None:
+    """Add a source of territory ids to territory_ids_of (idempotent)."""
+    if source not in _sources:
+        _sources.append(source)
+
 
 def connect() -> None:
     """Called once by AccountsConfig.ready(), when every model is loaded."""
@@ -132,20 +146,14 @@ def connect() -> None:
 
 def territory_ids_of(user: Any) -> list[int]:
     """Every territory that may hold rows about the account (see the module's doc)."""
-    from shared_apps.accounts.models import Footprint, Membership
-    from shared_apps.backpack.models import BackpackEntry, email_digest
 
     emails = {user.email.lower()} if user.email else set()
-    from allauth.account.models import EmailAddress
 
     emails |= {
         e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
     }
     ids = set(Membership.objects.filter(user=user).values_list("territory_id", flat=True))
     ids |= set(Footprint.objects.filter(user=user).values_list("territory_id", flat=True))
-    ids |= set(
-        BackpackEntry.objects.filter(
-            models.Q(user=user) | models.Q(email_digest__in=[email_digest(e) for e in emails])
-        ).values_list("territory_id", flat=True)
-    )
+    for source in _sources:
+        ids |= set(source(user, emails))
     return sorted(ids)

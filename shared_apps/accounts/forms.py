@@ -8,7 +8,7 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from shared_apps.guardians.forms import BirthMonthForm
+from shared_apps.accounts.actions import set_display_name
 
 NAME_MAX_LENGTH = 40
 
@@ -25,19 +25,26 @@ def name_field() -> forms.CharField:
     )
 
 
-class SignupForm(BirthMonthForm):
-    """Mixed into allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): the name, then
-    the year and month of birth."""
+class SignupPart(forms.Form):
+    """One part of allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS). The parts come
+    from several apps (the name from here, the year and month of birth from
+    shared_apps.guardians); the top-level package composes them
+    (learning_platform.signup), so accounts imports none of the apps above it."""
+
+    def signup(self, request: HttpRequest, user: Any) -> None:
+        """Called by allauth once the account exists: each part stores its fields, then
+        passes on (cooperative ``super().signup``)."""
+
+
+class NameSignupForm(SignupPart):
+    """The sign-up part asking what to call the person."""
 
     display_name = name_field()
-    field_order = ["display_name", "birth_year", "birth_month"]
 
     def clean_display_name(self) -> str:
         return clean_name(self.cleaned_data["display_name"])
 
     def signup(self, request: HttpRequest, user: Any) -> None:
-        from shared_apps.accounts.actions import set_display_name
-
         set_display_name(user=user, display_name=self.cleaned_data["display_name"])
         super().signup(request, user)
 

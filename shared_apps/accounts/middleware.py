@@ -4,13 +4,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from shared_apps.accounts import sso
+from shared_apps.accounts.models import Membership
 from shared_apps.accounts.selectors import membership_for
+from shared_apps.accounts.views import hop
+
+# Ways into a territory's admin area other than a staff membership there, registered by
+# the apps above accounts in their AppConfig.ready() (the console's time-limited entry
+# grant: shared_apps.console.entry). ``source(request, territory)`` gives an unsaved
+# membership for this request, or None; the first one given wins.
+EntrySource = Callable[[HttpRequest, Any], Membership | None]
+_entry_sources: list[EntrySource] = []
+
+
+def register_entry_source(source: EntrySource) -> None:
+    """Add a way in, asked when the account has no admin membership here (idempotent)."""
+    if source not in _entry_sources:
+        _entry_sources.append(source)
+
+
+def entry_membership(request: HttpRequest, territory: Any) -> Membership | None:
+    for source in _entry_sources:
+        membership = source(request, territory)
+        if membership is not None:
+            return membership
+    return None
 
 
 class MembershipMiddleware:
@@ -30,8 +55,6 @@ class MembershipMiddleware:
             membership = membership_for(request.user, territory)
             if membership is None or not membership.is_admin:
                 # A coordinator's time-limited entry (shared_apps.console), if any.
-                from shared_apps.console.entry import entry_membership
-
                 membership = entry_membership(request, territory) or membership
             if membership is None:
                 logout(request)
@@ -73,9 +96,6 @@ class SingleSignOnMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if getattr(request, "territory", None) is not None and self._may_hop(request):
-            from shared_apps.accounts import sso
-            from shared_apps.accounts.views import hop
-
             login_path = reverse("account_login")
             checked = sso.checked_state(request)
             if request.path == login_path:

@@ -9,6 +9,15 @@ from django.db.models import QuerySet
 from shared_apps.accounts.models import Coordinator, Membership, User
 from tenants.models import Territory
 
+# Accounts made from a printed code card (shared_apps.guardians.cards) have no email:
+# their address is a placeholder in this reserved domain, which can never receive mail
+# (notifications skip them; badges name such a recipient by URL instead).
+CARD_EMAIL_DOMAIN = "cards.invalid"
+
+
+def is_card_account(user: Any) -> bool:
+    return str(getattr(user, "email", "")).endswith("@" + CARD_EMAIL_DOMAIN)
+
 
 def membership_for(user: Any, territory: Territory) -> Membership | None:
     """The account's membership in the territory, or None (anonymous, or none yet)."""

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
-from shared_apps.backpack.models import BackpackEntry, email_digest
+from shared_apps.backpack.models import BackpackEntry, new_share_token
 from shared_apps.backpack.selectors import owned_entry
+from shared_apps.core.digests import email_digest
+from shared_apps.guardians.selectors import SharingRestricted, is_restricted
 from tenants.models import Territory
 
 logger = logging.getLogger(__name__)
@@ -32,40 +34,42 @@ UPDATED_FIELDS = [
 ]
 
 
+class AwardSource(Protocol):
+    """What the index needs of the badges app, read in a territory's schema."""
+
+    def award_ids(self) -> list[int]:
+        """Every award of the current schema (reindex_backpack)."""
+        ...
+
+    def award_rows(self, territory: Territory, award_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """One row per award: ``recipient_email``, ``recipient_user_id``, ``award_uuid``
+        and the UPDATED_FIELDS, all public facts of the award."""
+        ...
+
+
+# Filled by tenant_apps.badges in its AppConfig.ready(): the backpack lives in the public
+# schema, below the territory apps, and never imports them.
+_award_source: list[AwardSource] = []
+
+
+def register_award_source(source: AwardSource) -> None:
+    """Where index_awards and reindex_backpack read awards from (one source)."""
+    _award_source[:] = [source]
+
+
+def award_source() -> AwardSource | None:
+    return _award_source[0] if _award_source else None
+
+
 def index_awards(*, territory_id: int, award_ids: Sequence[int]) -> int:
     """Copy the awards' public facts into the index (insert or update). Returns the
     number of rows written. Safe to repeat: the territory's awards are the truth."""
-    from tenant_apps.badges import identity
-    from tenant_apps.badges.models import Award
-
+    source = award_source()
+    if source is None:
+        return 0
     territory = Territory.objects.get(pk=territory_id)
     with tenant_context(territory):
-        awards = list(
-            Award.objects.filter(pk__in=list(award_ids)).select_related(
-                "badge_class", "badge_class__issuer"
-            )
-        )
-        rows: list[dict[str, Any]] = []
-        for award in awards:
-            badge = award.badge_class
-            rows.append(
-                {
-                    "award_uuid": award.uuid,
-                    "recipient_email": award.recipient_email,
-                    "recipient_user_id": award.recipient_user_id,
-                    "badge_name": badge.name,
-                    "badge_description": badge.description[:2000],
-                    "issuer_name": badge.issuer.name,
-                    "image_url": identity.badge_image_url(territory, badge, "png"),
-                    "award_url": identity.award_page_url(territory, award),
-                    "assertion_url": identity.ob2_assertion_url(territory, award),
-                    "credential_url": identity.ob3_credential_url(territory, award),
-                    "issued_on": award.issued_on,
-                    "expires_on": award.expires_on,
-                    "revoked_at": award.revoked_at,
-                    "revocation_reason": award.revocation_reason,
-                }
-            )
+        rows = source.award_rows(territory, list(award_ids))
     emails = {row["recipient_email"] for row in rows if row["recipient_user_id"] is None}
     users_by_email = {
         email.lower(): pk
@@ -99,14 +103,11 @@ def set_sharing(
     ``evidence``, whether their application's evidence shows on it). Turning it off
     and on again gives a new address, so an old link stops working for good; a
     private page shares no evidence."""
-    from shared_apps.guardians.selectors import SharingRestricted, is_restricted
 
     if public and is_restricted(user):
         raise SharingRestricted
     entry = owned_entry(user, entry_id, for_update=True)
     if entry.is_public and not public:
-        from shared_apps.backpack.models import new_share_token
-
         entry.share_token = new_share_token()
     entry.is_public = public
     if evidence is not None:

@@ -8,8 +8,6 @@ only shown to its owner, unless the owner turns on its share page.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 
 from django.conf import settings
@@ -17,13 +15,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Territory
-
-
-def email_digest(email: str) -> str:
-    """A keyed digest of an address: lets the index match awards made to an email
-    before its owner had an account, without storing the address itself."""
-    key = settings.SECRET_KEY.encode("utf-8")
-    return hmac.new(key, email.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def new_share_token() -> str:

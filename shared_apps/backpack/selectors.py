@@ -3,8 +3,9 @@ pages, by an opted-in public flag); nothing here lists another person's badges."
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from allauth.account.models import EmailAddress
 from django.db.models import Q, QuerySet
@@ -12,9 +13,9 @@ from django.http import Http404
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import Membership, User
-from shared_apps.backpack.models import BackpackEntry, email_digest
+from shared_apps.backpack.models import BackpackEntry
+from shared_apps.core.digests import email_digest
 from shared_apps.guardians.selectors import is_restricted
-from tenant_apps.playlists.selectors import FollowedPlaylist, followed_by
 from tenants.models import Territory
 
 
@@ -24,6 +25,17 @@ def _owner_filter(user: User) -> Q:
     verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
     digests = [email_digest(email) for email in set(verified)]
     return Q(user=user) | Q(user__isnull=True, email_digest__in=digests)
+
+
+def territory_ids_holding(user: Any, emails: set[str]) -> list[int]:
+    """Territories whose badges sit in the backpack index for the account or one of its
+    email addresses (verified or not): a source of shared_apps.accounts.footprints."""
+    digests = [email_digest(email) for email in emails]
+    return list(
+        BackpackEntry.objects.filter(Q(user=user) | Q(email_digest__in=digests))
+        .values_list("territory_id", flat=True)
+        .distinct()
+    )
 
 
 def entries_for(user: User) -> QuerySet[BackpackEntry]:
@@ -76,13 +88,41 @@ def entry_of_award(territory_id: int, award_uuid: Any) -> BackpackEntry | None:
     return BackpackEntry.objects.filter(territory_id=territory_id, award_uuid=award_uuid).first()
 
 
+class Followed(Protocol):
+    """Something the account follows in a territory, with how far it got (a playlist)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def steps_done(self) -> int: ...
+    @property
+    def steps_total(self) -> int: ...
+    @property
+    def completed(self) -> bool: ...
+
+
+# Feature apps register, from their AppConfig.ready(), what an account follows in the
+# current territory's schema (tenant_apps.playlists: its playlists); the network-level
+# backpack never imports a territory app. One query per source and territory.
+FollowedSource = Callable[[int], Sequence[Followed]]
+_followed_sources: list[FollowedSource] = []
+
+
+def register_followed(source: FollowedSource) -> None:
+    """Add what ``source(user_id)`` lists to the passport (idempotent)."""
+    if source not in _followed_sources:
+        _followed_sources.append(source)
+
+
 @dataclass(frozen=True)
 class Place:
     """One territory of the account, with what they follow there."""
 
     territory: Territory
     role: str
-    playlists: list[FollowedPlaylist]
+    playlists: list[Followed]
 
 
 def passport(user: User) -> list[Place]:
@@ -99,7 +139,7 @@ def passport(user: User) -> list[Place]:
     places = []
     for membership in memberships:
         with tenant_context(membership.territory):
-            followed = followed_by(user.pk)
+            followed = [item for source in _followed_sources for item in source(user.pk)]
         places.append(
             Place(
                 territory=membership.territory,

@@ -14,13 +14,13 @@ from shared_apps.backpack.actions import set_sharing
 from shared_apps.backpack.linkedin import add_to_profile_url
 from shared_apps.backpack.selectors import entries_for, passport, shared_entry
 from shared_apps.core.hosts import absolute_url
-from shared_apps.core.types import TerritoryRequest
 from shared_apps.guardians.selectors import (
     RESTRICTED_MESSAGE,
     SharingRestricted,
     is_restricted,
     public_name,
 )
+from tenants.types import TerritoryRequest
 
 
 def _network_only(request: TerritoryRequest) -> None:

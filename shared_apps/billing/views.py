@@ -19,7 +19,7 @@ from shared_apps.billing import plans, stripe_api
 from shared_apps.billing.actions import handle_stripe_event
 from shared_apps.billing.selectors import billing_account_for
 from shared_apps.core.hosts import absolute_url
-from shared_apps.core.types import StaffRequest
+from tenants.types import StaffRequest
 
 logger = logging.getLogger(__name__)
 

@@ -11,10 +11,14 @@ class ConsoleConfig(AppConfig):
     verbose_name = _("Coordinator console")
 
     def ready(self) -> None:
+        from shared_apps.accounts.middleware import register_entry_source
+        from shared_apps.console.entry import entry_membership
         from shared_apps.console.selectors import can_use_console
         from shared_apps.core.navigation import register_nav
         from tenant_apps.manage.links import register_manage_link
 
+        # A coordinator's entry grant lets them into a territory's admin area.
+        register_entry_source(entry_membership)
         register_nav(
             "network",
             key="console",

@@ -1,5 +1,5 @@
-"""How a territory's host honours a coordinator's entry grant (called by
-shared_apps.accounts.middleware.MembershipMiddleware when the account has no staff
+"""How a territory's host honours a coordinator's entry grant (registered with
+shared_apps.accounts.middleware, asked by MembershipMiddleware when the account has no staff
 membership here)."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Registered as a system check (manage.py commands, `check --deploy` in release.sh) and
 run at the start of every gunicorn worker (deploy/gunicorn.conf.py) and of Celery's
-worker and beat (learning_platform.celery), which Django's checks do not cover.
+worker and beat (shared_apps.ops.celery_app), which Django's checks do not cover.
 """
 
 from __future__ import annotations

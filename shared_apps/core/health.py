@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 
-import learning_platform
-from tenants.db import tenant_connection
+from shared_apps.core.db import tenant_connection
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def health_response() -> JsonResponse:
             {
                 "status": "error",
                 "database": "unreachable",
-                "version": learning_platform.__version__,
+                "version": settings.PLATFORM_VERSION,
             },
             status=503,
         )
@@ -34,6 +34,6 @@ def health_response() -> JsonResponse:
             "status": "ok",
             "database": "ok",
             "schemas": schemas,
-            "version": learning_platform.__version__,
+            "version": settings.PLATFORM_VERSION,
         }
     )

@@ -8,15 +8,20 @@ must not choose where a password-reset link, an invitation or a badge points.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
 from rest_framework.request import Request
 
-if TYPE_CHECKING:
-    from tenants.models import Territory
+
+class Site(Protocol):
+    """What a link needs of a territory (tenants.models.Territory): its primary host.
+    A protocol, so this bottom layer does not import the territories above it."""
+
+    @property
+    def host(self) -> str: ...
 
 
 def origin(host: str) -> str:
@@ -33,14 +38,14 @@ def network_url(path: str = "/") -> str:
     return site_url(settings.PLATFORM_DOMAIN, path)
 
 
-def territory_url(territory: Territory, path: str = "/") -> str:
+def territory_url(territory: Site, path: str = "/") -> str:
     """On the territory's primary domain (its platform subdomain)."""
     return site_url(territory.host, path)
 
 
 def absolute_url(request: HttpRequest | Request, path: str) -> str:
     """``path`` on the site that answered the request, at its configured address."""
-    territory: Territory | None = getattr(request, "territory", None)
+    territory: Site | None = getattr(request, "territory", None)
     if territory is None:
         return network_url(path)
     return territory_url(territory, path)

@@ -18,8 +18,6 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from shared_apps.core.formviews import form_view
-
 # What a translatable field may hold, by field name; the form follows these.
 LIMITS = {"title": 160, "name": 120, "summary": 300, "description": 5000}
 
@@ -88,74 +86,3 @@ class TranslationsForm(forms.Form):
             if texts:
                 result[code] = texts
         return result
-
-
-def save_translations(
-    obj: Any, texts: dict[str, dict[str, str]], *, territory: Any, acting_user: Any
-) -> None:
-    from shared_apps.audit.actions import record
-    from shared_apps.audit.events import AuditEvent
-
-    obj.translations = texts
-    obj.save(update_fields=["translations"])
-    record(
-        actor=acting_user,
-        action=AuditEvent.CONTENT_TRANSLATIONS_SAVED,
-        territory=territory,
-        target=obj,
-        details={"languages": sorted(texts)},
-    )
-
-
-def translations_page(
-    request: Any,
-    *,
-    obj: Any,
-    fields: Sequence[str],
-    back_url: str,
-    heading: str,
-    rich_text: Sequence[str] = (),
-    save: Callable[..., None] | None = None,
-) -> Any:
-    """The page where staff add an object's texts in the site's other languages. The
-    caller has already checked that the user may edit ``obj`` in this territory."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from tenant_apps.catalogue.text import sanitize_html
-
-    territory = request.territory
-    languages = other_languages(territory)
-    form = TranslationsForm(
-        request.POST or None,
-        languages=languages,
-        fields=fields,
-        initial_translations=obj.translations or {},
-    )
-
-    def clean_text(field: str, value: str) -> str:
-        return sanitize_html(value) if field in rich_text else value
-
-    def store(data: dict[str, Any]) -> Any:
-        # ``save``: an app's own action when more follows from the texts (the
-        # catalogue re-indexes an activity for search); same signature.
-        (save or save_translations)(
-            obj, form.translations(clean_text), territory=territory, acting_user=request.user
-        )
-        messages.success(request, str(_("The texts in other languages were saved.")))
-        return redirect(back_url)
-
-    return form_view(
-        request,
-        form,
-        "core/translations.html",
-        {
-            "heading": heading,
-            "back_url": back_url,
-            "languages": languages,
-            "original_language": dict(settings.LANGUAGES).get(
-                territory.default_language, territory.default_language
-            ),
-        },
-        on_valid=store,
-    )

@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django_tenants.utils import schema_context
 
-from tenants.db import tenant_connection
+from shared_apps.core.db import tenant_connection
 
 VERSION_KEY = "pages:public-version"
 FRAGMENT_SECONDS = 300

@@ -21,7 +21,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from tenants.db import tenant_connection
+from shared_apps.core.db import tenant_connection
 
 
 @deconstructible

@@ -12,17 +12,22 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
 
+from shared_apps.accounts import data_rights
+from shared_apps.accounts.footprints import territory_ids_of
+from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
-from shared_apps.backpack.models import email_digest
+from shared_apps.core.digests import email_digest
 from shared_apps.guardians.ages import consent_age
 from shared_apps.guardians.models import AgeRecord, GuardianConsent, new_nonce
 from shared_apps.guardians.selectors import forget_cached, needs_consent
 from shared_apps.guardians.tokens import make_token
 from shared_apps.notifications import actions as notifications
 from shared_apps.notifications import kinds
-from shared_apps.notifications.branding import email_branding
+from shared_apps.ops.email import queue_email
+from tenants.branding import email_branding
 from tenants.models import Territory
 
 # A guardian's inbox is not a megaphone: one mail a minute, a few in all.
@@ -69,7 +74,6 @@ def request_consent(
     ``build_link(token)`` makes the absolute URL of the guardian's page (the view
     builds it on the host the learner is on); the email wears ``territory``'s name
     and colours (the network's without one)."""
-    from shared_apps.ops.email import queue_email
 
     address = guardian_email.strip().lower()
     if address == (user.email or "").lower():
@@ -127,7 +131,6 @@ def send_fresh_links(
     account that named this address gets a fresh link, sent to that address only (so
     typing someone else's address reveals and achieves nothing). Rate-limited per
     consent like a resend. Returns the number of links sent (never shown)."""
-    from shared_apps.ops.email import queue_email
 
     now = timezone.now()
     sent = 0
@@ -166,38 +169,45 @@ def confirm_consent(*, consent: GuardianConsent) -> GuardianConsent:
     return consent
 
 
-def _stop_sharing_contact(user_id: int) -> None:
-    """Providers no longer see the address the learner shared with "I'm interested"."""
-    from django_tenants.utils import tenant_context
+# What each app undoes when a guardian withdraws consent (whatever the learner had made
+# public becomes private), registered in the app's AppConfig.ready(), with the scope of
+# shared_apps.accounts.data_rights: PUBLIC handlers run once in the public schema (the
+# backpack's share pages), TERRITORY ones in every territory that may hold rows about the
+# learner (the catalogue: "I'm interested" contacts). Inside withdraw_consent's
+# transaction; ``handler(user_id)``.
+ConsentWithdrawnHandler = Callable[[int], None]
+_withdrawal_handlers: dict[str, list[ConsentWithdrawnHandler]] = {
+    data_rights.PUBLIC: [],
+    data_rights.TERRITORY: [],
+}
 
-    from shared_apps.accounts.footprints import territory_ids_of
-    from shared_apps.accounts.models import User
-    from tenant_apps.catalogue.models import InterestedLearner
 
+def register_consent_withdrawn(handler: ConsentWithdrawnHandler, *, scope: str) -> None:
+    """Add ``handler`` for ``scope`` (data_rights.PUBLIC or .TERRITORY); idempotent."""
+    handlers = _withdrawal_handlers[scope]
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def _run_withdrawal_handlers(user_id: int) -> None:
+    for handler in _withdrawal_handlers[data_rights.PUBLIC]:
+        handler(user_id)
     user = User.objects.get(pk=user_id)
     # Only where the learner has rows (the public schema knows them), not every schema.
     for territory in Territory.objects.filter(pk__in=territory_ids_of(user)):
         with tenant_context(territory):
-            InterestedLearner.objects.filter(user_id=user_id, share_contact=True).update(
-                share_contact=False
-            )
+            for handler in _withdrawal_handlers[data_rights.TERRITORY]:
+                handler(user_id)
 
 
 @transaction.atomic
 def withdraw_consent(*, consent: GuardianConsent) -> GuardianConsent:
     """The account is restricted again: whatever it had made public is private now."""
-    from shared_apps.backpack.models import BackpackEntry, new_share_token
-
     consent = GuardianConsent.objects.select_for_update().get(pk=consent.pk)
     if consent.status == GuardianConsent.Status.CONFIRMED:
         consent.status = GuardianConsent.Status.WITHDRAWN
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["status", "withdrawn_at"])
-        for entry in BackpackEntry.objects.filter(user_id=consent.user_id, is_public=True):
-            # A new token too: links given out while it was public never work again.
-            entry.is_public = False
-            entry.share_token = new_share_token()
-            entry.save(update_fields=["is_public", "share_token", "updated_at"])
-        _stop_sharing_contact(consent.user_id)
+        _run_withdrawal_handlers(consent.user_id)
         record(actor=None, action=AuditEvent.GUARDIANS_CONSENT_WITHDRAWN, target=consent)
     return consent

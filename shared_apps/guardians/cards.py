@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.actions import ensure_learner_membership
 from shared_apps.accounts.models import User
+from shared_apps.accounts.selectors import CARD_EMAIL_DOMAIN
 from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
 from shared_apps.guardians.actions import record_birth_month
 from shared_apps.guardians.models import CodeCard
-from tenant_apps.badges.identity import CARD_EMAIL_DOMAIN
 from tenants.models import Territory
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed by hand
@@ -44,10 +44,6 @@ def display_code(code: str) -> str:
 
 def card_email(code: str) -> str:
     return f"card-{code.lower()}@{CARD_EMAIL_DOMAIN}"
-
-
-def is_card_account(user: Any) -> bool:
-    return str(getattr(user, "email", "")).endswith("@" + CARD_EMAIL_DOMAIN)
 
 
 @transaction.atomic

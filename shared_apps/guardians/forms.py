@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.accounts.forms import SignupPart
+from shared_apps.guardians.actions import record_birth_month
 from shared_apps.guardians.ages import MAXIMUM_AGE, MINIMUM_AGE, age_on
 
 
@@ -20,8 +22,8 @@ def _year_choices() -> list[tuple[str, str]]:
     return [("", "—"), *((str(y), str(y)) for y in years)]
 
 
-class BirthMonthForm(forms.Form):
-    """Mixed into allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS). Only the year
+class BirthMonthForm(SignupPart):
+    """A part of allauth's sign-up form (learning_platform.signup). Only the year
     and month are asked: the day is not needed to apply the consent age."""
 
     birth_year = forms.TypedChoiceField(label=_("Year of birth"), coerce=int, choices=_year_choices)
@@ -42,14 +44,13 @@ class BirthMonthForm(forms.Form):
         return cleaned
 
     def signup(self, request: HttpRequest, user: Any) -> None:
-        from shared_apps.guardians.actions import record_birth_month
-
         record_birth_month(
             user=user,
             birth_year=self.cleaned_data["birth_year"],
             birth_month=self.cleaned_data["birth_month"],
             territory=getattr(request, "territory", None),
         )
+        super().signup(request, user)
 
 
 class GuardianEmailForm(forms.Form):

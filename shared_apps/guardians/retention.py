@@ -16,6 +16,7 @@ from django.utils import timezone
 from shared_apps.accounts import data_rights
 from shared_apps.guardians.ages import MAJORITY_AGE
 from shared_apps.guardians.models import AgeRecord, GuardianConsent
+from shared_apps.ops.email import queue_email, recipient_language
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,6 @@ def _minor(today: datetime.date) -> Q:
 
 
 def _notify(record: AgeRecord) -> None:
-    from shared_apps.ops.email import queue_email, recipient_language
-
     user = record.user
     consent = GuardianConsent.objects.filter(user=user).first()
     recipients = [user.email]

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.accounts.models import User
 from shared_apps.guardians.ages import age_on
 from shared_apps.guardians.models import AgeRecord, GuardianConsent
 
@@ -80,8 +81,6 @@ def is_restricted_recipient(user_id: int | None, email: str) -> bool:
     """For awards: the recipient is known by account id, or (awarded before they had
     an account) only by address."""
     if user_id is None:
-        from shared_apps.accounts.models import User
-
         found = User.objects.filter(email=email.strip().lower()).values_list("pk", flat=True)
         user_id = found.first()
         if user_id is None:
@@ -112,7 +111,6 @@ def public_name(user_id: int | None) -> str:
     """
     if user_id is None:
         return ""
-    from shared_apps.accounts.models import User
 
     row = (
         User.objects.filter(pk=user_id, age_record__isnull=False)

@@ -28,10 +28,10 @@ from shared_apps.accounts import data_rights
 from shared_apps.accounts.access import territory_staff_required
 from shared_apps.accounts.actions import ensure_learner_membership, set_display_name
 from shared_apps.accounts.forms import DisplayNameForm
+from shared_apps.accounts.selectors import is_card_account
 from shared_apps.core.formviews import form_view, render_form
 from shared_apps.core.hosts import absolute_url
 from shared_apps.core.navigation import my_links
-from shared_apps.core.types import StaffRequest, TerritoryRequest
 from shared_apps.guardians import actions, cards
 from shared_apps.guardians.forms import (
     CardBatchForm,
@@ -51,6 +51,7 @@ from shared_apps.guardians.tokens import InvalidLink, consent_from_token
 from shared_apps.notifications.forms import PreferencesForm
 from shared_apps.notifications.selectors import choices_of
 from tenants.models import Territory
+from tenants.types import StaffRequest, TerritoryRequest
 
 
 def _download(user: object) -> HttpResponse:
@@ -119,7 +120,7 @@ def account(request: TerritoryRequest) -> HttpResponse:
             "restricted": is_restricted(request.user),
             "consent": consent_of(request.user),
             "card": getattr(request.user, "code_card", None)
-            if cards.is_card_account(request.user)
+            if is_card_account(request.user)
             else None,
             "guardian_form": guardian_form,
             "delete_form": delete_form,

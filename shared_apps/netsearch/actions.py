@@ -11,7 +11,7 @@ import datetime
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,6 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
 from shared_apps.netsearch.models import SEARCH_CONFIG, NetworkActivity
-from tenant_apps.catalogue.network import LOCAL_FORMATS, ONLINE_FORMATS, public_activities
 from tenants.models import Territory
 
 logger = logging.getLogger(__name__)
@@ -95,6 +94,9 @@ class Source:
     point: tuple[float, float] | None
     languages: tuple[str, ...]
     other_texts: str = ""
+    # Findable from every territory (online, hybrid) / near its venue (local, hybrid).
+    online: bool = False
+    local: bool = False
 
     @property
     def fingerprint(self) -> str:
@@ -111,23 +113,23 @@ class Source:
         return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
+# Where the public activities come from, registered by tenant_apps.catalogue in its
+# AppConfig.ready() (tenant_apps.catalogue.network.index_sources): the index lives in the
+# public schema, below the territory apps, and never imports them.
+SourceReader = Callable[[Sequence[int] | None], list[Source]]
+_readers: list[SourceReader] = []
+
+
+def register_source_reader(reader: SourceReader) -> None:
+    """``reader(ids or None)``: the current schema's public activities as Sources."""
+    _readers[:] = [reader]
+
+
 def read_sources(territory: Territory, ids: Sequence[int] | None = None) -> list[Source]:
     """The territory's public activities (those of ``ids``, or all), in one query,
     through the catalogue's public interface (tenant_apps.catalogue.network)."""
     with schema_context(territory.schema_name):
-        return [
-            Source(
-                activity_id=row.activity_id,
-                title=row.title,
-                summary=row.summary,
-                interests=row.interests,
-                format=row.format,
-                point=row.point,
-                languages=row.languages,
-                other_texts=row.other_texts,
-            )
-            for row in public_activities(ids)
-        ]
+        return [source for reader in _readers for source in reader(ids)]
 
 
 def _copy_row(source: Source, territory: Territory, now: datetime.datetime) -> list[object]:
@@ -141,8 +143,8 @@ def _copy_row(source: Source, territory: Territory, now: datetime.datetime) -> l
         source.summary,
         list(source.interests),
         source.format,
-        source.format in ONLINE_FORMATS,
-        source.format in LOCAL_FORMATS and source.point is not None,
+        source.online,
+        source.local and source.point is not None,
         point,
         list(source.languages),
         source.other_texts,

@@ -11,10 +11,7 @@ class NetsearchConfig(AppConfig):
 
     def ready(self) -> None:
         from shared_apps.core.navigation import register_nav
-        from shared_apps.netsearch.actions import on_change
-        from tenant_apps.catalogue.publishing import on_activity_change
 
-        on_activity_change(on_change)
         register_nav(
             "territory",
             key="network_search",

@@ -12,8 +12,8 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from shared_apps.core.searchterms import query_terms, tsquery_text
 from shared_apps.netsearch.models import SEARCH_CONFIG, NetworkActivity
-from tenant_apps.catalogue.search import query_terms, tsquery_text
 from tenants.models import Territory
 
 # A suspended or archived territory's activities disappear from the network at once.

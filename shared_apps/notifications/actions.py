@@ -17,13 +17,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.selectors import is_card_account
 from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
 from shared_apps.core.hosts import network_url, territory_url
 from shared_apps.notifications import kinds
-from shared_apps.notifications.branding import email_branding
 from shared_apps.notifications.kinds import KINDS, get_kind
 from shared_apps.notifications.models import Notification, Preference
+from shared_apps.ops.email import queue_email, recipient_language
+from tenants.branding import email_branding
 from tenants.models import Territory
 
 EMAIL_TEMPLATE = "notifications/email/notification"
@@ -38,7 +40,6 @@ def link_for(territory: Territory | None, path: str) -> str:
 
 def _language(user: User | None, territory: Territory | None) -> str:
     """The reader's language: the account's, else the territory's default."""
-    from shared_apps.ops.email import recipient_language
 
     fallback = territory.default_language if territory is not None else settings.LANGUAGE_CODE
     if user is None:
@@ -47,8 +48,6 @@ def _language(user: User | None, territory: Territory | None) -> str:
 
 
 def _can_email(user: User) -> bool:
-    from shared_apps.guardians.cards import is_card_account
-
     # A code-card account's address is a placeholder that no one reads.
     return bool(user.email) and not is_card_account(user)
 
@@ -62,8 +61,6 @@ def _queue(
     params: Mapping[str, Any],
     path: str,
 ) -> None:
-    from shared_apps.ops.email import queue_email
-
     language = _language(user, territory)
     spec = get_kind(kind)
     account_path = reverse("guardians:account")

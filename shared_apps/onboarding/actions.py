@@ -30,6 +30,7 @@ from shared_apps.notifications import actions as notifications
 from shared_apps.notifications import kinds
 from shared_apps.onboarding.models import AgreementAcceptance, Signup
 from shared_apps.onboarding.steps import FIELD_STEPS, FORM_STEPS, make_form
+from shared_apps.ops.email import queue_email, recipient_language
 from tenants.actions import provision_territory
 from tenants.models import Territory
 
@@ -117,7 +118,6 @@ def send_email_code(*, signup: Signup, email: str, sign_in_url: str) -> None:
     """Send a fresh code to an unknown address; for an address that has an account, the
     owner gets "sign in, then continue" instead and a code that nobody receives is kept,
     so both cases look and behave the same from the wizard."""
-    from shared_apps.ops.email import queue_email
 
     address = email.strip().lower()
     signup = Signup.objects.select_for_update().get(pk=signup.pk)
@@ -191,7 +191,6 @@ def tell_existing_account(*, signup: Signup, email: str, sign_in_url: str) -> No
     """The administrator step answers the same for any address; when the address has an
     account, its owner learns by email what to do (sign in, then continue). Nothing is
     sent for an unknown address, and the submitter cannot tell which happened."""
-    from shared_apps.ops.email import queue_email, recipient_language
 
     address = email.strip().lower()
     owner = User.objects.filter(email__iexact=address).first()

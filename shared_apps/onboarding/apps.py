@@ -12,7 +12,7 @@ class OnboardingConfig(AppConfig):
 
     def ready(self) -> None:
         from shared_apps.core.navigation import register_nav
-        from shared_apps.onboarding import checklist
+        from shared_apps.onboarding import checklist, data_rights
 
         register_nav(
             "network",
@@ -22,3 +22,4 @@ class OnboardingConfig(AppConfig):
             order=50,
         )
         checklist.register_builtin_checks()
+        data_rights.register()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shared_apps.onboarding import forms as step_forms
 from shared_apps.onboarding.models import Signup
+from shared_apps.onboarding.timezones import suggested_timezone
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,6 @@ def make_form(
     if data is None:
         initial = signup.step_data(step.key)
         if step.key == "place" and not initial.get("timezone"):
-            from shared_apps.onboarding.timezones import suggested_timezone
-
             initial["timezone"] = suggested_timezone(
                 str(signup.step_data("territory").get("country", ""))
             )

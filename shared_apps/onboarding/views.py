@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shared_apps.accounts.models import Membership
 from shared_apps.billing import plans
 from shared_apps.core.colors import (
     AA_NORMAL_TEXT,
@@ -76,8 +77,6 @@ def handoff_url(request: HttpRequest, signup: Signup) -> str:
 
 
 def _admin_id(signup: Signup) -> int | None:
-    from shared_apps.accounts.models import Membership
-
     membership = (
         Membership.objects.filter(territory=signup.territory, role=Membership.Role.TERRITORY_ADMIN)
         .order_by("created_at")

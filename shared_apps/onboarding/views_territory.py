@@ -18,10 +18,10 @@ from shared_apps.accounts.access import territory_admin_required
 from shared_apps.accounts.models import User
 from shared_apps.accounts.selectors import membership_for
 from shared_apps.billing.selectors import billing_account_for
-from shared_apps.core.types import StaffRequest, TerritoryRequest
 from shared_apps.onboarding.actions import use_handoff
 from shared_apps.onboarding.checklist import checklist
 from shared_apps.onboarding.views import HANDOFF_SALT, HANDOFF_SECONDS
+from tenants.types import StaffRequest, TerritoryRequest
 
 
 @require_GET

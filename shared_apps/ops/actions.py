@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from learning_platform.celery import app
 from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
+from shared_apps.ops.celery_app import app
 from shared_apps.ops.models import FailedTask
 from shared_apps.ops.outbox import send_task_on_commit
 from tenants.models import Territory

@@ -55,7 +55,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django_tenants.utils import schema_context
 
-import learning_platform
 from tenants.models import Territory
 
 logger = logging.getLogger(__name__)
@@ -218,7 +217,7 @@ def backup_territory(territory: Territory, folder: Path) -> Path:
         "slug": territory.slug,
         "schema_name": territory.schema_name,
         "created_at": stamp,
-        "platform_version": learning_platform.__version__,
+        "platform_version": settings.PLATFORM_VERSION,
         "rows": {
             label: sum(1 for row in public[part] if row["model"] == label)
             for part in ("owned", "referenced")

@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from learning_platform.sentry import scrub_text
+from shared_apps.ops.sentry import scrub_text
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 territory_var: contextvars.ContextVar[str] = contextvars.ContextVar("territory", default="")

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -26,6 +27,10 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
+
+from shared_apps.core.db import tenant_connection
+from shared_apps.ops.models import FailedTask, OutboundEmail
+from tenants.models import Territory
 
 HTTP_REQUESTS = Counter(
     "col_http_requests_total", "HTTP responses sent", ["site", "method", "status"]
@@ -47,12 +52,9 @@ class DatabaseCollector(Collector):
     """Figures that live in the database, read when Prometheus scrapes."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from django.db.models import Count
-
-        from shared_apps.ops.models import FailedTask, OutboundEmail
-        from tenants.db import tenant_connection
-        from tenants.models import Territory
-        from tenants.pool import ready_standby_count
+        from tenants.pool import (
+            ready_standby_count,  # cycle: tenants.pool imports this module at load
+        )
 
         territories = GaugeMetricFamily(
             "col_territories", "Territories by status", labels=["status"]

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from kombu import Connection
 
+from shared_apps.ops.celery_app import app
 from shared_apps.ops.models import OutboundEmail, OutboundTask
 
 logger = logging.getLogger(__name__)
@@ -39,8 +40,6 @@ _broker_down_until = 0.0
 
 
 def _celery() -> Any:
-    from learning_platform.celery import app
-
     return app
 
 

@@ -20,14 +20,14 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 
-import learning_platform
-from tenants.db import tenant_connection
+from shared_apps.core.db import tenant_connection
+from shared_apps.ops.celery_app import app
 
 logger = logging.getLogger(__name__)
 
 
 def liveness() -> JsonResponse:
-    return JsonResponse({"status": "ok", "version": learning_platform.__version__})
+    return JsonResponse({"status": "ok", "version": settings.PLATFORM_VERSION})
 
 
 def _database() -> None:
@@ -51,8 +51,6 @@ def _cache() -> None:
 
 
 def _broker() -> None:
-    from learning_platform.celery import app
-
     seconds = settings.REDIS_TIMEOUT_SECONDS
     options = {"socket_timeout": seconds, "socket_connect_timeout": seconds}
     with app.connection_for_write(transport_options=options, connect_timeout=seconds) as conn:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from celery.signals import task_failure, task_postrun, task_prerun, task_retry, task_success
+from django.db import connection
 
 from shared_apps.ops.logcontext import request_id_var, territory_var
 from shared_apps.ops.metrics import TASKS
 
 
 def _schema_label() -> str:
-    from django.db import connection
-
     schema = getattr(connection, "schema_name", "public")
     if schema == "public":
         return "network"

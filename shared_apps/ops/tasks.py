@@ -38,7 +38,6 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from tenant_schemas_celery.task import TenantTask
 
-from learning_platform.sentry import scrub_text
 from shared_apps.ops.models import (
     FailedTask,
     OutboundEmail,
@@ -46,6 +45,8 @@ from shared_apps.ops.models import (
     TaskDelivery,
     TaskReceipt,
 )
+from shared_apps.ops.outbox import relay
+from shared_apps.ops.sentry import scrub_text
 
 logger = logging.getLogger(__name__)
 
@@ -271,7 +272,6 @@ def purge_sent_emails() -> int:
 def relay_outbox() -> dict[str, int]:
     """Send the tasks and emails requests could not hand to the broker (beat runs
     this every minute; every worker start too)."""
-    from shared_apps.ops.outbox import relay
 
     return relay()
 

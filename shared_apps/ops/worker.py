@@ -1,4 +1,4 @@
-"""Worker-level recovery for the Redis broker (loaded by learning_platform/celery.py).
+"""Worker-level recovery for the Redis broker (loaded by shared_apps/ops/celery_app.py).
 
 Redis has no acknowledgements: kombu keeps each message a worker holds (running, or
 waiting for its retry countdown) in an ``unacked`` index with the time it was handed
@@ -19,6 +19,7 @@ import threading
 import time
 from typing import Any
 
+import redis
 from celery import bootsteps
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,6 @@ class HeldMessagesLease(bootsteps.StartStopStep):
     shutdown = stop
 
     def _run(self, c: Any, stop: threading.Event) -> None:
-        import redis
-
         options = c.app.conf.broker_transport_options or {}
         interval = max(1.0, float(options.get("visibility_timeout", 3600)) / 3)
         client = redis.Redis.from_url(

@@ -15,6 +15,11 @@ from django_tenants.utils import schema_context, tenant_context
 from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
 from shared_apps.sharedtemplates.models import NetworkTemplate, TemplateAdoption
+from tenant_apps.badges import actions as badge_actions
+from tenant_apps.badges import images
+from tenant_apps.badges.selectors import badge_by_slug
+from tenant_apps.catalogue.actions import adopt_interests
+from tenant_apps.playlists import actions as playlist_actions
 from tenants.models import Territory
 
 MAX_ITEMS = 200
@@ -212,9 +217,6 @@ def _adopt_badge_class(
     """A badge class of the territory's own issuer, in its colours; a newer version
     updates its public description (awards already made keep what they were signed
     with)."""
-    from tenant_apps.badges import actions as badge_actions
-    from tenant_apps.badges import images
-    from tenant_apps.badges.selectors import badge_by_slug
 
     payload = template.payload
     data = badge_actions.BadgeClassData(
@@ -257,7 +259,6 @@ def _adopt_playlist(
     """A draft playlist of the territory with the template's challenges, for its staff
     to add local activities to and publish; a newer version is another draft (steps of
     a published playlist never change under its learners)."""
-    from tenant_apps.playlists import actions as playlist_actions
 
     payload = template.payload
     with tenant_context(territory):
@@ -284,7 +285,6 @@ def _adopt_playlist(
 def _adopt_interests(template: NetworkTemplate, territory: Territory) -> None:
     """Existing interests with the same slug get the template's names; others are left
     alone (the catalogue's own action writes them)."""
-    from tenant_apps.catalogue.actions import adopt_interests
 
     with tenant_context(territory):
         adopt_interests(territory=territory, items=template.payload)

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 
 from tenant_apps.accessibility.models import AccessibilityStatement
+from tenant_apps.badges.models import Issuer
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -54,7 +55,6 @@ def feedback_email(statement: AccessibilityStatement | None) -> str:
     organisation address (its Open Badges issuer's), else nothing yet."""
     if statement is not None and statement.contact_email:
         return statement.contact_email
-    from tenant_apps.badges.models import Issuer
 
     issuer = Issuer.objects.filter(kind=Issuer.Kind.TERRITORY).order_by("pk").first()
     return issuer.email if issuer is not None else ""

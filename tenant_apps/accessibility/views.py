@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from shared_apps.accounts.access import territory_admin_required
 from shared_apps.core.formviews import form_view
-from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.accessibility import selectors
 from tenant_apps.accessibility.actions import StatementData, save_statement
 from tenant_apps.accessibility.forms import StatementForm
+from tenants.types import StaffRequest, TerritoryRequest
 
 
 def statement(request: TerritoryRequest) -> HttpResponse:

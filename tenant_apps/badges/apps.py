@@ -10,15 +10,22 @@ class BadgesConfig(AppConfig):
     verbose_name = _("Badges")
 
     def ready(self) -> None:
+        from shared_apps.backpack.actions import register_award_source
         from shared_apps.core.navigation import register_my_link, register_nav
-        from tenant_apps.badges import checklist, figures, home
-        from tenant_apps.badges.actions import ensure_issuers
+        from tenant_apps.badges import backpack, checklist, data_rights, figures, home
+        from tenant_apps.badges.actions import ensure_issuers, ensure_provider_issuer
+        from tenant_apps.catalogue.hooks import on_provider_verified
         from tenant_apps.home.sections import register_section
         from tenants.setup import register_schema_ready
 
         checklist.register()
+        data_rights.register()
+        # The network's backpack index reads this territory's awards through this module.
+        register_award_source(backpack)
         # Issuers exist from the territory's provisioning on, so no page view creates one.
         register_schema_ready("badges.issuers", ensure_issuers)
+        # A provider the catalogue verifies becomes an issuer in the same transaction.
+        on_provider_verified(ensure_provider_issuer)
         figures.register()
         register_nav("territory", key="badges", label=_("Badges"), url_name="badges:list", order=40)
         register_my_link(

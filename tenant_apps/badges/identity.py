@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 
+from shared_apps.accounts.selectors import CARD_EMAIL_DOMAIN
 from tenant_apps.badges.models import Award, BadgeClass, Issuer
 from tenants.models import Territory
 
@@ -107,11 +108,6 @@ def normalise_email(email: str) -> str:
 
 def new_salt() -> str:
     return secrets.token_hex(16)
-
-
-# Accounts made from a printed code card (shared_apps.guardians.cards) have no email:
-# their address is a placeholder in this reserved domain, which can never receive mail.
-CARD_EMAIL_DOMAIN = "cards.invalid"
 
 
 def recipient_identity(email: str) -> tuple[str, str]:

@@ -3,6 +3,7 @@ a template in the territory's branding, and the PNG rendition every badge also h
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
 import signal
@@ -188,7 +189,6 @@ def from_template(*, label: str, primary: str, accent: str, shape: str = "circle
 
 def svg_embedding_png(png: bytes, size: int = PNG_SIZE) -> bytes:
     """An SVG wrapping a PNG, for baking an OB 2.0 SVG of a badge uploaded as PNG."""
-    import base64
 
     encoded = base64.b64encode(png).decode("ascii")
     return (

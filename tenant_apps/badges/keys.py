@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from shared_apps.core.db import tenant_connection
 from tenant_apps.badges.models import Issuer, IssuerKey
-from tenants.db import tenant_connection
 
 
 @lru_cache(maxsize=4)

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from tenant_apps.badges.models import Application, Award, BadgeClass, ClaimCode, Issuer
+from tenant_apps.catalogue.models import Provider, ProviderStaff
 from tenant_apps.evidence.selectors import review_queue as evidence_queue
 
 
@@ -63,8 +64,6 @@ def manageable_issuers(membership: Any) -> QuerySet[Issuer]:
 
 
 def _verified_provider_ids(user_id: int) -> QuerySet[Any]:
-    from tenant_apps.catalogue.models import Provider, ProviderStaff
-
     return ProviderStaff.objects.filter(
         user_id=user_id, provider__status=Provider.Status.VERIFIED
     ).values("provider_id")
@@ -72,7 +71,6 @@ def _verified_provider_ids(user_id: int) -> QuerySet[Any]:
 
 def verified_providers_without_issuer() -> list[Any]:
     """Verified providers of the territory that have no issuer profile yet."""
-    from tenant_apps.catalogue.models import Provider
 
     return list(
         Provider.objects.filter(status=Provider.Status.VERIFIED).exclude(

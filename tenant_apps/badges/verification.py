@@ -29,7 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
+from shared_apps.guardians.selectors import is_restricted_recipient
 from tenant_apps.badges import baking, dataintegrity, documents, identity
+from tenant_apps.badges.models import Award, BadgeClass, Issuer, IssuerKey, StatusList
 from tenant_apps.badges.multibase import ed25519_from_multikey
 from tenant_apps.badges.statuslist import bit_at, decode_list
 from tenants.models import Territory
@@ -116,8 +118,6 @@ def _territory_of(url: str) -> tuple[Territory, str]:
 
 def fetch(url: str) -> Fetched:
     """The document a URL of this network serves, as the network serves it."""
-    from shared_apps.guardians.selectors import is_restricted_recipient
-    from tenant_apps.badges.models import Award, BadgeClass, Issuer, StatusList
 
     territory, path = _territory_of(url)
     for pattern, kind in _PATHS:
@@ -164,7 +164,6 @@ def fetch(url: str) -> Fetched:
 
 def resolve_did_key(method: str) -> Ed25519PublicKey | None:
     """The public key a did:web of this network publishes for ``method``."""
-    from tenant_apps.badges.models import Issuer, IssuerKey
 
     did, _sep, fragment = method.partition("#")
     parts = did.split(":")

@@ -22,7 +22,6 @@ from shared_apps.backpack.selectors import public_entry
 from shared_apps.core.evidence import serve_evidence
 from shared_apps.core.formviews import render_form
 from shared_apps.core.hosts import network_url
-from shared_apps.core.types import StaffRequest, TerritoryRequest
 from shared_apps.guardians.selectors import is_restricted_recipient, public_name
 from tenant_apps.badges import actions, certificate, identity, verification
 from tenant_apps.badges.forms import ApplicationForm, ClaimForm, VerifyForm
@@ -36,6 +35,7 @@ from tenant_apps.badges.selectors import (
     public_badges,
 )
 from tenants.models import Territory
+from tenants.types import StaffRequest, TerritoryRequest
 
 
 def _territory(request: TerritoryRequest) -> object:

@@ -22,8 +22,6 @@ from shared_apps.accounts.access import territory_admin_required, territory_staf
 from shared_apps.accounts.models import User
 from shared_apps.core.formviews import add_refusal, render_form
 from shared_apps.core.hosts import absolute_url
-from shared_apps.core.multilingual import translations_page
-from shared_apps.core.types import StaffRequest
 from tenant_apps.badges import actions, identity, images
 from tenant_apps.badges.forms import (
     AwardForm,
@@ -45,6 +43,8 @@ from tenant_apps.badges.selectors import (
     manageable_issuers,
     review_queue,
 )
+from tenant_apps.manage.translations import translations_page
+from tenants.types import StaffRequest
 
 BULK_SALT = "badges.bulk-award"
 

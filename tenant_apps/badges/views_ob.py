@@ -13,12 +13,12 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from shared_apps.core.types import TerritoryRequest
 from shared_apps.guardians.selectors import is_restricted_recipient
 from tenant_apps.badges import baking, documents, identity
 from tenant_apps.badges.images import svg_embedding_png
 from tenant_apps.badges.models import Award, Issuer, IssuerKey, StatusList
 from tenant_apps.badges.selectors import award_by_uuid, badge_by_uuid
+from tenants.types import TerritoryRequest
 
 # Even sanitised, an SVG opened directly must not run or fetch anything.
 SVG_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.core.hosts import territory_url
+from shared_apps.core.searchterms import query_terms
 from tenant_apps.catalogue import maplayer, selectors
 from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.fields import api_fields, copied_fields
@@ -32,7 +33,6 @@ from tenant_apps.catalogue.search import (
     apply_filters,
     current,
     index_friendly_planner,
-    query_terms,
     read_alias,
     search,
     search_configs,

@@ -10,8 +10,11 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Learning opportunities")
 
     def ready(self) -> None:
-        from tenant_apps.catalogue import checklist, figures, home
+        from tenant_apps.catalogue import checklist, data_rights, figures, home, network
 
         home.register()
         figures.register()
         checklist.register()
+        data_rights.register()
+        # The network-wide search (shared_apps.netsearch) indexes the public activities.
+        network.register()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.contrib.gis.db.models import GeometryField
 from django.db import connection, models
 
 from tenant_apps.catalogue import indexing
@@ -47,7 +48,6 @@ def delete_rows(table: str, column: str, ids: Sequence[int]) -> None:
 def _needs_prep(field: models.Field[Any, Any]) -> bool:
     # Plain values (text, numbers, dates, lists of them) are adapted by psycopg as
     # they are; JSON, files and geometries need the field's own conversion.
-    from django.contrib.gis.db.models import GeometryField
 
     return isinstance(field, models.JSONField | models.FileField | GeometryField)
 

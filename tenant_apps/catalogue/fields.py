@@ -117,3 +117,18 @@ def api_fields(spec: Spec = None, *, detail: bool = False) -> list[str]:
 def translated_fields(spec: Spec = None) -> tuple[str, ...]:
     """The texts staff add in the territory's other languages."""
     return tuple(f.name for f in _spec(spec) if f.translated)
+
+
+# The venue's own fields, written by the venue form and copied by ``save_venue``: one
+# list, so a field added here reaches both.
+VENUE_FIELDS = (
+    "name",
+    "address",
+    "neighbourhood",
+    "opening_notes",
+    "step_free",
+    "accessible_toilet",
+    "hearing_loop",
+    "quiet_space",
+    "accessibility_notes",
+)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shared_apps.core.uploads import COVER_RULES, LOGO_RULES, clean_image
 from tenant_apps.catalogue import schedule as sched
-from tenant_apps.catalogue.fields import Spec, copied_fields, editor_fields
+from tenant_apps.catalogue.fields import VENUE_FIELDS, Spec, copied_fields, editor_fields
 from tenant_apps.catalogue.models import (
     FREE_WITH_PRICE,
     MAX_AGE,
@@ -128,17 +128,7 @@ class VenueForm(forms.ModelForm):
 
     class Meta:
         model = Venue
-        fields = [
-            "name",
-            "address",
-            "neighbourhood",
-            "opening_notes",
-            "step_free",
-            "accessible_toilet",
-            "hearing_loop",
-            "quiet_space",
-            "accessibility_notes",
-        ]
+        fields = list(VENUE_FIELDS)
         widgets = {
             "opening_notes": forms.Textarea(attrs={"rows": 3}),
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),

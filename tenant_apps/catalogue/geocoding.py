@@ -23,6 +23,7 @@ from django.contrib.gis.db.models import Collect
 from django.contrib.gis.db.models.functions import Centroid
 from django.db.models import Count, Q
 
+from tenant_apps.catalogue.actions import MAX_VENUE_DISTANCE_KM
 from tenant_apps.catalogue.models import Provider, Venue
 from tenants.models import Territory
 
@@ -44,8 +45,6 @@ class Place:
 
 
 def _radius_km(territory: Territory) -> int:
-    from tenant_apps.catalogue.actions import MAX_VENUE_DISTANCE_KM
-
     return MAX_VENUE_DISTANCE_KM.get(territory.kind, 60)
 
 

@@ -18,11 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 
+from shared_apps.core.navigation import membership_role, register_my_link, register_nav
 from tenant_apps.catalogue.cards import picture
 from tenant_apps.catalogue.maplayer import forget_cells, map_settings
 from tenant_apps.catalogue.models import Activity, Interest, Provider
 from tenant_apps.catalogue.publishing import on_activity_change
 from tenant_apps.catalogue.search import current, territory_today
+from tenant_apps.home.sections import register_section
+from tenant_apps.manage.links import register_manage_link
 
 CACHE_KEY = "catalogue:home:v2"  # v2: pictures of the newest activities
 CACHE_SECONDS = 300
@@ -135,10 +138,6 @@ def forget_home_data(schema_name: str, change: str, activity_ids: list[int]) -> 
 
 
 def register() -> None:
-    from shared_apps.core.navigation import membership_role, register_my_link, register_nav
-    from tenant_apps.home.sections import register_section
-    from tenant_apps.manage.links import register_manage_link
-
     register_nav(
         "territory", key="activities", label=_("Activities"), url_name="catalogue:search", order=10
     )

@@ -1,5 +1,7 @@
 """The catalogue's public interface for apps of the public schema (the network search):
-a territory's public activities as plain values, never its models.
+a territory's public activities as plain values, never its models. ``register`` (called
+by CatalogueConfig.ready()) hands them to shared_apps.netsearch, which imports no
+territory app.
 
 Call inside the territory's schema (``schema_context``); one query for all of them.
 """
@@ -12,7 +14,9 @@ from dataclasses import dataclass
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Q
 
+from shared_apps.netsearch import actions as netsearch
 from tenant_apps.catalogue.models import Activity
+from tenant_apps.catalogue.publishing import on_activity_change
 
 ONLINE_FORMATS = (Activity.Format.ONLINE.value, Activity.Format.HYBRID.value)
 LOCAL_FORMATS = (Activity.Format.LOCAL.value, Activity.Format.HYBRID.value)
@@ -86,3 +90,28 @@ def public_activities(ids: Sequence[int] | None = None) -> list[PublicActivity]:
         )
         for pk, title, summary, slugs, names, fmt, location, languages, translations in rows
     ]
+
+
+def index_sources(ids: Sequence[int] | None = None) -> list[netsearch.Source]:
+    """The current schema's public activities as the network index holds them."""
+    return [
+        netsearch.Source(
+            activity_id=row.activity_id,
+            title=row.title,
+            summary=row.summary,
+            interests=row.interests,
+            format=row.format,
+            point=row.point,
+            languages=row.languages,
+            other_texts=row.other_texts,
+            online=row.format in ONLINE_FORMATS,
+            local=row.format in LOCAL_FORMATS,
+        )
+        for row in public_activities(ids)
+    ]
+
+
+def register() -> None:
+    """The network index reads public activities here and follows every change."""
+    netsearch.register_source_reader(index_sources)
+    on_activity_change(netsearch.on_change)

@@ -24,9 +24,9 @@ from typing import Literal
 
 from django.db import transaction
 
+from shared_apps.core.db import tenant_connection
 from shared_apps.core.pagecache import public_content_changed
 from tenant_apps.catalogue import indexing
-from tenants.db import tenant_connection
 
 logger = logging.getLogger(__name__)
 

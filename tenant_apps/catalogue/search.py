@@ -12,7 +12,6 @@ import dataclasses
 import datetime
 import hashlib
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +29,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from shared_apps.core.pagecache import public_version
+from shared_apps.core.searchterms import query_terms, tsquery_text
 from tenant_apps.catalogue.filters import Filters, date_window
 from tenant_apps.catalogue.indexing import (
     SIMPLE_CONFIG,
@@ -39,28 +39,14 @@ from tenant_apps.catalogue.indexing import (
 from tenant_apps.catalogue.maplayer import to_mercator
 from tenant_apps.catalogue.models import Activity, Interest
 
-MAX_TERMS = 8
 PER_PAGE = 20
 COUNT_LIMIT = 1000
 MAX_PAGE = COUNT_LIMIT // PER_PAGE + 1
 _START, _STOP = "\x02", "\x03"
-_WORD = re.compile(r"[^\W_]+")
 
 
 def territory_today(tz_name: str) -> datetime.date:
     return timezone.now().astimezone(ZoneInfo(tz_name)).date()
-
-
-def query_terms(text: str) -> list[str]:
-    """Words of a search, lower-cased; punctuation and operators are dropped, so the
-    text can never break the query syntax."""
-    return _WORD.findall(text.lower())[:MAX_TERMS]
-
-
-def tsquery_text(terms: Sequence[str]) -> str:
-    """All words must match; words of 3+ letters also match as prefixes ("robot"
-    finds "robotika"), which also helps while someone is still typing."""
-    return " & ".join(f"{term}:*" if len(term) >= 3 else term for term in terms)
 
 
 def search_configs(language: str, visitor_language: str = "") -> tuple[str, ...]:

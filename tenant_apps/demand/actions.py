@@ -24,9 +24,9 @@ from django.core.signals import request_finished
 from django.dispatch import receiver
 from django_tenants.utils import schema_context
 
+from shared_apps.core.db import tenant_connection
 from tenant_apps.demand.cells import cell_for
 from tenant_apps.demand.models import InterestEvent, SearchEvent
-from tenants.db import tenant_connection
 
 logger = logging.getLogger(__name__)
 

@@ -83,7 +83,9 @@ def compute_deserts(
 
 def request_run(territory: Territory, *, acting_user: Any) -> DesertRun:
     """Queue a run from the page (on commit, so the worker finds the row)."""
-    from tenant_apps.deserts.tasks import compute_deserts_task
+    from tenant_apps.deserts.tasks import (
+        compute_deserts_task,  # cycle: tenant_apps.deserts.tasks imports this module at load
+    )
 
     _assert_schema(territory)
     with transaction.atomic():

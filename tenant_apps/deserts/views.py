@@ -21,12 +21,12 @@ from django.views.decorators.http import require_POST
 from shared_apps.accounts.access import territory_admin_required
 from shared_apps.console.selectors import console_territories
 from shared_apps.console.views import console_required
-from shared_apps.core.types import StaffRequest
 from tenant_apps.catalogue.maplayer import map_settings
 from tenant_apps.deserts import actions, population, selectors
 from tenant_apps.deserts.forms import PopulationUploadForm
 from tenant_apps.deserts.models import DESERT_RATIO, PopulationArea
 from tenants.models import Territory
+from tenants.types import StaffRequest
 
 SORTS = ("index", "-index", "searches")
 MAX_TABLE_ROWS = 600

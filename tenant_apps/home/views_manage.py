@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from shared_apps.accounts.access import territory_admin_required
-from shared_apps.core.types import StaffRequest
 from tenant_apps.home import actions, selectors
 from tenant_apps.home.forms import HomeSectionsForm, HomeTextsForm
 from tenant_apps.home.sections import registered_sections
+from tenants.types import StaffRequest
 
 
 @require_http_methods(["GET", "POST"])

@@ -173,7 +173,9 @@ def confirm_import(
     job.language = translation.get_language() or job.language
     job.save(update_fields=["columns", "status", "language"])
     save_mapping(kind=job.kind, columns=columns, acting_user=acting_user)
-    from tenant_apps.imports.tasks import run_import_task
+    from tenant_apps.imports.tasks import (
+        run_import_task,  # cycle: tenant_apps.imports.tasks imports this module at load
+    )
 
     send_task_on_commit(run_import_task, args=[str(job.pk)])
     return job

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from tenant_apps.imports.models import FileFormat
 
@@ -139,8 +140,6 @@ def _columns(header: list[Any]) -> list[str]:
 
 
 def _xlsx_table(file: IO[bytes]) -> Table:
-    from openpyxl import load_workbook
-
     try:
         with zipfile.ZipFile(file) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET
 
 from shared_apps.accounts.access import territory_admin_required
 from shared_apps.core.formviews import form_view
-from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.imports import actions, exports
 from tenant_apps.imports.forms import MappingForm, UploadForm
 from tenant_apps.imports.models import ImportJob
@@ -24,6 +23,7 @@ from tenant_apps.imports.readers import ImportFileError, open_table
 from tenant_apps.imports.rows import suggest_columns, targets
 from tenant_apps.imports.selectors import recent_jobs
 from tenant_apps.opendata.selectors import licence as open_data_licence
+from tenants.types import StaffRequest, TerritoryRequest
 
 
 def _job(pk: str) -> ImportJob:

@@ -19,10 +19,10 @@ from shared_apps.accounts.models import Membership
 from shared_apps.accounts.selectors import territory_members
 from shared_apps.core.figures import live_figures
 from shared_apps.core.formviews import form_view
-from shared_apps.core.types import StaffRequest
 from tenant_apps.manage.forms import BrandingForm, MemberRoleForm
 from tenant_apps.manage.links import manage_groups
 from tenants.actions import update_branding
+from tenants.types import StaffRequest
 
 
 @territory_staff_required

@@ -41,8 +41,8 @@ from django_tenants.utils import schema_context
 from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
+from shared_apps.core.db import tenant_connection
 from tenant_apps.moderation.status import ModerationStatus
-from tenants.db import tenant_connection
 from tenants.models import Territory
 
 __all__ = [

@@ -77,7 +77,9 @@ def register_calendar(
 ) -> CalendarFeed:
     """A provider's staff add a calendar address; the worker imports it now and then
     on every scheduled sync."""
-    from tenant_apps.opendata.tasks import sync_calendar_task
+    from tenant_apps.opendata.tasks import (
+        sync_calendar_task,  # cycle: tenant_apps.opendata.tasks imports this module at load
+    )
 
     calendars.check_address(url)
     if venue is not None and venue.provider_id != provider.pk:
@@ -116,7 +118,9 @@ def remove_calendar(*, calendar: CalendarFeed, territory: Territory, acting_user
 
 def request_sync(*, calendar: CalendarFeed) -> None:
     """Import the calendar again now (in the worker)."""
-    from tenant_apps.opendata.tasks import sync_calendar_task
+    from tenant_apps.opendata.tasks import (
+        sync_calendar_task,  # cycle: tenant_apps.opendata.tasks imports this module at load
+    )
 
     with transaction.atomic():
         send_task_on_commit(sync_calendar_task, args=[calendar.pk])

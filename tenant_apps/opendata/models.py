@@ -120,7 +120,9 @@ class CalendarFeed(models.Model):
         """What the last sync did, in the active language."""
         if not self.last_ok:
             return self.last_summary
-        from tenant_apps.opendata.actions import SyncResult
+        from tenant_apps.opendata.actions import (
+            SyncResult,  # cycle: tenant_apps.opendata.actions imports this module at load
+        )
 
         counts = self.last_counts
         result = SyncResult(

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shared_apps.accounts.access import territory_admin_required
 from shared_apps.core.formviews import form_view
 from shared_apps.core.hosts import territory_url
-from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue.models import Provider
 from tenant_apps.catalogue.views.studio import provider_staff_view
 from tenant_apps.opendata import actions, selectors
 from tenant_apps.opendata.calendars import CalendarProblem
 from tenant_apps.opendata.forms import CalendarForm, LicenceForm
 from tenant_apps.opendata.models import CalendarError, CalendarFeed
+from tenants.types import StaffRequest, TerritoryRequest
 
 
 def open_data(request: TerritoryRequest) -> HttpResponse:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -30,8 +30,11 @@ from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
 from shared_apps.core.evidence import store_evidence_file
 from shared_apps.core.pagecache import public_content_changed
+from shared_apps.guardians.selectors import RESTRICTED_MESSAGE, is_restricted
+from shared_apps.netsearch.selectors import online_activities
 from shared_apps.notifications import actions as notifications
 from shared_apps.notifications import kinds
+from tenant_apps.badges.events import PlaylistCompleted, award_for_playlist_completion
 from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Activity, Interest, Provider
 from tenant_apps.catalogue.search import territory_today
@@ -142,9 +145,6 @@ def _remote_title(slug: str, activity_id: int | None) -> str:
     """A step in another city must point at an online activity published there now
     (through the network index, never by reading another territory's schema); its
     title is kept so the step still reads well if that activity goes away later."""
-    from django.db import connection
-
-    from shared_apps.netsearch.selectors import online_activities
 
     own = getattr(getattr(connection, "tenant", None), "slug", "")
     if slug == own:
@@ -347,7 +347,6 @@ def archive_playlist(*, playlist: Playlist, territory: Territory, acting_user: U
 def set_sharing(*, playlist: Playlist, user: User, shared: bool) -> Playlist:
     """A personal playlist is private; sharing gives it an unguessable link, and
     stopping sharing makes that link dead for good."""
-    from shared_apps.guardians.selectors import RESTRICTED_MESSAGE, is_restricted
 
     if not playlist.is_personal or playlist.owner_id != user.pk:
         raise ValidationError(_("Only your own personal playlists can be shared."))
@@ -629,7 +628,6 @@ def _check_completion(enrolment: Enrolment, playlist: Playlist, territory: Terri
     enrolment.save(update_fields=["completed_at"])
     if playlist.is_personal:
         return
-    from tenant_apps.badges.events import PlaylistCompleted, award_for_playlist_completion
 
     event = PlaylistCompleted(
         playlist_id=playlist.pk,

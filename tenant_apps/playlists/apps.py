@@ -10,8 +10,12 @@ class PlaylistsConfig(AppConfig):
     verbose_name = _("Learning playlists")
 
     def ready(self) -> None:
+        from shared_apps.backpack.selectors import register_followed
         from tenant_apps.playlists import data_rights, figures, home
+        from tenant_apps.playlists.selectors import followed_by
 
         home.register()
         figures.register()
         data_rights.register()
+        # The learner passport (network site) lists the playlists followed here.
+        register_followed(followed_by)

@@ -8,12 +8,15 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.core.navigation import register_my_link, register_nav
+from tenant_apps.home.sections import register_section
+from tenant_apps.manage.links import register_manage_link
+from tenant_apps.playlists.selectors import public_playlists
+
 HOME_PLAYLISTS = 6
 
 
 def section_context(request: HttpRequest) -> dict[str, Any]:
-    from tenant_apps.playlists.selectors import public_playlists
-
     if getattr(request, "territory", None) is None:
         return {"playlists": []}
     playlists = list(
@@ -25,10 +28,6 @@ def section_context(request: HttpRequest) -> dict[str, Any]:
 
 
 def register() -> None:
-    from shared_apps.core.navigation import register_my_link, register_nav
-    from tenant_apps.home.sections import register_section
-    from tenant_apps.manage.links import register_manage_link
-
     register_nav(
         "territory", key="playlists", label=_("Playlists"), url_name="playlists:list", order=30
     )

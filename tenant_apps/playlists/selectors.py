@@ -11,6 +11,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from shared_apps.accounts.models import Membership, User
+from shared_apps.guardians.selectors import is_restricted
+from shared_apps.netsearch.selectors import online_activities
 from tenant_apps.catalogue.models import Provider
 from tenant_apps.evidence.selectors import review_queue as evidence_queue
 from tenant_apps.playlists import rules
@@ -41,7 +43,6 @@ def shared_playlist(token: str) -> Playlist | None:
     """A personal playlist its owner shares by link; none while the owner's account is
     restricted (a minor whose guardian has not consented, or has withdrawn consent:
     links given out before stop working at once)."""
-    from shared_apps.guardians.selectors import is_restricted
 
     if not token:
         return None
@@ -55,7 +56,6 @@ def steps_of(playlist: Playlist) -> list[Step]:
     """The steps in order; a step in another city carries ``remote`` (its entry in the
     network index, None while that activity is not public) from one more query, made
     only when the playlist has such steps."""
-    from shared_apps.netsearch.selectors import online_activities
 
     steps = list(
         playlist.steps.select_related("activity__venue", "activity__provider").order_by("position")

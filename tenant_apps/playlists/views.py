@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 from shared_apps.accounts.access import territory_member_required
 from shared_apps.core.evidence import serve_evidence
 from shared_apps.core.formviews import render_form
-from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue.maplayer import map_settings
 from tenant_apps.catalogue.selectors import active_interests
 from tenant_apps.evidence.forms import EvidenceForm
 from tenant_apps.playlists import actions, selectors
 from tenant_apps.playlists.models import Playlist, Step
 from tenants.models import Territory
+from tenants.types import StaffRequest, TerritoryRequest
 
 
 def _territory(request: TerritoryRequest) -> Territory:

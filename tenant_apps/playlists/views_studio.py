@@ -24,16 +24,16 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_member_required
 from shared_apps.core.formviews import render_form
-from shared_apps.core.multilingual import translations_page
-from shared_apps.core.types import StaffRequest
 from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Provider
 from tenant_apps.catalogue.selectors import providers_of
 from tenant_apps.evidence.forms import ReviewForm
 from tenant_apps.evidence.selectors import QueueRow
+from tenant_apps.manage.translations import translations_page
 from tenant_apps.playlists import actions, selectors
 from tenant_apps.playlists.forms import PlaylistForm, ReasonForm, StepForm
 from tenant_apps.playlists.models import Playlist, Step, StepProgress
+from tenants.types import StaffRequest
 
 REVIEW_PAGE_SIZE = 25
 ATTENDEES_PAGE_SIZE = 50

@@ -26,11 +26,11 @@ from django_tenants.utils import schema_context, tenant_context
 from shared_apps.accounts.actions import grant_membership
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
+from shared_apps.core.db import tenant_connection
 from shared_apps.core.demo import registered_steps
 from shared_apps.network.demo import DEMO_ROLES
 from shared_apps.ops.models import OutboundEmail
 from tenants.actions import provision_territory
-from tenants.db import tenant_connection
 from tenants.models import Territory
 from tests.servers import app_env, app_server, free_port
 

@@ -5,9 +5,9 @@ from typing import Any, cast
 import pytest
 from django.test import Client
 
-from shared_apps.core.types import TerritoryRequest
 from tenants.actions import change_territory_status
 from tenants.models import Domain, Territory
+from tenants.types import TerritoryRequest
 from tests.conftest import ClientFor
 
 

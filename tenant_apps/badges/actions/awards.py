@@ -21,6 +21,7 @@ from shared_apps.accounts import footprints
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
+from shared_apps.backpack.actions import index_awards
 from shared_apps.core.pagecache import public_content_changed
 from shared_apps.notifications import actions as notifications
 from shared_apps.notifications.kinds import BADGE_AWARDED
@@ -90,8 +91,6 @@ def _sign_status_list(territory: Territory, status_list: StatusList, now: dateti
 
 
 def _index_on_commit(territory: Territory, award_ids: list[int]) -> None:
-    from shared_apps.backpack.actions import index_awards
-
     territory_id = territory.pk
     transaction.on_commit(lambda: index_awards(territory_id=territory_id, award_ids=award_ids))
     # Award counts order the home page's badges (a cached fragment).

@@ -16,6 +16,7 @@ from tenant_apps.badges import keys
 from tenant_apps.badges.models import (
     Issuer,
 )
+from tenant_apps.badges.selectors import verified_providers_without_issuer
 from tenants.models import Territory
 
 
@@ -67,7 +68,6 @@ def ensure_issuers(territory: Territory) -> None:
     """The territory's issuer and one per verified provider, for a territory set up
     before issuers were created at provisioning / verification (tenants.setup hook:
     runs when a territory is provisioned and from ``ensure_territory_setup``)."""
-    from tenant_apps.badges.selectors import verified_providers_without_issuer
 
     ensure_territory_issuer(territory)
     for provider in verified_providers_without_issuer():

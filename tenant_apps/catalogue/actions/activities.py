@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
-from shared_apps.core.multilingual import save_translations
+from shared_apps.core.text import sanitize_html
 from tenant_apps.catalogue import fields as activity_fields
 from tenant_apps.catalogue import publishing
 from tenant_apps.catalogue import schedule as sched
@@ -29,7 +29,7 @@ from tenant_apps.catalogue.models import (
     Venue,
 )
 from tenant_apps.catalogue.search import territory_today
-from tenant_apps.catalogue.text import sanitize_html
+from tenant_apps.manage.translations import save_translations
 from tenants.models import Territory
 
 # The editor's fields its save copies as they are (the spec's, catalogue/fields.py);

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from shared_apps.core.pagecache import public_content_changed
-from tenant_apps.catalogue import publishing
+from shared_apps.core.text import sanitize_html
+from tenant_apps.catalogue import bulk, publishing
 from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.actions.activities import ACTIVITY_FIELDS, _refresh, apply_schedule
 from tenant_apps.catalogue.models import (
@@ -18,7 +19,6 @@ from tenant_apps.catalogue.models import (
     Provider,
     Venue,
 )
-from tenant_apps.catalogue.text import sanitize_html
 from tenants.models import Territory
 
 # ---------------------------------------------------------------------------
@@ -79,7 +79,6 @@ def save_imported_activities(
     one UPDATE, their search columns computed in the same statement), their interests
     and sessions, and tell publishing's subscribers. Returns (created, updated). The caller audits
     the import as a whole (one event, not one per row)."""
-    from tenant_apps.catalogue import bulk
 
     new = [r for r in rows if r.activity.pk is None]
     changed = [r for r in rows if r.activity.pk is not None]

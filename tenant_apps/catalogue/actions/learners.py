@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from shared_apps.accounts.models import User
+from shared_apps.guardians.selectors import is_restricted
 from tenant_apps.catalogue.models import (
     Activity,
     InterestedLearner,
@@ -35,7 +36,6 @@ def mark_interested(
 ) -> InterestedLearner:
     """The learner tells the provider they want to join. The demand log gets an
     anonymous line (interests and coarse cells only)."""
-    from shared_apps.guardians.selectors import is_restricted
 
     # A minor without a guardian's consent never hands their address to a provider.
     share_contact = share_contact and not is_restricted(user)

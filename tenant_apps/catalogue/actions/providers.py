@@ -19,12 +19,13 @@ from shared_apps.accounts.models import Membership, User
 from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
 from shared_apps.core.pagecache import public_content_changed
+from shared_apps.core.text import sanitize_html
+from tenant_apps.catalogue import hooks
 from tenant_apps.catalogue.actions.activities import _refresh
 from tenant_apps.catalogue.models import (
     Provider,
     ProviderStaff,
 )
-from tenant_apps.catalogue.text import sanitize_html
 from tenants.models import Territory
 
 
@@ -153,10 +154,6 @@ def _set_provider_status(
 def verify_provider(*, provider: Provider, territory: Territory, acting_user: User) -> Provider:
     """The territory admin confirms the organisation is real: its published
     activities become public and its staff get the provider staff role."""
-    # A verified provider is a badge issuer: its issuer profile appears with the
-    # verification, not on a later page view.
-    from tenant_apps.badges.actions import ensure_provider_issuer
-
     provider = _set_provider_status(
         provider=provider,
         territory=territory,
@@ -164,7 +161,9 @@ def verify_provider(*, provider: Provider, territory: Territory, acting_user: Us
         status=Provider.Status.VERIFIED,
         reason="",
     )
-    ensure_provider_issuer(territory=territory, provider=provider, acting_user=acting_user)
+    # A verified provider is a badge issuer: its issuer profile appears with the
+    # verification, not on a later page view (badges registers it: catalogue.hooks).
+    hooks.provider_verified(territory=territory, provider=provider, acting_user=acting_user)
     return provider
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -18,11 +19,13 @@ from shared_apps.accounts.actions import ensure_learner_membership
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
 from shared_apps.audit.events import AuditEvent
+from shared_apps.notifications.actions import send_invitation
 from tenant_apps.catalogue.actions.providers import (
     register_provider,
     sync_staff_role,
     verify_provider,
 )
+from tenant_apps.catalogue.invitations import VALID_DAYS, make_token
 from tenant_apps.catalogue.models import (
     Provider,
     ProviderStaff,
@@ -49,7 +52,6 @@ def _send_invitation(
     """Send ``new``, or resend the open invitation among ``waiting`` (locked) that asks
     the same address: a fresh link (the earlier one stops working), a fresh expiry.
     Resending waits a minute, and at most MAX_OPEN_INVITATIONS wait at a time."""
-    from tenant_apps.catalogue.invitations import VALID_DAYS
 
     now = timezone.now()
     invitation = waiting.select_for_update().filter(email=new.email).first()
@@ -73,8 +75,6 @@ def _email_invitation(*, invitation: StaffInvitation, territory: Territory) -> N
     """The one place an invitation leaves: a notification to the address (email through
     the outbox after commit, in the territory's default language, and in the list of
     an account that has this address)."""
-    from shared_apps.notifications.actions import send_invitation
-    from tenant_apps.catalogue.invitations import VALID_DAYS, make_token
 
     path = reverse("catalogue:invitation", args=[make_token(invitation, territory)])
     send_invitation(
@@ -160,8 +160,6 @@ def purge_closed_invitations() -> int:
 
 
 def _has_address(user: User, email: str) -> bool:
-    from allauth.account.models import EmailAddress
-
     if user.email.lower() == email.lower():
         return True
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from tenant_apps.catalogue.actions.activities import _refresh
+from tenant_apps.catalogue.fields import VENUE_FIELDS
 from tenant_apps.catalogue.models import (
     Provider,
     Venue,
@@ -49,19 +50,6 @@ def check_venue_point(point: Point, territory: Territory) -> None:
                 % {"km": limit, "territory": territory.name}
             }
         )
-
-
-VENUE_FIELDS = (
-    "name",
-    "address",
-    "neighbourhood",
-    "opening_notes",
-    "step_free",
-    "accessible_toilet",
-    "hearing_loop",
-    "quiet_space",
-    "accessibility_notes",
-)
 
 
 @transaction.atomic

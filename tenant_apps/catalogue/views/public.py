@@ -24,7 +24,6 @@ from shared_apps.accounts.access import territory_member_required
 from shared_apps.core.formviews import form_view
 from shared_apps.core.hosts import territory_url
 from shared_apps.core.pagecache import FRAGMENT_SECONDS, anonymous_page_key
-from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue import actions, ics, jsonld, selectors
 from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.cards import render_cards
@@ -35,6 +34,7 @@ from tenant_apps.catalogue.models import Activity, Provider
 from tenant_apps.catalogue.search import search, territory_today
 from tenant_apps.demand.actions import queue_search
 from tenants.models import Territory
+from tenants.types import StaffRequest, TerritoryRequest
 
 
 def _territory(request: TerritoryRequest) -> Territory:

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import territory_admin_required
 from shared_apps.core.formviews import form_view
-from shared_apps.core.types import StaffRequest
 from tenant_apps.catalogue import actions, selectors
 from tenant_apps.catalogue.forms import InterestForm, ProviderInvitationForm, ReasonForm
 from tenant_apps.catalogue.models import Activity, Interest, Provider
+from tenants.types import StaffRequest
 
 
 @territory_admin_required

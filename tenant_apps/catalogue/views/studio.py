@@ -26,8 +26,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shared_apps.accounts.access import territory_member_required
 from shared_apps.core.formviews import form_view, render_form
-from shared_apps.core.multilingual import translations_page
-from shared_apps.core.types import StaffRequest, TerritoryRequest
 from tenant_apps.catalogue import actions, geocoding, invitations, selectors
 from tenant_apps.catalogue import fields as activity_fields
 from tenant_apps.catalogue.forms import (
@@ -42,6 +40,8 @@ from tenant_apps.catalogue.forms import (
 )
 from tenant_apps.catalogue.maplayer import map_settings
 from tenant_apps.catalogue.models import Activity, Provider, ProviderStaff, Venue
+from tenant_apps.manage.translations import translations_page
+from tenants.types import StaffRequest, TerritoryRequest
 
 ProviderView = Callable[..., HttpResponse]
 

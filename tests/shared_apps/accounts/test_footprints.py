@@ -14,13 +14,13 @@ from django_tenants.utils import tenant_context
 
 from shared_apps.accounts import data_rights, footprints
 from shared_apps.accounts.models import Footprint, Membership, User
+from shared_apps.core.db import tenant_connection
 from shared_apps.guardians.actions import withdraw_consent
 from shared_apps.guardians.models import GuardianConsent
 from tenant_apps.badges import actions as badge_actions
 from tenant_apps.catalogue.actions import mark_interested, save_for_later
 from tenant_apps.catalogue.models import InterestedLearner
 from tenants.actions import provision_territory
-from tenants.db import tenant_connection
 from tenants.models import Territory
 from tests.shared_apps.guardians.factories import just_turned, make_learner
 from tests.tenant_apps.badges.factories import award, in_territory, make_badge

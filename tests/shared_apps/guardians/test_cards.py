@@ -9,6 +9,7 @@ from django.test import override_settings
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import Membership, User
+from shared_apps.accounts.selectors import is_card_account
 from shared_apps.guardians import cards
 from shared_apps.guardians.models import AgeRecord, CodeCard
 from shared_apps.guardians.selectors import is_restricted
@@ -156,7 +157,7 @@ def test_card_holder_attaches_an_email_later(
     assert client.post(link.group(1)).status_code == 302
     holder = User.objects.get(pk=card.user_id)
     assert holder.email == "found.me@example.org"
-    assert not cards.is_card_account(holder)
+    assert not is_card_account(holder)
 
 
 def test_print_page_and_account_page_pin_their_queries(

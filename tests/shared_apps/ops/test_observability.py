@@ -45,7 +45,7 @@ def test_readiness_reports_a_missing_broker_but_keeps_serving(db: None, settings
     """Pages are served without Redis (cache fallback, outbox): the instance stays in
     the load balancer, marked degraded."""
     settings.REDIS_URL = "redis://127.0.0.1:9/0"  # type: ignore[attr-defined]
-    from learning_platform.celery import app
+    from shared_apps.ops.celery_app import app
 
     previous = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens on port 9

@@ -16,10 +16,10 @@ from django.core import mail
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from learning_platform.celery import app
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
 from shared_apps.ops.beat import TerritoryScheduler
+from shared_apps.ops.celery_app import app
 from shared_apps.ops.email import queue_email, recipient_language
 from shared_apps.ops.models import FailedTask, OutboundEmail, OutboundTask, TaskReceipt
 from shared_apps.ops.tasks import PermanentError, platform_task, run_once, send_email

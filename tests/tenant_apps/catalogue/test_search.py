@@ -268,7 +268,8 @@ def test_every_language_has_an_accent_free_configuration(
 ) -> None:
     from django.db import connection
 
-    from tenant_apps.catalogue.search import search_config, tsquery_text
+    from shared_apps.core.searchterms import tsquery_text
+    from tenant_apps.catalogue.search import search_config
 
     config = search_config(language)
     with connection.cursor() as cursor:
@@ -397,6 +398,21 @@ def test_activity_gin_indexes_have_no_pending_list(territory_a) -> None:
         options = dict(cursor.fetchall())
     assert len(options) == 5
     assert all(value == ["fastupdate=off"] for value in options.values()), options
+
+
+def test_the_nearest_first_index_is_partial_as_declared(territory_a) -> None:
+    """The model declares the KNN index for public rows only; Django's PostGIS schema
+    editor drops an index condition on a geometry field, so migration 0010 builds it."""
+    from django.db import connection
+
+    with tenant_context(territory_a), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND indexname = %s",
+            [territory_a.schema_name, "cat_act_public_knn_gist"],
+        )
+        (definition,) = cursor.fetchone()
+    assert "USING gist (location)" in definition
+    assert definition.endswith("WHERE is_public"), definition
 
 
 def test_nearest_first_reads_the_knn_index_and_pages_ties_once(

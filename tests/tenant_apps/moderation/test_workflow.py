@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 from shared_apps.accounts.models import User
 from shared_apps.audit.events import AuditEvent
 from shared_apps.audit.models import AuditEntry
+from shared_apps.core.db import tenant_connection
 from tenant_apps.catalogue import actions as catalogue
 from tenant_apps.catalogue.actions.workflow import ACTIVITY_WORKFLOW
 from tenant_apps.catalogue.models import Activity, Provider
@@ -30,7 +31,6 @@ from tenant_apps.moderation.workflow import (
 )
 from tenant_apps.playlists import actions as playlists
 from tenant_apps.playlists.models import Playlist
-from tenants.db import tenant_connection
 from tenants.models import Territory
 from tests.tenant_apps.catalogue.factories import make_activity
 from tests.tenant_apps.playlists.factories import make_playlist

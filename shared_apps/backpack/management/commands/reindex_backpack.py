@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django_tenants.utils import tenant_context
 
-from shared_apps.backpack.actions import index_awards
+from shared_apps.backpack.actions import award_source, index_awards
 from tenants.models import Territory
 
 
@@ -15,12 +15,11 @@ class Command(BaseCommand):
     help = "Rebuild the backpack index from the awards of every territory."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from tenant_apps.badges.models import Award
-
+        source = award_source()  # the badges app's, registered in its AppConfig.ready()
         total = 0
         for territory in Territory.objects.exclude(status=Territory.Status.PROVISIONING):
             with tenant_context(territory):
-                ids = list(Award.objects.values_list("pk", flat=True))
+                ids = source.award_ids() if source is not None else []
             for start in range(0, len(ids), 500):
                 total += index_awards(territory_id=territory.pk, award_ids=ids[start : start + 500])
         self.stdout.write(f"backpack: {total} entries indexed")

@@ -20,8 +20,8 @@ from django.test import override_settings
 from django_tenants.utils import schema_context
 
 from shared_apps.audit.models import AuditEntry
+from shared_apps.core.db import tenant_connection
 from tenants.actions import provision_territory
-from tenants.db import tenant_connection
 from tenants.models import Territory
 from tests.servers import app_env, app_server
 

@@ -1,4 +1,6 @@
-"""A territory's name and colours for emails (the network's own on the network site)."""
+"""A territory's name and colours for emails (the network's own on the network site).
+
+Below accounts and notifications, which both brand their emails with it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Small API endpoints every territory answers."""
+"""Small API endpoints every territory answers: the territory, and who is asking."""
 
 from __future__ import annotations
 

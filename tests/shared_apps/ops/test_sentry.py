@@ -8,8 +8,8 @@ import sentry_sdk
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
-from learning_platform.sentry import init_sentry
 from shared_apps.accounts.models import User
+from shared_apps.ops.sentry import init_sentry
 from tenant_apps.home import views as home_views
 from tenants.models import Territory
 from tests.conftest import ClientFor
@@ -73,7 +73,7 @@ def test_no_dsn_means_no_sentry() -> None:
 
 
 def test_ip_addresses_in_messages_are_scrubbed() -> None:
-    from learning_platform.sentry import scrub_event
+    from shared_apps.ops.sentry import scrub_event
 
     ip4, ip6 = ".".join(["192", "0", "2", "44"]), ":".join(["2001", "db8", "0", "0", "1"])
     event: Any = {"message": f"refused {ip4} and {ip6}, version 2.75.0 kept"}

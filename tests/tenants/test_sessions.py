@@ -7,8 +7,8 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from shared_apps.core.tasks import clear_expired_sessions, clear_expired_sessions_everywhere
 from tenants.models import Territory
+from tenants.sessions import clear_expired_sessions, clear_expired_sessions_everywhere
 
 
 def expired_session() -> str:

@@ -1,4 +1,8 @@
-"""Periodic housekeeping that has to happen in every territory's schema."""
+"""Periodic housekeeping that has to happen in every territory's schema: expired sessions.
+
+The task names keep the module they were first registered from (shared_apps.core.tasks):
+the beat schedule and messages already queued refer to tasks by name.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Views every host serves."""
+"""The language switcher every host serves: remembers the choice on the account too."""
 
 from __future__ import annotations
 
