@@ -123,6 +123,7 @@ TENANT_APPS = [
     "tenant_apps.accessibility",
     "tenant_apps.imports",
     "tenant_apps.opendata",
+    "tenant_apps.moderation",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shared_apps.core.uploads import territory_upload_to
 from tenant_apps.catalogue import schedule as sched
+from tenant_apps.moderation.status import ModerationStatus
 
 MAX_AGE = 99
 FREE_WITH_PRICE = _("A free activity has no price: untick “Free of charge” or clear the price.")
@@ -297,11 +298,8 @@ class Venue(models.Model):
 class Activity(models.Model):
     """A learning opportunity: a course, club, workshop, camp or open programme."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Waiting for review")
-        PUBLISHED = "published", _("Published")
-        ARCHIVED = "archived", _("Archived")
+    # One moderation workflow for every published kind (tenant_apps.moderation).
+    Status = ModerationStatus
 
     class Format(models.TextChoices):
         LOCAL = "local", _("At a venue")

@@ -39,6 +39,15 @@ from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Activity, Interest, Provider
 from tenant_apps.catalogue.search import territory_today
 from tenant_apps.evidence.review import APPROVE, IMPROVE, REJECT, ReviewAdapter, review
+from tenant_apps.moderation.workflow import (
+    NOT_ALLOWED,
+    Attempt,
+    Event,
+    On,
+    Workflow,
+    table,
+    transition,
+)
 from tenant_apps.playlists import rules
 from tenant_apps.playlists.models import Enrolment, Playlist, Step, StepProgress
 from tenant_apps.playlists.selectors import managed_playlists
@@ -236,92 +245,101 @@ def publication_problems(playlist: Playlist) -> list[str]:
     return problems
 
 
-# What the audit log says when a playlist reaches each status.
-STATUS_EVENTS: dict[str, AuditEvent] = {
-    Playlist.Status.DRAFT: AuditEvent.PLAYLIST_DRAFT,
-    Playlist.Status.SUBMITTED: AuditEvent.PLAYLIST_SUBMITTED,
-    Playlist.Status.PUBLISHED: AuditEvent.PLAYLIST_PUBLISHED,
-    Playlist.Status.ARCHIVED: AuditEvent.PLAYLIST_ARCHIVED,
-}
+def _complete(attempt: Attempt[Playlist]) -> list[str]:
+    return publication_problems(attempt.obj)
 
 
-def _status(
-    playlist: Playlist, *, territory: Territory, acting_user: User, status: str, reason: str = ""
-) -> Playlist:
-    previous = playlist.status
-    playlist.status = status
-    playlist.return_reason = reason.strip()
-    now = timezone.now()
-    if status == Playlist.Status.SUBMITTED:
-        playlist.submitted_at = now
-    if status == Playlist.Status.PUBLISHED:
-        playlist.published_at = now
-    playlist.save(
-        update_fields=["status", "return_reason", "submitted_at", "published_at", "updated_at"]
+def _not_personal(attempt: Attempt[Playlist]) -> list[str]:
+    publishing = attempt.event in (Event.SUBMIT, Event.PUBLISH)
+    return (
+        [_("Personal playlists are not published.")]
+        if publishing and attempt.obj.is_personal
+        else []
     )
+
+
+def _trusted(playlist: Playlist) -> bool:
+    return playlist.provider is not None and playlist.provider.trusted
+
+
+def _publishes_at_once(attempt: Attempt[Playlist]) -> list[str]:
+    """The territory admin and trusted providers publish without review."""
+    if attempt.is_reviewer or _trusted(attempt.obj):
+        return []
+    return [str(NOT_ALLOWED)]
+
+
+def _public_pages_changed(attempt: Attempt[Playlist]) -> None:
     # Public playlists are shown by cached page fragments (the home page's section).
     public_content_changed()
-    record(
-        actor=acting_user,
-        action=STATUS_EVENTS[status],
-        territory=territory,
-        target=playlist,
-        details={"previous": previous, "reason": playlist.return_reason},
-    )
-    return playlist
 
 
-@transaction.atomic
+def _is_curator(playlist: Playlist, user: User) -> bool:
+    """Provider staff curate their provider's playlists (the territory's own and
+    learners' personal ones are not theirs; the admin curates every one)."""
+    return playlist.provider is not None and playlist.provider.staff.filter(user=user).exists()
+
+
+_CACHE = (_public_pages_changed,)
+WORKFLOW = Workflow[Playlist](
+    name="playlist",
+    model=Playlist,
+    table=table(
+        {
+            Event.SUBMIT: On(AuditEvent.PLAYLIST_SUBMITTED, (_complete,), after_commit=_CACHE),
+            Event.PUBLISH: On(
+                AuditEvent.PLAYLIST_PUBLISHED, (_publishes_at_once, _complete), after_commit=_CACHE
+            ),
+            Event.APPROVE: On(AuditEvent.PLAYLIST_PUBLISHED, (_complete,), after_commit=_CACHE),
+            # The audit code is the new status, as before the shared workflow.
+            Event.RETURN: On(AuditEvent.PLAYLIST_DRAFT, after_commit=_CACHE),
+            Event.ARCHIVE: On(AuditEvent.PLAYLIST_ARCHIVED, after_commit=_CACHE),
+            # No withdrawing: a playlist waiting for review is returned by the territory.
+        }
+    ),
+    refusals={
+        Event.SUBMIT: gettext_lazy("Only drafts can be sent for review."),
+        Event.PUBLISH: gettext_lazy("Only drafts can be sent for review."),
+        Event.APPROVE: gettext_lazy("Only playlists waiting for review can be approved."),
+        Event.RETURN: gettext_lazy("Only submitted or published playlists can be returned."),
+    },
+    is_curator=_is_curator,
+    eligible=_not_personal,
+    idempotent=frozenset({Event.ARCHIVE}),
+)
+
+
 def submit_playlist(
     *, playlist: Playlist, territory: Territory, acting_user: User, is_admin: bool
 ) -> Playlist:
     """Send a draft for review; the territory admin and trusted providers publish at once."""
-    if playlist.is_personal:
-        raise ValidationError(_("Personal playlists are not published."))
-    if playlist.status not in (Playlist.Status.DRAFT, Playlist.Status.ARCHIVED):
-        raise ValidationError(_("Only drafts can be sent for review."))
-    problems = publication_problems(playlist)
-    if problems:
-        raise ValidationError(problems)
-    trusted = playlist.provider is not None and playlist.provider.trusted
-    status = Playlist.Status.PUBLISHED if is_admin or trusted else Playlist.Status.SUBMITTED
-    return _status(playlist, territory=territory, acting_user=acting_user, status=status)
+    event = Event.PUBLISH if is_admin or _trusted(playlist) else Event.SUBMIT
+    return transition(WORKFLOW, playlist, event, territory=territory, acting_user=acting_user)
 
 
-@transaction.atomic
 def approve_playlist(*, playlist: Playlist, territory: Territory, acting_user: User) -> Playlist:
-    if playlist.status != Playlist.Status.SUBMITTED:
-        raise ValidationError(_("Only playlists waiting for review can be approved."))
-    problems = publication_problems(playlist)
-    if problems:
-        raise ValidationError(problems)
-    return _status(
-        playlist, territory=territory, acting_user=acting_user, status=Playlist.Status.PUBLISHED
+    return transition(
+        WORKFLOW, playlist, Event.APPROVE, territory=territory, acting_user=acting_user
     )
 
 
-@transaction.atomic
 def return_playlist(
     *, playlist: Playlist, territory: Territory, acting_user: User, reason: str
 ) -> Playlist:
     """Back to draft (a submitted or a published playlist), with a reason."""
-    if playlist.status not in (Playlist.Status.SUBMITTED, Playlist.Status.PUBLISHED):
-        raise ValidationError(_("Only submitted or published playlists can be returned."))
-    return _status(
+    return transition(
+        WORKFLOW,
         playlist,
+        Event.RETURN,
         territory=territory,
         acting_user=acting_user,
-        status=Playlist.Status.DRAFT,
         reason=reason,
     )
 
 
-@transaction.atomic
 def archive_playlist(*, playlist: Playlist, territory: Territory, acting_user: User) -> Playlist:
-    if playlist.status == Playlist.Status.ARCHIVED:
-        return playlist
-    return _status(
-        playlist, territory=territory, acting_user=acting_user, status=Playlist.Status.ARCHIVED
+    return transition(
+        WORKFLOW, playlist, Event.ARCHIVE, territory=territory, acting_user=acting_user
     )
 
 

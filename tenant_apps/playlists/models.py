@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from shared_apps.core.uploads import territory_upload_to
 from tenant_apps.badges.models import BadgeClass
 from tenant_apps.catalogue.models import Activity, Interest, Provider
+from tenant_apps.moderation.status import ModerationStatus
 
 
 def _user_fk(**kwargs: Any) -> models.ForeignKey[Any, Any]:
@@ -40,11 +41,8 @@ def _evidence_storage() -> Storage:
 class Playlist(models.Model):
     """A learning path: ordered steps, some required, some optional (N of M)."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Waiting for review")
-        PUBLISHED = "published", _("Published")
-        ARCHIVED = "archived", _("Archived")
+    # One moderation workflow for every published kind (tenant_apps.moderation).
+    Status = ModerationStatus
 
     class Curator(models.TextChoices):
         PROVIDER = "provider", _("Provider")

@@ -1,12 +1,13 @@
-"""An activity's way to the public: submit, approve, return, withdraw, archive, delete."""
+"""An activity's way to the public: submit, approve, return, withdraw, archive (the
+moderation workflow's table, ``ACTIVITY_WORKFLOW``, run by tenant_apps.moderation),
+and delete."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.actions import record
@@ -21,6 +22,17 @@ from tenant_apps.catalogue.models import (
     ProviderStaff,
 )
 from tenant_apps.catalogue.search import territory_today
+from tenant_apps.moderation.workflow import (
+    NOT_ALLOWED,
+    Attempt,
+    Event,
+    Hook,
+    ModerationStatus,
+    On,
+    Workflow,
+    table,
+    transition,
+)
 from tenants.models import Territory
 
 
@@ -48,109 +60,6 @@ def publication_problems(activity: Activity, territory: Territory) -> list[str]:
     return problems
 
 
-def _status(
-    activity: Activity,
-    *,
-    territory: Territory,
-    acting_user: User,
-    status: str,
-    action: AuditEvent,
-    reason: str = "",
-) -> Activity:
-    previous = activity.status
-    now = timezone.now()
-    activity.status = status
-    activity.return_reason = reason.strip()
-    if status == Activity.Status.SUBMITTED:
-        activity.submitted_at = now
-        # The reviewer sees who sent it (selectors.submitted_by).
-        activity.submitted_by_id = acting_user.pk
-    if status == Activity.Status.PUBLISHED and activity.published_at is None:
-        activity.published_at = now
-    activity.save(
-        update_fields=[
-            "status",
-            "return_reason",
-            "submitted_at",
-            "submitted_by",
-            "published_at",
-            "updated_at",
-        ]
-    )
-    _refresh(territory, [activity.pk], content_changed=False)
-    record(
-        actor=acting_user,
-        action=action,
-        territory=territory,
-        target=activity,
-        details={"previous": previous, "status": status, "reason": activity.return_reason},
-    )
-    return activity
-
-
-@transaction.atomic
-def submit_activity(*, activity: Activity, territory: Territory, acting_user: User) -> Activity:
-    """Send a draft for review, or publish it at once when the provider is trusted."""
-    if activity.status not in (Activity.Status.DRAFT, Activity.Status.ARCHIVED):
-        raise ValidationError(_("Only drafts can be sent for review."))
-    problems = publication_problems(activity, territory)
-    if problems:
-        raise ValidationError(problems)
-    if activity.provider.trusted and activity.provider.is_verified:
-        return _status(
-            activity,
-            territory=territory,
-            acting_user=acting_user,
-            status=Activity.Status.PUBLISHED,
-            action=AuditEvent.ACTIVITY_PUBLISHED,
-        )
-    return _status(
-        activity,
-        territory=territory,
-        acting_user=acting_user,
-        status=Activity.Status.SUBMITTED,
-        action=AuditEvent.ACTIVITY_SUBMITTED,
-    )
-
-
-@transaction.atomic
-def approve_activity(*, activity: Activity, territory: Territory, acting_user: User) -> Activity:
-    """The territory admin publishes a submitted activity."""
-    if activity.status != Activity.Status.SUBMITTED:
-        raise ValidationError(_("Only activities waiting for review can be approved."))
-    activity = _status(
-        activity,
-        territory=territory,
-        acting_user=acting_user,
-        status=Activity.Status.PUBLISHED,
-        action=AuditEvent.ACTIVITY_APPROVED,
-    )
-    _notify_provider(activity, territory, kinds.ACTIVITY_APPROVED)
-    return activity
-
-
-@transaction.atomic
-def return_activity(
-    *, activity: Activity, territory: Territory, acting_user: User, reason: str
-) -> Activity:
-    """The territory admin sends an activity back to its provider (also a published
-    one, which leaves the public site) with a reason."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why, so the provider knows what to fix.")})
-    if activity.status not in (Activity.Status.SUBMITTED, Activity.Status.PUBLISHED):
-        raise ValidationError(_("Only submitted or published activities can be returned."))
-    activity = _status(
-        activity,
-        territory=territory,
-        acting_user=acting_user,
-        status=Activity.Status.DRAFT,
-        action=AuditEvent.ACTIVITY_RETURNED,
-        reason=reason,
-    )
-    _notify_provider(activity, territory, kinds.ACTIVITY_RETURNED)
-    return activity
-
-
 def _notify_provider(activity: Activity, territory: Territory, kind: str) -> None:
     """Tell the provider's team what the territory decided about their activity."""
     team = User.objects.filter(
@@ -165,31 +74,123 @@ def _notify_provider(activity: Activity, territory: Territory, kind: str) -> Non
     )
 
 
-@transaction.atomic
-def withdraw_activity(*, activity: Activity, territory: Territory, acting_user: User) -> Activity:
-    """The provider takes a submitted activity back to edit it."""
-    if activity.status != Activity.Status.SUBMITTED:
-        raise ValidationError(_("Only activities waiting for review can be withdrawn."))
-    return _status(
-        activity,
-        territory=territory,
-        acting_user=acting_user,
-        status=Activity.Status.DRAFT,
-        action=AuditEvent.ACTIVITY_WITHDRAWN,
+def _complete(attempt: Attempt[Activity]) -> list[str]:
+    return publication_problems(attempt.obj, attempt.territory)
+
+
+def _trusted(activity: Activity) -> bool:
+    return activity.provider.trusted and activity.provider.is_verified
+
+
+def _publishes_at_once(attempt: Attempt[Activity]) -> list[str]:
+    """Only a trusted, verified provider publishes without review."""
+    return [] if _trusted(attempt.obj) else [str(NOT_ALLOWED)]
+
+
+def _reindex(attempt: Attempt[Activity]) -> None:
+    # Visibility and search columns follow the status; subscribers (the network
+    # index, page caches) hear of it after commit through ``publishing``.
+    _refresh(attempt.territory, [attempt.obj.pk], content_changed=False)
+
+
+def _tell_provider(kind: str) -> Hook[Activity]:
+    def tell(attempt: Attempt[Activity]) -> None:
+        _notify_provider(attempt.obj, attempt.territory, kind)
+
+    return tell
+
+
+def _stamp(attempt: Attempt[Activity], target: ModerationStatus) -> tuple[str, ...]:
+    if target != ModerationStatus.SUBMITTED:
+        return ()
+    # The reviewer sees who sent it (selectors.submitted_by).
+    attempt.obj.submitted_by_id = attempt.acting_user.pk
+    return ("submitted_by",)
+
+
+def _is_curator(activity: Activity, user: User) -> bool:
+    return ProviderStaff.objects.filter(provider_id=activity.provider_id, user=user).exists()
+
+
+ACTIVITY_WORKFLOW = Workflow[Activity](
+    name="activity",
+    model=Activity,
+    table=table(
+        {
+            Event.SUBMIT: On(AuditEvent.ACTIVITY_SUBMITTED, (_complete,), (_reindex,)),
+            Event.PUBLISH: On(
+                AuditEvent.ACTIVITY_PUBLISHED, (_publishes_at_once, _complete), (_reindex,)
+            ),
+            Event.APPROVE: On(
+                AuditEvent.ACTIVITY_APPROVED,
+                effects=(_reindex, _tell_provider(kinds.ACTIVITY_APPROVED)),
+            ),
+            Event.RETURN: On(
+                AuditEvent.ACTIVITY_RETURNED,
+                effects=(_reindex, _tell_provider(kinds.ACTIVITY_RETURNED)),
+            ),
+            Event.WITHDRAW: On(AuditEvent.ACTIVITY_WITHDRAWN, effects=(_reindex,)),
+            Event.ARCHIVE: On(AuditEvent.ACTIVITY_ARCHIVED, effects=(_reindex,)),
+        }
+    ),
+    refusals={
+        Event.SUBMIT: gettext_lazy("Only drafts can be sent for review."),
+        Event.PUBLISH: gettext_lazy("Only drafts can be sent for review."),
+        Event.APPROVE: gettext_lazy("Only activities waiting for review can be approved."),
+        Event.RETURN: gettext_lazy("Only submitted or published activities can be returned."),
+        Event.WITHDRAW: gettext_lazy("Only activities waiting for review can be withdrawn."),
+    },
+    is_curator=_is_curator,
+    reason_required={
+        Event.RETURN: gettext_lazy("Say why, so the provider knows what to fix."),
+    },
+    idempotent=frozenset({Event.ARCHIVE}),
+    stamp=_stamp,
+    keep_first_published_at=True,
+)
+
+
+def submit_activity(*, activity: Activity, territory: Territory, acting_user: User) -> Activity:
+    """Send a draft for review, or publish it at once when the provider is trusted."""
+    event = Event.PUBLISH if _trusted(activity) else Event.SUBMIT
+    return transition(
+        ACTIVITY_WORKFLOW, activity, event, territory=territory, acting_user=acting_user
     )
 
 
-@transaction.atomic
-def archive_activity(*, activity: Activity, territory: Territory, acting_user: User) -> Activity:
-    """Take an activity off the site and keep it (to run again next season)."""
-    if activity.status == Activity.Status.ARCHIVED:
-        return activity
-    return _status(
+def approve_activity(*, activity: Activity, territory: Territory, acting_user: User) -> Activity:
+    """The territory admin publishes a submitted activity."""
+    return transition(
+        ACTIVITY_WORKFLOW, activity, Event.APPROVE, territory=territory, acting_user=acting_user
+    )
+
+
+def return_activity(
+    *, activity: Activity, territory: Territory, acting_user: User, reason: str
+) -> Activity:
+    """The territory admin sends an activity back to its provider (also a published
+    one, which leaves the public site) with a reason."""
+    return transition(
+        ACTIVITY_WORKFLOW,
         activity,
+        Event.RETURN,
         territory=territory,
         acting_user=acting_user,
-        status=Activity.Status.ARCHIVED,
-        action=AuditEvent.ACTIVITY_ARCHIVED,
+        reason=reason,
+    )
+
+
+def withdraw_activity(*, activity: Activity, territory: Territory, acting_user: User) -> Activity:
+    """The provider takes a submitted activity back to edit it."""
+    return transition(
+        ACTIVITY_WORKFLOW, activity, Event.WITHDRAW, territory=territory, acting_user=acting_user
+    )
+
+
+def archive_activity(*, activity: Activity, territory: Territory, acting_user: User) -> Activity:
+    """Take an activity off the site and keep it (to run again next season)."""
+    return transition(
+        ACTIVITY_WORKFLOW, activity, Event.ARCHIVE, territory=territory, acting_user=acting_user
     )
 
 

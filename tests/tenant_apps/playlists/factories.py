@@ -7,7 +7,7 @@ from typing import Any
 
 from django_tenants.utils import tenant_context
 
-from shared_apps.accounts.models import User
+from shared_apps.accounts.models import Membership, User
 from tenant_apps.catalogue.models import Activity, Provider
 from tenant_apps.playlists import actions
 from tenant_apps.playlists.models import Enrolment, Playlist, Step
@@ -41,8 +41,14 @@ def make_playlist(
         ]:
             actions.add_step(playlist=playlist, **step)
         if publish and not personal:
+            # The admin's path: only the territory admin (or a trusted provider)
+            # publishes without review, whoever curated the playlist.
+            admin = User.objects.filter(
+                memberships__territory=territory,
+                memberships__role=Membership.Role.TERRITORY_ADMIN,
+            ).order_by("pk")[0]
             actions.submit_playlist(
-                playlist=playlist, territory=territory, acting_user=acting_user, is_admin=True
+                playlist=playlist, territory=territory, acting_user=admin, is_admin=True
             )
         playlist.refresh_from_db()
     return playlist
