@@ -96,7 +96,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@# The layer contracts ([tool.importlinter] in pyproject.toml, README "Architecture").
-	PYTHONPATH=platform $(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy .
