@@ -54,22 +54,7 @@ VECTOR_EXPRESSION = f"""
 # Rows written per upsert: COPY into a temporary table (text, no statement with tens of
 # thousands of parameters to compile), then one INSERT ... ON CONFLICT that computes
 # the search vector as it writes, so each row and its GIN entries are written once.
-COPY_COLUMNS = [
-    "territory_id",
-    "activity_id",
-    "title",
-    "summary",
-    "interests",
-    "format",
-    "is_online",
-    "is_local",
-    "point",
-    "languages",
-    "other_texts",
-    "path",
-    "fingerprint",
-    "updated_at",
-]
+COPY_COLUMNS = ["territory_id", "activity_id", *UPDATE_FIELDS]
 STAGING_TABLE = "netsearch_upsert"
 _COLUMNS_SQL = ", ".join(COPY_COLUMNS)
 UPSERT_SQL = f"""
