@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -36,6 +37,7 @@ from tenants.actions import provision_territory
 from tenants.middleware import forget_host_memo
 from tenants.models import Territory
 
+ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse battery staple"
 # Standby schemas kept in the test database: tests that provision (inside their
 # rolled-back transaction) claim one in milliseconds, and the claim rolls back too.
@@ -119,6 +121,21 @@ def build_test_network() -> None:
             user=User.objects.get(email=email_of("cora"))
         )
         coordinator.territories.set([Territory.objects.get(slug="aurora")])
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist's ``--dist loadgroup`` (make test): all the tests of a file run
+    in one worker, so a module's servers (Redis, gunicorn, nginx, a standby) start once,
+    and the whole browser package in one worker, so it builds its live site and launches
+    Chromium once."""
+    if config.getoption("dist", "no") != "loadgroup":
+        return
+    browser = Path(__file__).parent / "browser"
+    for item in items:
+        path = Path(item.path)
+        group = browser if path.is_relative_to(browser) else path
+        item.add_marker(pytest.mark.xdist_group(str(group.relative_to(ROOT))))
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ default, PORT_BASE moves the range), and is stopped when its fixture ends.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -25,7 +26,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-PORT_BASE = int(os.environ.get("TEST_SERVER_PORT_BASE", "8190"))
+# Under pytest-xdist (make test runs two workers) each worker gets a range of its own:
+# PYTEST_XDIST_WORKER is "gw0", "gw1"... in a worker and unset otherwise.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+PORTS_PER_WORKER = 20
+PORT_BASE = int(os.environ.get("TEST_SERVER_PORT_BASE", "8190")) + WORKER * PORTS_PER_WORKER
 # Fixed offsets inside the range, so servers of one session never collide.
 PORTS = {
     "nginx_http": 0,
@@ -39,7 +44,16 @@ PORTS = {
     "closed_smtp": 9,  # nothing listens: a mail server that is down
     "pg_replica": 10,  # a hot standby of the test cluster (Standby below)
     "pgbouncer": 11,  # PgBouncer in session mode in front of the test cluster
+    "onboarding": 12,  # tests/shared_apps/onboarding/test_browser.py
+    # 14-19: the Open Badges conformance server's choice (tests/tenant_apps/badges/conformance)
 }
+CONFORMANCE_PORTS = range(PORT_BASE + 14, PORT_BASE + PORTS_PER_WORKER)
+
+
+def is_test_database(name: str) -> bool:
+    """Committed rows may go to the test database only: pytest-django's name for it,
+    with the worker's suffix under pytest-xdist (cities_test_gw1)."""
+    return re.fullmatch(r".+_test(_gw\d+)?", name) is not None
 
 
 def port(name: str) -> int:

@@ -32,7 +32,7 @@ from shared_apps.network.demo import DEMO_ROLES
 from shared_apps.ops.models import OutboundEmail
 from tenants.actions import provision_territory
 from tenants.models import Territory
-from tests.servers import app_env, app_server, free_port
+from tests.servers import app_env, app_server, free_port, is_test_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "lumen"
@@ -109,7 +109,7 @@ def _user(email: str) -> User:
 def live_territory(port: int) -> Iterator[tuple[Territory, dict[str, User]]]:
     """The territory "lumen" (Lithuanian and English) with the demo content of every app."""
     name = str(connection.settings_dict["NAME"])
-    if not (name.endswith("_test") or name.startswith("cities_bench_")):
+    if not (is_test_database(name) or name.startswith("cities_bench_")):
         raise RuntimeError(f"refusing to write committed rows to {name!r}")
     drop_leftovers()
     with override_settings(PLATFORM_PORT=str(port)):

@@ -19,7 +19,7 @@ import pytest
 from django.utils import timezone
 
 from tenants.models import Domain, Territory
-from tests.servers import ROOT, binary, nginx_render, port, python_env, running
+from tests.servers import ROOT, binary, nginx_render, port, python_env, running, wait_until
 
 pytestmark = pytest.mark.slow
 CUSTOM_HOST = "learn.aurora-city.test"
@@ -176,7 +176,19 @@ def served(site: Site, custom_domain: None) -> Iterator[Site]:
         running(gunicorn, listen_port=port("gunicorn"), env=env, log=site.root / "gunicorn.log"),
         running(nginx, listen_port=port("nginx_https"), log=site.root / "logs/nginx.out"),
     ):
+        # gunicorn's master listens before its workers have loaded the app (seconds on a
+        # loaded machine, longer than a test request's timeout): wait until a worker
+        # answers through nginx.
+        started = wait_until(lambda: _answers(site), seconds=90)
+        assert started, (site.root / "gunicorn.log").read_text()[-3000:]
         yield site
+
+
+def _answers(site: Site) -> bool:
+    try:
+        return https("localhost", "/healthz").status == 200
+    except OSError:  # refused, reset or timed out while no worker is up yet
+        return False
 
 
 @dataclass

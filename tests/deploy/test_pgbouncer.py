@@ -93,14 +93,14 @@ def test_the_app_switches_territories_through_pgbouncer_in_session_mode(stack: S
             }
             assert f"{PREFIX}{slug}" in names, stack.log.read_text()[-2000:]
             assert f"{PREFIX}{other}" not in names
-    pools = [row for row in stack.bouncer.admin("SHOW POOLS") if row["database"] == "cities_test"]
+    # The test database's name (cities_test, or cities_test_gw1 under pytest-xdist).
+    ours = stack.bouncer.dbname
+    pools = [row for row in stack.bouncer.admin("SHOW POOLS") if row["database"] == ours]
     assert pools and all(row["pool_mode"] == "session" for row in pools)
-    stats = [row for row in stack.bouncer.admin("SHOW STATS") if row["database"] == "cities_test"]
+    stats = [row for row in stack.bouncer.admin("SHOW STATS") if row["database"] == ours]
     assert stats and stats[0]["total_xact_count"] >= 12
     # 12 pages, 2 territories: served over the worker's few pooled server connections.
-    servers = [
-        row for row in stack.bouncer.admin("SHOW SERVERS") if row["database"] == "cities_test"
-    ]
+    servers = [row for row in stack.bouncer.admin("SHOW SERVERS") if row["database"] == ours]
     assert 1 <= len(servers) <= 3
 
 

@@ -4,7 +4,6 @@ subdomain; and two wizards racing for one address."""
 from __future__ import annotations
 
 import io
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -14,14 +13,15 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.servers import port
 from tests.shared_apps.onboarding.live_site import live_site, run_sql
 
 pytestmark = pytest.mark.browser
 
 DB_NAME = "cities_browser_onboarding"
-# Each checkout's own test ports (8162 with the default base), so parallel runs do not
+# Each checkout's (and each pytest-xdist worker's) own test port, so parallel runs do not
 # collide.
-PORT = int(os.environ.get("TEST_SERVER_PORT_BASE", "8160")) + 2
+PORT = port("onboarding")
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -23,21 +23,20 @@ from shared_apps.audit.models import AuditEntry
 from shared_apps.core.db import tenant_connection
 from tenants.actions import provision_territory
 from tenants.models import Territory
-from tests.servers import app_env, app_server
+from tests.servers import CONFORMANCE_PORTS, app_env, app_server, is_test_database
 
 SLUG = "conformance"
-PORTS = range(8150, 8160)
 
 
 def free_port() -> int:
-    for port in PORTS:
+    for port in CONFORMANCE_PORTS:
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port in 8150-8159 for the live test server")
+    raise RuntimeError(f"no free port in {CONFORMANCE_PORTS} for the live test server")
 
 
 def drop_territory() -> None:
@@ -53,7 +52,7 @@ def live_territory() -> Iterator[tuple[Territory, int]]:
     """A committed territory whose ids carry the live server's port."""
     # Committed writes: make sure they can only ever go to a test database.
     name = connection.settings_dict["NAME"]
-    if not str(name).endswith("_test"):
+    if not is_test_database(str(name)):
         raise RuntimeError(f"refusing to write committed rows to {name!r}")
     drop_territory()
     port = free_port()
