@@ -102,8 +102,13 @@ typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy .
 
 # No connection pool in tests: pytest-django creates and drops the test database.
+# PYTEST_WORKERS=2: pytest-xdist workers, each with its own test database
+# (cities_test_gw0...) and server ports; a file's tests, and the browser package, stay
+# in one worker (tests/conftest.py). 0: one process.
+PYTEST_WORKERS ?= 0
+PYTEST_PARALLEL := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup)
 pytest: setup $(BADGECHECK)/.installed
-	DB_POOL=0 $(VENV)/bin/pytest -q
+	DB_POOL=0 $(VENV)/bin/pytest -q $(PYTEST_PARALLEL)
 
 # The edit loop: lint, mypy and the tests without a browser or slow ones (make test
 # still runs everything).
