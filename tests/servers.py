@@ -39,12 +39,14 @@ PORTS = {
     "moto": 3,
     "redis": 4,
     "smtp": 5,  # tests/shared_apps/ops/test_worker_recovery.py (aiosmtpd)
+    "dns": 6,  # UDP: tests/tenants/test_domains.py's DNS server
     "gunicorn_config": 7,  # tests/shared_apps/core/test_checks.py
     "gunicorn_release": 8,  # tests/deploy/test_release.py
     "closed_smtp": 9,  # nothing listens: a mail server that is down
     "pg_replica": 10,  # a hot standby of the test cluster (Standby below)
     "pgbouncer": 11,  # PgBouncer in session mode in front of the test cluster
     "onboarding": 12,  # tests/shared_apps/onboarding/test_browser.py
+    "stripe": 13,  # tests/shared_apps/billing/test_billing.py's Stripe API stand-in
     # 14-19: the Open Badges conformance server's choice (tests/tenant_apps/badges/conformance)
 }
 CONFORMANCE_PORTS = range(PORT_BASE + 14, PORT_BASE + PORTS_PER_WORKER)

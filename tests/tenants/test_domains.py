@@ -23,8 +23,9 @@ from shared_apps.audit.models import AuditEntry
 from tenants import actions
 from tenants.models import Domain, Territory
 from tests.conftest import ClientFor, HostClient
+from tests.servers import port
 
-DNS_PORT = 8165
+DNS_PORT = port("dns")  # this checkout's (and xdist worker's) own
 TXT_RECORDS: dict[str, list[str]] = {}
 
 

@@ -23,9 +23,10 @@ from shared_apps.billing import actions
 from shared_apps.billing.models import BillingAccount, StripeEvent
 from tenants.models import Territory
 from tests.conftest import ClientFor, HostClient
+from tests.servers import port
 
 WEBHOOK_SECRET = "whsec_test_secret"
-STRIPE_PORT = 8161
+STRIPE_PORT = port("stripe")  # this checkout's (and xdist worker's) own
 
 
 class FakeStripe(BaseHTTPRequestHandler):

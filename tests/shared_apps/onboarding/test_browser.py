@@ -32,8 +32,9 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    with live_site(DB_NAME, port=PORT) as base:
+def site(request: pytest.FixtureRequest) -> Iterator[str]:
+    fresh = bool(request.config.getoption("create_db"))
+    with live_site(DB_NAME, port=PORT, fresh=fresh) as base:
         yield base
 
 
