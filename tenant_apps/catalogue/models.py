@@ -410,7 +410,9 @@ class Activity(models.Model):
     rank_vector = SearchVectorField(null=True, editable=False)
     interest_ids = ArrayField(models.IntegerField(), default=list, editable=False)
     accessibility = ArrayField(models.CharField(max_length=20), default=list, editable=False)
-    location = gis_models.PointField(geography=True, null=True, editable=False)
+    # Only public rows are ever searched by place: the partial cat_act_public_knn_gist
+    # is its index; a full one was written by every save and read by no query (issue 18).
+    location = gis_models.PointField(geography=True, null=True, editable=False, spatial_index=False)
     # Web Mercator metres of the location: the map layer groups on plain numbers.
     map_x = models.FloatField(null=True, editable=False)
     map_y = models.FloatField(null=True, editable=False)

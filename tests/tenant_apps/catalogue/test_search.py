@@ -415,6 +415,25 @@ def test_the_nearest_first_index_is_partial_as_declared(territory_a) -> None:
     assert definition.endswith("WHERE is_public"), definition
 
 
+def test_location_has_only_the_partial_gist_index(territory_a) -> None:
+    """Issue 18: each index costs every written row (50,000 in an import) an entry.
+    Places are only searched among public rows (the partial KNN index); the full
+    GiST index of location, which no query read, is gone."""
+    from django.db import connection
+
+    with tenant_context(territory_a), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes"
+            " WHERE schemaname = %s AND tablename = 'catalogue_activity'",
+            [territory_a.schema_name],
+        )
+        indexes = dict(cursor.fetchall())
+    assert [name for name, sql in indexes.items() if "USING gist (location)" in sql] == [
+        "cat_act_public_knn_gist"
+    ]
+    assert len(indexes) == 18, sorted(indexes)
+
+
 def test_nearest_first_reads_the_knn_index_and_pages_ties_once(
     territory_a, provider_a, venue_a
 ) -> None:
