@@ -3,6 +3,7 @@ catalogue feed and RPDE changes feed): public only, licensed, paged, isolated.""
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from tenant_apps.catalogue import actions
+from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.models import Activity, Provider
 from tenant_apps.opendata import changes
 from tenant_apps.opendata.models import FeedEntry
@@ -92,7 +94,11 @@ def _count_queries(client, url: str) -> int:
 
 def test_feed_pages_cost_a_constant_number_of_queries(territory_a, client_for, published):
     client = client_for(territory_a)
-    published("First")
+    # One with single sessions: their query is made only when a page has such.
+    starts = datetime.datetime(2031, 3, 4, 15, 0, tzinfo=datetime.UTC)
+    published(
+        "First", schedule_kind=Activity.ScheduleKind.SESSIONS, sessions=[sched.Session(starts)]
+    )
     client.get("/api/open-data/activities/")  # the host's territory, memoised after
     few = (
         _count_queries(client, "/api/open-data/activities/"),
@@ -107,6 +113,23 @@ def test_feed_pages_cost_a_constant_number_of_queries(territory_a, client_for, p
     assert few == many
     # SET search_path, activities, interests, sessions, licence (+ the feed entries).
     assert many == (5, 6)
+
+
+def test_changes_page_is_an_index_range_scan_without_offset(territory_a, client_for, published):
+    for n in range(3):
+        published(f"Club {n}")
+    client = client_for(territory_a)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/open-data/changes/?afterTimestamp=1&afterId=0").status_code == 200
+    assert not any("OFFSET" in q["sql"].upper() for q in queries.captured_queries)
+    (feed_sql,) = [q["sql"] for q in queries if "opendata_feedentry" in q["sql"]]
+    with tenant_context(territory_a), connection.cursor() as cursor:
+        # A tiny table would be read whole; the point is what bounds the index scan.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {feed_sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # Starts at the marker (an index condition), not at the feed's first entry.
+    assert "Index Cond: (modified >= 1)" in plan, plan
 
 
 def test_changes_feed_orders_updates_and_keeps_tombstones(
