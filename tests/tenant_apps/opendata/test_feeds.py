@@ -15,6 +15,7 @@ from tenant_apps.catalogue import actions
 from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.models import Activity, Provider
 from tenant_apps.opendata import changes
+from tenant_apps.opendata.api import encode_cursor
 from tenant_apps.opendata.models import FeedEntry
 from tests.tenant_apps.catalogue.factories import make_activity, make_provider
 
@@ -115,21 +116,27 @@ def test_feed_pages_cost_a_constant_number_of_queries(territory_a, client_for, p
     assert many == (5, 6)
 
 
-def test_changes_page_is_an_index_range_scan_without_offset(territory_a, client_for, published):
-    for n in range(3):
-        published(f"Club {n}")
-    client = client_for(territory_a)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/api/open-data/changes/?afterTimestamp=1&afterId=0").status_code == 200
-    assert not any("OFFSET" in q["sql"].upper() for q in queries.captured_queries)
-    (feed_sql,) = [q["sql"] for q in queries if "opendata_feedentry" in q["sql"]]
-    with tenant_context(territory_a), connection.cursor() as cursor:
+def _plan(territory, sql: str) -> str:
+    with tenant_context(territory), connection.cursor() as cursor:
         # A tiny table would be read whole; the point is what bounds the index scan.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {feed_sql}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_feed_pages_are_index_range_scans_without_offset(territory_a, client_for, published):
+    clubs = [published(f"Club {n}") for n in range(3)]
+    client = client_for(territory_a)
+    cursor = encode_cursor(clubs[0].pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/open-data/changes/?afterTimestamp=1&afterId=0").status_code == 200
+        assert client.get(f"/api/open-data/activities/?cursor={cursor}").status_code == 200
+    assert not any("OFFSET" in q["sql"].upper() for q in queries.captured_queries)
+    (feed_sql,) = [q["sql"] for q in queries if "opendata_feedentry" in q["sql"]]
     # Starts at the marker (an index condition), not at the feed's first entry.
-    assert "Index Cond: (modified >= 1)" in plan, plan
+    assert "Index Cond: (modified >= 1)" in _plan(territory_a, feed_sql)
+    (page_sql,) = [q["sql"] for q in queries if '"catalogue_activity"."id" >' in q["sql"]]
+    assert f"Index Cond: (id > {clubs[0].pk})" in _plan(territory_a, page_sql)
 
 
 def test_changes_feed_orders_updates_and_keeps_tombstones(
