@@ -280,6 +280,21 @@ def by_relevance(queryset: QuerySet[Activity], query: SearchQuery) -> QuerySet[A
     )
 
 
+def in_title_query(terms: Sequence[str], configs: Sequence[str]) -> SearchQuery:
+    """text_query() with every word restricted to weight A (titles): on the ranking
+    vector it matches exactly the rows title_matches() finds on its title words, and
+    tests a row without copying its vector (ts_filter does)."""
+    words = " & ".join(
+        f"{part}A" if part.endswith(":*") else f"{part}:A"
+        for part in tsquery_text(terms).split(" & ")
+    )
+    queries = [SearchQuery(words, config=cfg, search_type="raw") for cfg in configs]
+    combined = queries[0]
+    for query in queries[1:]:
+        combined = combined | query
+    return combined
+
+
 def title_matches(untexted: QuerySet[Activity], query: SearchQuery) -> QuerySet[Activity]:
     """The activities of ``untexted`` (the filters without the words) whose title, in
     any language, holds every word: each is a match, since the search vector holds
@@ -292,6 +307,7 @@ def relevance_ids(
     filtered: QuerySet[Activity],
     titled: QuerySet[Activity],
     query: SearchQuery,
+    in_title: SearchQuery,
     *,
     start: int,
     per_page: int,
@@ -300,21 +316,23 @@ def relevance_ids(
     matches every word, ranked; then the others, ranked. One query (a UNION ALL of two
     limited walks): PostgreSQL runs the second only when the first does not fill the
     page, so a broad word ("robot": 17,000 of 100,000 activities) ranks the title
-    matches (5,000) instead of every match (issue 17: 52 ms -> ~12 ms).
+    matches (5,000) instead of every match (issue 17: that page's SQL took 82 ms, now
+    23 ms, EXPLAIN ANALYZE on a loaded machine).
 
-    ``titled``: title_matches() of the same filters. The first tier reads the title
-    index alone, the second every match but those.
+    ``titled``: title_matches() of the same filters; ``in_title``: in_title_query()
+    of the words. The first tier reads the title index alone, the second every match
+    but those.
 
-    The relevance trade-off: an activity whose title holds the words comes before one
-    whose title does not, whatever their ranks. ts_rank weighs a title occurrence 1.0
-    and a summary one 0.4, so this is the exact ranking except where a summary repeats
-    several forms of a prefix ("robot:*": "robotai", "robotų", "robotika") or, with
-    several words, where one title word repeats while another word is only in the
-    summary; such an activity then comes after the title matches, which is what a
-    visitor expects anyway. tests/tenant_apps/catalogue/test_search.py compares the
-    first pages with the exact ranking over a generated catalogue."""
+    The relevance trade-off (one-word searches only, see _run): an activity whose
+    title holds the word comes before one whose title does not, whatever their ranks.
+    ts_rank weighs a title occurrence 1.0 and a summary one 0.4, so this is the exact
+    ranking except where a summary holds several forms of a prefix ("robot:*":
+    "robotai", "robotų", "robotika", each counted) and outscores a title's single
+    one; such an activity then comes right after the title matches, which is what a
+    visitor expects anyway. Over the benchmark's generated catalogue the pages are
+    the exact ranking's (tests/tenant_apps/catalogue/test_search.py compares them)."""
     enough = start + per_page
-    others = filtered.alias(title_words=TITLE_WORDS).exclude(title_words=query)
+    others = filtered.exclude(rank_vector=in_title)
     first = by_relevance(titled, query).values_list("id", flat=True)[:enough]
     rest = by_relevance(others, query).values_list("id", flat=True)[:enough]
     # No ORDER BY around the union: the tiers come in order (Append runs its branches
@@ -423,9 +441,14 @@ def _run(
     config = configs[0]
     start = (page - 1) * per_page
     window = date_window(filters, today)
+    # One word only: reading the title index costs the postings of each word in the
+    # titles, which for one word are the title matches themselves (few, or enough to
+    # fill the page), but several words can each be in thousands of titles and never
+    # in the same one ("muzikos studija": 0 titles of 11,970 matches over 100,000, and
+    # 10 ms more for nothing). Several words also match fewer activities.
     titled = (
         title_matches(apply_filters(base, filters, interests=interests, today=today), query)
-        if query is not None
+        if query is not None and len(terms) == 1
         else None
     )
     # Short windows only ("today", "this weekend"): over a week or more most dated
@@ -447,7 +470,8 @@ def _run(
         )
         ids = soonest_in_window_ids(unwindowed, window, start=start, per_page=per_page)
     elif sort == "relevance" and titled is not None and query is not None:
-        ids = relevance_ids(filtered, titled, query, start=start, per_page=per_page)
+        in_title = in_title_query(terms, configs)
+        ids = relevance_ids(filtered, titled, query, in_title, start=start, per_page=per_page)
     else:
         ordered = sorted_queryset(filtered, filters, sort=sort, today=today, query=query)
         ids = list(ordered.values_list("id", flat=True)[start : start + per_page])
@@ -529,7 +553,7 @@ def _count(
     parameters, and the public content version, which every publish action bumps:
     paging, sorting and the same search by the next visitor do not count again.
 
-    ``titled``: the title matches of a free-text search (title_matches), counted
+    ``titled``: the title matches of a one-word search (title_matches), counted
     first. The LIMIT does not make a text search's count cheap: a GIN index is read
     into a bitmap of every match before the first row (17,000 for "robot" over
     100,000 activities); the title index holds fewer, and when more than COUNT_LIMIT
