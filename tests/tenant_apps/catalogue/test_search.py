@@ -531,7 +531,7 @@ GENERATED_QUERIES = (
 )
 
 
-def test_two_tier_relevance_pages_equal_the_exact_ranking(territory_a) -> None:
+def test_two_tier_relevance_pages_equal_the_exact_ranking(territory_a, territory_b) -> None:
     """Issue 17: the title matches are ranked first and the other matches only when
     they do not fill the page; over a generated catalogue (the benchmark's generator,
     English titles on 40 %) the first two pages of every search are those of the exact
@@ -563,6 +563,8 @@ def test_two_tier_relevance_pages_equal_the_exact_ranking(territory_a) -> None:
                 )
             start = (number - 1) * page.per_page
             assert [a.pk for a in page.items] == exact[start : start + page.per_page], (q, number)
+    # Isolation: the other territory's title index holds none of them.
+    assert run(territory_b, q="robot").total == 0
 
 
 def test_title_matches_come_first_then_the_other_matches(territory_a, provider_a) -> None:
