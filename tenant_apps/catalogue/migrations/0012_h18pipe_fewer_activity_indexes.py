@@ -13,7 +13,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue", "0010_knn_gist_partial"),
+        ("catalogue", "0011_search_order"),
     ]
 
     operations = [
