@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tenant_apps.catalogue.actions import (
@@ -30,7 +31,13 @@ from tenant_apps.catalogue.actions import (
     prepare_imported_activity,
     unique_slug,
 )
-from tenant_apps.catalogue.forms import ActivityForm, ProviderForm, VenueForm
+from tenant_apps.catalogue.forms import (
+    ActivityForm,
+    CommaListField,
+    DateListField,
+    ProviderForm,
+    VenueForm,
+)
 from tenant_apps.catalogue.models import Activity, Interest, Provider, Venue
 from tenant_apps.catalogue.search import territory_today
 from tenant_apps.imports.models import Kind
@@ -130,9 +137,53 @@ def suggest_columns(kind: str, columns: Sequence[str], saved: Mapping[str, str])
     return suggested
 
 
+# Field classes whose clean() reads nothing but the value and the field's own settings
+# (no database, no other field, no request): the same input always gives the same
+# value or the same error. Exact classes, not subclasses: a subclass may add its own
+# state (ModelChoiceField is a ChoiceField that queries the database).
+PURE_FIELD_TYPES: frozenset[type[forms.Field]] = frozenset(
+    {
+        forms.CharField,
+        forms.URLField,
+        forms.EmailField,
+        forms.IntegerField,
+        forms.FloatField,
+        forms.DecimalField,
+        forms.BooleanField,
+        forms.ChoiceField,
+        forms.TypedChoiceField,
+        forms.MultipleChoiceField,
+        forms.TypedMultipleChoiceField,
+        forms.DateField,
+        forms.TimeField,
+        CommaListField,
+        DateListField,
+    }
+)
+# Inputs longer than this are cleaned every time (titles and descriptions are seldom
+# repeated), and a field remembers this many inputs at most: memory stays bounded.
+MEMO_MAX_LENGTH = 200
+MEMO_MAX_ITEMS = 20
+MEMO_MAX_ENTRIES = 5000
+
+# A field's name, its input's name, the field, its widget's reader, its clean_<name>
+# method and its remembered answers.
+_Step = tuple[str, str, forms.Field, Any, Any, dict[Any, Any] | None]
+# Marks an input that is not remembered (long, or of an unexpected type).
+_UNCACHED = object()
+
+
 class ImportActivityForm(ActivityForm):
     """The editor's form, with interests and the venue chosen from what the import
-    loaded once (no query per row)."""
+    loaded once (no query per row).
+
+    One form checks every row of an import, and rows repeat their values (the same
+    ages, days, times, prices in thousands of rows): a pure field's clean() runs once
+    per distinct input and its answer (value or error) is reused; everything else,
+    the form's clean() (rules across fields) included, runs for every row as in the
+    editor. tests/tenant_apps/imports/test_rows.py compares it with the plain form."""
+
+    memoize = True
 
     def __init__(self, *, interest_ids: Sequence[int], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -156,6 +207,81 @@ class ImportActivityForm(ActivityForm):
         self.session_rows = self._session_rows(cast(QueryDict, data))
         self.sessions = []
 
+    def _clean_fields(self) -> None:
+        """Django's Form._clean_fields, with the answers of pure fields remembered per
+        input (and per language: date formats and messages follow it)."""
+        if not self.memoize:
+            super()._clean_fields()  # type: ignore[misc]
+            return
+        data, files, cleaned = self.data, self.files, self.cleaned_data
+        for name, html_name, form_field, read, method, seen in self._clean_plan():
+            if seen is None:
+                # Not a pure field: exactly as Django does it.
+                try:
+                    cleaned[name] = form_field._clean_bound_field(self[name])  # type: ignore[attr-defined]
+                    if method is not None:
+                        cleaned[name] = method()
+                except ValidationError as error:
+                    self.add_error(name, error)
+                continue
+            raw = read(data, files, html_name)
+            kind = raw.__class__
+            if kind is str:
+                key = raw if len(raw) <= MEMO_MAX_LENGTH else _UNCACHED
+            elif kind is list:
+                key = (
+                    tuple(raw)
+                    if len(raw) <= MEMO_MAX_ITEMS and all(i.__class__ is str for i in raw)
+                    else _UNCACHED
+                )
+            elif raw is None or kind is bool:
+                key = (kind, raw)
+            else:
+                key = _UNCACHED
+            answer = seen.get(key) if key is not _UNCACHED else None
+            if answer is None:
+                try:
+                    answer = (True, form_field.clean(raw))
+                except ValidationError as error:
+                    answer = (False, error.with_traceback(None))
+                if key is not _UNCACHED and len(seen) < MEMO_MAX_ENTRIES:
+                    seen[key] = answer
+            valid, value = answer
+            if not valid:
+                self.add_error(name, value)
+                continue
+            # Cleaned lists are the row's own (an activity's languages, weekdays).
+            cleaned[name] = list(value) if value.__class__ is list else value
+            if method is not None:
+                try:
+                    cleaned[name] = method()
+                except ValidationError as error:
+                    self.add_error(name, error)
+
+    def _clean_plan(self) -> list[_Step]:
+        """Per field, once per form and language: how its input is read, its
+        clean_<name> method and its remembered answers (None: not pure, not
+        remembered)."""
+        language = get_language()
+        plans = self.__dict__.setdefault("_clean_plans", {})
+        plan = plans.get(language)
+        if plan is None or plan[0] is not self.fields:
+            steps: list[_Step] = []
+            for name, field in self.fields.items():
+                pure = not field.disabled and type(field) in PURE_FIELD_TYPES
+                steps.append(
+                    (
+                        name,
+                        self.add_prefix(name),
+                        field,
+                        field.widget.value_from_datadict,
+                        getattr(self, f"clean_{name}", None),
+                        {} if pure else None,
+                    )
+                )
+            plan = plans[language] = (self.fields, steps)
+        return cast(list[_Step], plan[1])
+
 
 def _messages(form: forms.BaseForm, prefix: str = "") -> list[str]:
     found = []
@@ -168,6 +294,9 @@ def _messages(form: forms.BaseForm, prefix: str = "") -> list[str]:
 
 
 def _text(value: Any, form_field: forms.Field | None = None) -> str:
+    if value.__class__ is str:
+        # A CSV's every cell, so first (a str subclass takes the last branch).
+        return cast(str, value).strip()
     if value is None:
         return ""
     if value is FORMULA:
@@ -199,30 +328,59 @@ def _form_data(
     """The strings a browser would post for these fields, from a row's values."""
     data: MultiValueDict[str, Any] = MultiValueDict()
     errors: list[str] = []
+    kinds = _field_kinds(form_class)
     for name in fields:
         if name not in values:
             continue
-        form_field = form_class.base_fields[name]
+        form_field, kind = kinds[name]
         try:
             text = _text(values[name], form_field)
         except ValidationError as error:
             errors.append(f"{form_field.label or name}: {error.messages[0]}")
             continue
-        if isinstance(form_field, forms.BooleanField):
+        if kind is _BOOLEAN:
             lowered = text.lower()
             if lowered not in BOOLEAN_WORDS:
                 yes_or_no = _("Write yes or no.")
                 errors.append(f"{form_field.label or name}: {yes_or_no}")
                 continue
             data[name] = "true" if lowered in TRUE else "false"
-        elif isinstance(form_field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-            items = [item for item in re.split(r"[,;\s]+", text) if item]
+        elif kind is _MULTIPLE:
+            items = [item for item in _LIST_SEPARATORS.split(text) if item]
             if name == "weekdays":
                 items = [str(WEEKDAYS.get(item.lower()[:3], item)) for item in items]
             data.setlist(name, items)
         else:
             data[name] = text
     return data, errors
+
+
+_BOOLEAN, _MULTIPLE, _SINGLE = "boolean", "multiple", "single"
+_LIST_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+_KINDS: dict[type[forms.BaseForm], tuple[dict[str, forms.Field], dict[str, Any]]] = {}
+
+
+def _field_kinds(
+    form_class: type[forms.Form] | type[forms.ModelForm[Any]],
+) -> dict[str, tuple[forms.Field, str]]:
+    """Each field of a form class with how a cell becomes its input (looked up once,
+    not once per cell; again if the class's fields were replaced)."""
+    known = _KINDS.get(form_class)
+    if known is not None and known[0] is form_class.base_fields:
+        return cast(dict[str, tuple[forms.Field, str]], known[1])
+    kinds = {}
+    for name, form_field in form_class.base_fields.items():
+        if isinstance(form_field, forms.BooleanField):
+            kind = _BOOLEAN
+        elif isinstance(form_field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+            kind = _MULTIPLE
+        else:
+            kind = _SINGLE
+        kinds[name] = (form_field, kind)
+    _KINDS[form_class] = (form_class.base_fields, kinds)
+    return kinds
 
 
 @dataclass
