@@ -18,6 +18,8 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -429,12 +431,41 @@ class ActivityChecker:
         self.planned_providers: dict[str, _Resolved] = {}
         self.planned_venues: dict[tuple[str, str], _Resolved] = {}
         self.slugs: set[str] = set()
+        self._blank: tuple[dict[str, Any], list[tuple[str, Any]]] | None = None
         self.form = ImportActivityForm(
             interest_ids=sorted(set(self.interests.values())),
             provider=Provider(pk=0),
             territory_languages=territory.languages,
             timezone=territory.timezone,
         )
+
+    def new_activity(self, *, provider: Provider, venue: Venue | None) -> Activity:
+        """``Activity(provider=provider, venue=venue)``, made from a copy of a blank
+        activity built once: the model's __init__ looks up the default of each of
+        its 50-odd fields, a tenth of a row's checking. The fields with a callable or
+        mutable default (lists, dicts) get their own fresh value, as __init__ gives."""
+        if pre_init.has_listeners(Activity) or post_init.has_listeners(Activity):
+            # Someone listens to new activities: let the model's own __init__ tell them.
+            return Activity(provider=provider, venue=venue)
+        if self._blank is None:
+            blank = Activity()
+            fresh = [
+                (f.attname, f.get_default)
+                for f in Activity._meta.concrete_fields
+                if (f.has_default() and callable(f.default))
+                or isinstance(blank.__dict__.get(f.attname), list | dict | set)
+            ]
+            self._blank = ({k: v for k, v in blank.__dict__.items() if k != "_state"}, fresh)
+        values, fresh = self._blank
+        activity = Activity.__new__(Activity)
+        activity.__dict__.update(values)
+        activity._state = ModelState()
+        for attname, default in fresh:
+            activity.__dict__[attname] = default()
+        # Through the descriptors, as __init__ sets them (the ids and the cache).
+        activity.provider = provider
+        activity.venue = venue
+        return activity
 
     def _values(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         return {name: raw.get(column) for column, name in self.columns.items()}
@@ -489,7 +520,7 @@ class ActivityChecker:
         if outcome.errors or provider is None:
             return outcome
         cleaned = self.form.cleaned_data
-        activity = Activity(provider=provider, venue=venue)
+        activity = self.new_activity(provider=provider, venue=venue)
         existing = self.existing.get(external_id) if external_id else None
         if existing is not None:
             activity.pk, activity.status, activity.published_at = existing
@@ -577,8 +608,9 @@ class ActivityChecker:
                 self.providers_by_name.setdefault(name.lower(), resolved.obj)
                 if ext:
                     self.providers_by_ext[ext] = resolved.obj
-        prefix = _("Provider") + ": "
-        outcome.errors.extend(prefix + message for message in resolved.errors)
+        if resolved.errors:
+            prefix = _("Provider") + ": "
+            outcome.errors.extend(prefix + message for message in resolved.errors)
         return cast(Provider | None, resolved.obj)
 
     def _plan_provider(self, values: Mapping[str, Any], ext: str) -> _Resolved:
@@ -621,8 +653,9 @@ class ActivityChecker:
         if resolved is None:
             resolved = self._plan_venue(own)
             self.planned_venues[key] = resolved
-        prefix = _("Venue") + ": "
-        outcome.errors.extend(prefix + message for message in resolved.errors)
+        if resolved.errors:
+            prefix = _("Venue") + ": "
+            outcome.errors.extend(prefix + message for message in resolved.errors)
         return cast(Venue | None, resolved.obj)
 
     def _plan_venue(self, own: Mapping[str, Any]) -> _Resolved:

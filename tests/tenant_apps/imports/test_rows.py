@@ -11,12 +11,13 @@ import random
 from typing import Any
 
 import pytest
+from django.db.models.signals import post_init
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 from django_tenants.utils import tenant_context
 
 from tenant_apps.catalogue.actions import ACTIVITY_FIELDS
-from tenant_apps.catalogue.models import Interest, Provider
+from tenant_apps.catalogue.models import Activity, Interest, Provider, Venue
 from tenant_apps.imports import rows
 from tenant_apps.imports.readers import FORMULA
 from tenant_apps.imports.rows import ActivityChecker, ImportActivityForm
@@ -233,3 +234,43 @@ def test_text_of_cells() -> None:
     )
     with pytest.raises(rows.ValidationError):
         rows._text(FORMULA)
+
+
+def _state_free(activity: Activity) -> dict[str, Any]:
+    return {k: v for k, v in vars(activity).items() if k != "_state"}
+
+
+def test_a_new_activity_is_as_the_models_own(territory_a: Territory) -> None:
+    with tenant_context(territory_a):
+        checker = ActivityChecker(territory=territory_a, source="city", columns={})
+        provider, venue = Provider(name="New"), Venue(name="Hall")
+        for venue_or_none in (venue, None, venue):
+            made = checker.new_activity(provider=provider, venue=venue_or_none)
+            expected = Activity(provider=provider, venue=venue_or_none)
+            assert _state_free(made) == _state_free(expected)
+            assert made.provider is provider and made.venue is venue_or_none
+            assert (made._state.adding, made._state.db) == (True, expected._state.db)
+            assert made._state.fields_cache == expected._state.fields_cache
+        # Each gets its own lists and dicts, never the template's or another's.
+        first = checker.new_activity(provider=provider, venue=None)
+        second = checker.new_activity(provider=provider, venue=None)
+        for name in ("days", "weekdays", "translations", "skills", "languages"):
+            assert getattr(first, name) is not getattr(second, name)
+        first.days.append(TODAY)
+        assert second.days == [] and checker.new_activity(provider=provider, venue=None).days == []
+
+
+def test_a_listener_to_new_activities_still_hears_of_them(territory_a: Territory) -> None:
+    heard = []
+
+    def listener(sender: type[Activity], instance: Activity, **kwargs: Any) -> None:
+        heard.append(instance)
+
+    with tenant_context(territory_a):
+        checker = ActivityChecker(territory=territory_a, source="city", columns={})
+        post_init.connect(listener, sender=Activity)
+        try:
+            made = checker.new_activity(provider=Provider(name="New"), venue=None)
+        finally:
+            post_init.disconnect(listener, sender=Activity)
+        assert heard == [made]
