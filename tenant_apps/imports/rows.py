@@ -168,9 +168,10 @@ MEMO_MAX_LENGTH = 200
 MEMO_MAX_ITEMS = 20
 MEMO_MAX_ENTRIES = 5000
 
-# A field's name, its input's name, the field, its widget's reader, its clean_<name>
-# method and its remembered answers.
-_Step = tuple[str, str, forms.Field, Any, Any, dict[Any, Any] | None]
+# A field's name, its input's name, the field, its widget's reader (and the same read
+# directly from a MultiValueDict, or None), its clean_<name> method and its remembered
+# answers.
+_Step = tuple[str, str, forms.Field, Any, Any, Any, dict[Any, Any] | None]
 # Marks an input that is not remembered (long, or of an unexpected type).
 _UNCACHED = object()
 
@@ -216,7 +217,10 @@ class ImportActivityForm(ActivityForm):
             super()._clean_fields()  # type: ignore[misc]
             return
         data, files, cleaned = self.data, self.files, self.cleaned_data
-        for name, html_name, form_field, read, method, seen in self._clean_plan():
+        # The rows' own MultiValueDict is read directly (what the widgets' readers
+        # would return, without their layers of calls); any other data through them.
+        direct = data.__class__ is MultiValueDict
+        for name, html_name, form_field, read, quick, method, seen in self._clean_plan():
             if seen is None:
                 # Not a pure field: exactly as Django does it.
                 try:
@@ -226,7 +230,7 @@ class ImportActivityForm(ActivityForm):
                 except ValidationError as error:
                     self.add_error(name, error)
                 continue
-            raw = read(data, files, html_name)
+            raw = quick(data, html_name) if direct and quick else read(data, files, html_name)
             kind = raw.__class__
             if kind is str:
                 key = raw if len(raw) <= MEMO_MAX_LENGTH else _UNCACHED
@@ -277,12 +281,43 @@ class ImportActivityForm(ActivityForm):
                         self.add_prefix(name),
                         field,
                         field.widget.value_from_datadict,
+                        _quick_reader(field.widget),
                         getattr(self, f"clean_{name}", None),
                         {} if pure else None,
                     )
                 )
             plan = plans[language] = (self.fields, steps)
         return cast(list[_Step], plan[1])
+
+
+def _read_one(data: MultiValueDict[str, Any], name: str) -> Any:
+    """MultiValueDict.get(name), as Widget.value_from_datadict calls it: the last value,
+    None when absent or empty."""
+    values = dict.get(data, name)
+    value = values[-1] if values else None
+    return None if value == [] else value
+
+
+def _read_list(data: MultiValueDict[str, Any], name: str) -> Any:
+    """MultiValueDict.getlist(name), as a multiple choice widget calls it: a copy."""
+    values = dict.get(data, name, _UNCACHED)
+    if values is _UNCACHED:
+        return []
+    return None if values is None else list(values)
+
+
+def _quick_reader(widget: forms.Widget) -> Any:
+    """A direct reader doing what this widget's value_from_datadict does on a
+    MultiValueDict, for Django's own readers that only call get() or getlist(); None
+    for any other (CheckboxInput's own rules, files, custom widgets)."""
+    reader = type(widget).value_from_datadict
+    if reader is forms.Widget.value_from_datadict:
+        return _read_one
+    if reader is forms.widgets.ChoiceWidget.value_from_datadict:
+        return _read_list if getattr(widget, "allow_multiple_selected", False) else _read_one
+    if reader is forms.SelectMultiple.value_from_datadict:
+        return _read_list
+    return None
 
 
 def _messages(form: forms.BaseForm, prefix: str = "") -> list[str]:

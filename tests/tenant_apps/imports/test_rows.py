@@ -11,6 +11,7 @@ import random
 from typing import Any
 
 import pytest
+from django import forms
 from django.db.models.signals import post_init
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
@@ -148,7 +149,7 @@ def test_the_remembering_form_answers_as_the_plain_form_row_by_row(
         assert 50 < invalid < 350
         # The remembered answers were used (far fewer distinct inputs than rows).
         plans = fast.__dict__["_clean_plans"][language][1]
-        remembered = {step[0]: len(step[5]) for step in plans if step[5] is not None}
+        remembered = {step[0]: len(step[-1]) for step in plans if step[-1] is not None}
         assert remembered["age_min"] <= len(POOLS["age_min"]) + 1
         assert "interests" in remembered and "image" not in remembered
 
@@ -274,3 +275,33 @@ def test_a_listener_to_new_activities_still_hears_of_them(territory_a: Territory
         finally:
             post_init.disconnect(listener, sender=Activity)
         assert heard == [made]
+
+
+def test_the_direct_readers_read_as_the_widgets() -> None:
+    widgets = [field.widget for field in rows.ActivityForm.base_fields.values()]
+    widgets += [
+        forms.TextInput(),
+        forms.Select(),
+        forms.SelectMultiple(),
+        forms.RadioSelect(),
+        forms.CheckboxSelectMultiple(),
+    ]
+    stored: list[Any] = [[], ["a"], ["a", "b"], [""], ["x", []], [[]]]
+    read = 0
+    for widget in widgets:
+        quick = rows._quick_reader(widget)
+        if quick is None:
+            continue
+        for values in stored:
+            data: MultiValueDict[str, Any] = MultiValueDict()
+            data.setlist("there", values)
+            for name in ("there", "absent"):
+                assert quick(data, name) == widget.value_from_datadict(data, {}, name), (
+                    widget,
+                    values,
+                    name,
+                )
+                read += 1
+    assert read > 200
+    assert rows._quick_reader(forms.CheckboxInput()) is None
+    assert rows._quick_reader(forms.ClearableFileInput()) is None
