@@ -330,6 +330,11 @@ PLAN_QUERIES = [
     ("distance", "near=54.68,25.28&radius=5&sort=distance&interest=sport&age=14"),
     ("text-other-language", "q=guitar+lessons"),
     ("text+filters", "q=%C5%A1oki%C5%B3&interest=arts&cost=free"),
+    # Issue 17 at 100,000: two words in many titles but never in the same one (every
+    # match ranked), a broad word's fifth page (title matches ranked), newest first.
+    ("text", "q=muzikos+studija"),
+    ("text", "q=klubas&page=5"),
+    ("sort", "sort=new&interest=digital&cost=voucher"),
 ]
 INDEX_NAME = re.compile(r"(?:Index|Index Only|Bitmap Index) Scan(?: Backward)? (?:using|on) (\w+)")
 
@@ -366,11 +371,13 @@ def plans(territory: Any) -> dict[str, object]:
                     tz_name=territory.timezone,
                     interests=interests,
                     visitor_language="en",
+                    page=int(QueryDict(query).get("page", "1")),
                 )
             statements = [
                 q["sql"]
                 for q in captured.captured_queries
-                # "(SELECT": the soonest-first page is a UNION of two walks.
+                # "(SELECT": the soonest-first page is a UNION of two walks, a
+                # one-word relevance page a UNION ALL of two tiers.
                 if q["sql"].lstrip(" (").upper().startswith("SELECT")
                 and "catalogue_activity" in q["sql"]
             ]

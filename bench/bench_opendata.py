@@ -4,12 +4,16 @@
    activities: entries written per second (what a territory importing its catalogue
    in bulk, or `ensure_territory_setup`, costs once).
 2. Reading each whole feed through gunicorn (one sync worker, as in production), one
-   page after the other following ``next``, 500 items a page: items per second.
+   page after the other following ``next``, 500 items a page: items per second,
+   seconds per page, and the CPU seconds per page of the app server's processes and of
+   its PostgreSQL backends (from /proc: these do not grow with the machine's load as
+   wall-clock figures do), with the load average while it ran.
 3. A provider's calendar of 300 events imported by ``sync_calendar`` from a real HTTP
    server on loopback (fetch, parse, each event through the catalogue's actions):
    events per second, then a re-sync of the unchanged calendar.
 
-Run: `make bench` (or `PGPORT=... .venv/bin/python bench/bench_opendata.py`).
+Run: `make bench` (or `PGPORT=... .venv/bin/python bench/bench_opendata.py`; add
+`feeds` to take items 1 and 2 only).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import datetime
 import http.client
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,10 +37,64 @@ ACTIVITIES = 10_000
 EVENTS = 300
 
 
+def _parent(pid: int) -> int:
+    # /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces.
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used so far (gone ones count 0)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids() -> list[int]:
+    """This process's descendants: the gunicorn master and its workers."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = _parent(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+                continue
+    found, frontier = [], [os.getpid()]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def backend_pids() -> list[int]:
+    """The PostgreSQL backends connected to the bench database (the app server's)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [DB],
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    return pids
+
+
 def walk(base: str, path: str, items_key: str) -> dict[str, object]:
-    """Follow ``next`` from ``path`` to the end; count items and time it."""
+    """Follow ``next`` from ``path`` to the end; count items and time it, with the CPU
+    the app server and its database backends spent on it."""
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=60)
+    # A first request opens the worker's database connection (then kept: DB_POOL).
+    conn.request("GET", "/api/open-data/changes/?limit=1", headers={"Host": HOST})
+    conn.getresponse().read()
+    app, db = server_pids(), backend_pids()
+    app_cpu, db_cpu = _cpu_seconds(app), _cpu_seconds(db)
     items = pages = 0
     started = time.perf_counter()
     seen_next = None
@@ -55,13 +114,17 @@ def walk(base: str, path: str, items_key: str) -> dict[str, object]:
         nxt = urlsplit(next_url)
         path = f"{nxt.path}?{nxt.query}"
     seconds = time.perf_counter() - started
+    app_cpu, db_cpu = _cpu_seconds(app) - app_cpu, _cpu_seconds(db) - db_cpu
     conn.close()
     return {
         "items": items,
         "pages": pages,
         "seconds": round(seconds, 2),
         "items_per_s": round(items / seconds),
-        "ms_per_page": round(seconds * 1000 / pages, 1),
+        "s_per_page": round(seconds / pages, 3),
+        "app_cpu_s_per_page": round(app_cpu / pages, 3),
+        "db_cpu_s_per_page": round(db_cpu / pages, 3),
+        "load_average": os.getloadavg()[0],
     }
 
 
@@ -108,6 +171,9 @@ def main() -> None:
         figures["catalogue_feed_walk_500"] = walk(
             base, "/api/open-data/activities/?page_size=500", "dataFeedElement"
         )
+    if sys.argv[1:] == ["feeds"]:
+        report("opendata_feeds", figures)
+        return
 
     settings.CALENDAR_ALLOW_PRIVATE_ADDRESSES = True  # the calendar server is on loopback
     start = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3)

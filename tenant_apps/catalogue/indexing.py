@@ -65,7 +65,13 @@ def _translated_vectors(*, fields: tuple[tuple[str, str], ...]) -> str:
             parts.append(
                 f"|| setweight(to_tsvector('{cfg}', {_translated(language, field)}), '{weight}')"
             )
-    return "\n        ".join(parts)
+    # Most activities have no translation: 27 empty vectors skipped per row (a quarter
+    # of the vector's cost in a 50,000-row import, issue 18); the same vector either way.
+    return (
+        "|| CASE WHEN a.translations = '{}'::jsonb THEN ''::tsvector ELSE ''::tsvector\n        "
+        + "\n        ".join(parts)
+        + " END"
+    )
 
 
 def _all_languages(field: str) -> str:

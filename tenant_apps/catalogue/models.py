@@ -23,7 +23,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -406,11 +406,16 @@ class Activity(models.Model):
     # Published by a verified provider: the only rows anyone but staff ever sees.
     is_public = models.BooleanField(default=False, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
-    # Title and summary only: cheap to rank thousands of matches.
+    # Title and summary only: cheap to rank thousands of matches. Its title words
+    # alone (ts_filter(rank_vector, '{a}')) have their own GIN index, cat_act_title_gin
+    # (migration 0011): a relevance search ranks the activities whose title matches
+    # first (search.relevance_ids).
     rank_vector = SearchVectorField(null=True, editable=False)
     interest_ids = ArrayField(models.IntegerField(), default=list, editable=False)
     accessibility = ArrayField(models.CharField(max_length=20), default=list, editable=False)
-    location = gis_models.PointField(geography=True, null=True, editable=False)
+    # Only public rows are ever searched by place: the partial cat_act_public_knn_gist
+    # is its index; a full one was written by every save and read by no query (issue 18).
+    location = gis_models.PointField(geography=True, null=True, editable=False, spatial_index=False)
     # Web Mercator metres of the location: the map layer groups on plain numbers.
     map_x = models.FloatField(null=True, editable=False)
     map_y = models.FloatField(null=True, editable=False)
@@ -452,8 +457,12 @@ class Activity(models.Model):
                 name="cat_act_public_next_idx",
                 condition=Q(is_public=True),
             ),
+            # "Newest first" (ORDER BY published_at DESC NULLS LAST, id DESC): the
+            # index in exactly that order, so a page is a walk that stops after a
+            # page's worth of rows instead of a sort of every match (issue 17).
             models.Index(
-                fields=["-published_at"],
+                F("published_at").desc(nulls_last=True),
+                F("id").desc(),
                 name="cat_act_public_new_idx",
                 condition=Q(is_public=True),
             ),

@@ -19,7 +19,12 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, router, transaction
 from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
@@ -237,9 +242,7 @@ def sorted_queryset(
     query: SearchQuery | None,
 ) -> QuerySet[Activity]:
     if sort == "relevance" and query is not None:
-        return queryset.annotate(rank=SearchRank(F("rank_vector"), query)).order_by(
-            "-rank", F("next_date").asc(nulls_last=True), "id"
-        )
+        return by_relevance(queryset, query)
     if sort == "distance" and filters.near is not None:
         # The geography's KNN operator: the GiST index (cat_act_public_knn_gist) yields
         # rows nearest first, so a page reads a page's worth of rows. Ordered by the
@@ -258,6 +261,84 @@ def sorted_queryset(
     if sort == "new":
         return queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
     return queryset.order_by(F("next_date").asc(nulls_last=True), "id")
+
+
+# The title words of the ranking vector (every language's title, weight A), as the
+# expression index cat_act_title_gin (migration 0011) is written: the planner matches
+# an index expression by its text.
+TITLE_WORDS = RawSQL(
+    """ts_filter("catalogue_activity"."rank_vector", '{a}')""",
+    [],  # a list: the @@ lookup adds its own parameters to these
+    output_field=SearchVectorField(),
+)
+
+
+def by_relevance(queryset: QuerySet[Activity], query: SearchQuery) -> QuerySet[Activity]:
+    """Best match first (ts_rank of the title and summary), then soonest, then id."""
+    return queryset.annotate(rank=SearchRank(F("rank_vector"), query)).order_by(
+        "-rank", F("next_date").asc(nulls_last=True), "id"
+    )
+
+
+def in_title_query(terms: Sequence[str], configs: Sequence[str]) -> SearchQuery:
+    """text_query() with every word restricted to weight A (titles): on the ranking
+    vector it matches exactly the rows title_matches() finds on its title words, and
+    tests a row without copying its vector (ts_filter does)."""
+    words = " & ".join(
+        f"{part}A" if part.endswith(":*") else f"{part}:A"
+        for part in tsquery_text(terms).split(" & ")
+    )
+    queries = [SearchQuery(words, config=cfg, search_type="raw") for cfg in configs]
+    combined = queries[0]
+    for query in queries[1:]:
+        combined = combined | query
+    return combined
+
+
+def title_matches(untexted: QuerySet[Activity], query: SearchQuery) -> QuerySet[Activity]:
+    """The activities of ``untexted`` (the filters without the words) whose title, in
+    any language, holds every word: each is a match, since the search vector holds
+    every title word the ranking vector does (both are written together:
+    indexing.COMPUTED_TEMPLATE). Read on cat_act_title_gin."""
+    return untexted.alias(title_words=TITLE_WORDS).filter(title_words=query)
+
+
+def relevance_ids(
+    filtered: QuerySet[Activity],
+    titled: QuerySet[Activity],
+    query: SearchQuery,
+    in_title: SearchQuery,
+    *,
+    start: int,
+    per_page: int,
+) -> list[int]:
+    """The page's ids, best match first, in two tiers: the activities whose title
+    matches every word, ranked; then the others, ranked. One query (a UNION ALL of two
+    limited walks): PostgreSQL runs the second only when the first does not fill the
+    page, so a broad word ("robot": 17,000 of 100,000 activities) ranks the title
+    matches (5,000) instead of every match (issue 17: that page's SQL took 82 ms, now
+    23 ms, EXPLAIN ANALYZE on a loaded machine).
+
+    ``titled``: title_matches() of the same filters; ``in_title``: in_title_query()
+    of the words. The first tier reads the title index alone, the second every match
+    but those.
+
+    The relevance trade-off (one-word searches only, see _run): an activity whose
+    title holds the word comes before one whose title does not, whatever their ranks.
+    ts_rank weighs a title occurrence 1.0 and a summary one 0.4, so this is the exact
+    ranking except where a summary holds several forms of a prefix ("robot:*":
+    "robotai", "robotų", "robotika", each counted) and outscores a title's single
+    one; such an activity then comes right after the title matches, which is what a
+    visitor expects anyway. Over the benchmark's generated catalogue the pages are
+    the exact ranking's (tests/tenant_apps/catalogue/test_search.py compares them)."""
+    enough = start + per_page
+    others = filtered.exclude(rank_vector=in_title)
+    first = by_relevance(titled, query).values_list("id", flat=True)[:enough]
+    rest = by_relevance(others, query).values_list("id", flat=True)[:enough]
+    # No ORDER BY around the union: the tiers come in order (Append runs its branches
+    # one after the other; parallel append, which could mix them, is off for text
+    # searches: index_friendly_planner), and the outer LIMIT stops it after the page.
+    return list(first.union(rest, all=True)[start:enough])
 
 
 def _mark(text: str | None) -> SafeString:
@@ -360,6 +441,16 @@ def _run(
     config = configs[0]
     start = (page - 1) * per_page
     window = date_window(filters, today)
+    # One word only: reading the title index costs the postings of each word in the
+    # titles, which for one word are the title matches themselves (few, or enough to
+    # fill the page), but several words can each be in thousands of titles and never
+    # in the same one ("muzikos studija": 0 titles of 11,970 matches over 100,000, and
+    # 10 ms more for nothing). Several words also match fewer activities.
+    titled = (
+        title_matches(apply_filters(base, filters, interests=interests, today=today), query)
+        if query is not None and len(terms) == 1
+        else None
+    )
     # Short windows only ("today", "this weekend"): over a week or more most dated
     # activities match, and the single walk of the next-day index finds a page at once.
     if (
@@ -378,6 +469,9 @@ def _run(
             with_window=False,
         )
         ids = soonest_in_window_ids(unwindowed, window, start=start, per_page=per_page)
+    elif sort == "relevance" and titled is not None and query is not None:
+        in_title = in_title_query(terms, configs)
+        ids = relevance_ids(filtered, titled, query, in_title, start=start, per_page=per_page)
     else:
         ordered = sorted_queryset(filtered, filters, sort=sort, today=today, query=query)
         ids = list(ordered.values_list("id", flat=True)[start : start + per_page])
@@ -401,7 +495,7 @@ def _run(
                 tuple(i.pk for i in interests if i.slug in wanted),
             )
         )
-        total = _count(filtered, count_of)
+        total = _count(filtered, count_of, titled=titled)
     if not total or not ids:
         return total, [], sort
     # No ORDER BY: the page keeps the order of ``ids``.
@@ -446,13 +540,24 @@ COUNT_CACHE_SECONDS = 300
 SHORT_WINDOW_DAYS = 3
 
 
-def _count(filtered: QuerySet[Activity], inputs: tuple[Any, ...] | None = None) -> int:
+def _count(
+    filtered: QuerySet[Activity],
+    inputs: tuple[Any, ...] | None = None,
+    *,
+    titled: QuerySet[Activity] | None = None,
+) -> int:
     """How many activities match, up to COUNT_LIMIT + 1: "more than 1,000" is all
     anyone needs to know, and broad searches then cost what narrow ones do. Cached per
     territory under the search's ``inputs`` (filters but the sort, words, text
     configurations, today, the interests' ids), or else the query's own SQL and
     parameters, and the public content version, which every publish action bumps:
-    paging, sorting and the same search by the next visitor do not count again."""
+    paging, sorting and the same search by the next visitor do not count again.
+
+    ``titled``: the title matches of a one-word search (title_matches), counted
+    first. The LIMIT does not make a text search's count cheap: a GIN index is read
+    into a bitmap of every match before the first row (17,000 for "robot" over
+    100,000 activities); the title index holds fewer, and when more than COUNT_LIMIT
+    titles match, that is the answer."""
     counting = filtered.order_by()[: COUNT_LIMIT + 1]
     if inputs is None:
         sql, params = counting.query.sql_with_params()
@@ -463,9 +568,34 @@ def _count(filtered: QuerySet[Activity], inputs: tuple[Any, ...] | None = None) 
     key = f"catalogue:count:{public_version()}:{digest}"
     total: int | None = cache.get(key)
     if total is None:
-        total = counting.count()
+        total = counting.count() if titled is None else _count_titles_first(filtered, titled)
         cache.set(key, total, COUNT_CACHE_SECONDS)
     return total
+
+
+def _count_titles_first(filtered: QuerySet[Activity], titled: QuerySet[Activity]) -> int:
+    """One statement: the title matches up to COUNT_LIMIT + 1 and, only when they are
+    fewer (a CASE runs an uncorrelated subquery when it reaches it), every match."""
+    title_sql, title_params = (
+        titled.order_by().values("id")[: COUNT_LIMIT + 1].query.sql_with_params()
+    )
+    all_sql, all_params = (
+        filtered.order_by().values("id")[: COUNT_LIMIT + 1].query.sql_with_params()
+    )
+    # Both parts are SQL compiled by Django from querysets; every value is a parameter.
+    sql = "".join(
+        (
+            "SELECT CASE WHEN (SELECT COUNT(*) FROM (",
+            title_sql,
+            ") titled) > %s THEN %s ELSE (SELECT COUNT(*) FROM (",
+            all_sql,
+            ") matched) END",
+        )
+    )
+    with connections[filtered.db].cursor() as cursor:
+        cursor.execute(sql, (*title_params, COUNT_LIMIT, COUNT_LIMIT + 1, *all_params))
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 CORRECTION_SQL = """
@@ -517,6 +647,8 @@ def index_friendly_planner(
         sql += "; SET LOCAL enable_sort = off"
     if text_search:
         sql += "; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
+        # relevance_ids relies on a UNION ALL's branches coming in order.
+        sql += "; SET LOCAL enable_parallel_append = off"
     with connections[using].cursor() as cursor:
         cursor.execute(sql)
 

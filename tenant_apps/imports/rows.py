@@ -660,9 +660,8 @@ class ActivityChecker:
         if errors or not form.is_valid():
             return _Resolved(errors=errors + _messages(form))
         cleaned = form.cleaned_data
-        slug = unique_slug(cleaned["name"], taken=self.slugs)
-        self.slugs.add(slug)
-        provider = provider_from_form(cleaned, slug=slug)
+        # No slug yet: save_imported_providers gives it (no query while checking).
+        provider = provider_from_form(cleaned, slug="")
         provider.external_source, provider.external_id = (self.source, ext) if ext else ("", "")
         return _Resolved(obj=provider)
 

@@ -28,7 +28,6 @@ from rest_framework.views import APIView
 
 from shared_apps.core.hosts import territory_url
 from tenant_apps.opendata import selectors
-from tenant_apps.opendata.models import FeedEntry
 from tenants.models import Territory
 
 DEFAULT_PAGE_SIZE = 100
@@ -129,7 +128,7 @@ class CatalogueFeedView(APIView):
                 "name": territory.name,
                 "url": base,
                 **_licence_fields(),
-                "dataFeedElement": [selectors.describe(a, territory) for a in page],
+                "dataFeedElement": list(selectors.describe_rows(page, territory).values()),
                 "next": next_link,
             }
         )
@@ -175,27 +174,25 @@ class ChangesFeedView(APIView):
         after_id = _whole(request, "afterId", 0, MAX_MARKER)
         if "afterId" in request.query_params and "afterTimestamp" not in request.query_params:
             raise serializers.ValidationError({"afterId": ["Give afterTimestamp with it."]})
-        page = selectors.changes_page(after_modified=after_modified, after_id=after_id, size=size)
+        page = selectors.changes_page(
+            after_modified=after_modified, after_id=after_id, size=size, territory=territory
+        )
         items: list[dict[str, Any]] = []
         for item in page:
-            entry = item.entry
             row: dict[str, Any] = {
-                "state": FeedEntry.State.UPDATED if item.activity else FeedEntry.State.DELETED,
-                "kind": entry.kind,
-                "id": entry.activity_id,
-                "modified": entry.modified,
+                "state": item.state,
+                "kind": item.kind,
+                "id": item.activity_id,
+                "modified": item.modified,
             }
-            if item.activity is not None:
-                row["data"] = {
-                    "@context": "https://schema.org",
-                    **selectors.describe(item.activity, territory),
-                }
+            if item.data is not None:
+                row["data"] = {"@context": "https://schema.org", **item.data}
             items.append(row)
         query: dict[str, str] = {}
         if page:
             query = {
-                "afterTimestamp": str(page[-1].entry.modified),
-                "afterId": str(page[-1].entry.activity_id),
+                "afterTimestamp": str(page[-1].modified),
+                "afterId": str(page[-1].activity_id),
             }
         elif "afterTimestamp" in request.query_params:
             query = {"afterTimestamp": str(after_modified), "afterId": str(after_id)}

@@ -13,6 +13,7 @@ from shared_apps.core.text import sanitize_html
 from tenant_apps.catalogue import bulk, publishing
 from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.actions.activities import ACTIVITY_FIELDS, _refresh, apply_schedule
+from tenant_apps.catalogue.actions.providers import unique_slug
 from tenant_apps.catalogue.models import (
     Activity,
     ActivitySession,
@@ -119,6 +120,14 @@ def save_imported_providers(*, territory: Territory, providers: Sequence[Provide
     """Write imported providers (new ones verified: the admin vouches for the file);
     the search columns of activities of changed ones follow (their names are indexed)."""
     changed = [p.pk for p in providers if p.pk is not None]
+    if any(not p.slug for p in providers):
+        # New providers of an activity file get their slugs here, not when their rows
+        # were checked: the checker runs no query (a batch may be being written).
+        stored = set(Provider.objects.values_list("slug", flat=True))
+        for provider in providers:
+            if not provider.slug:
+                provider.slug = unique_slug(provider.name, stored=stored)
+                stored.add(provider.slug)
     for provider in providers:
         provider.description = sanitize_html(provider.description)
         provider.save()

@@ -4,7 +4,7 @@ territory role their staff get from it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,11 +29,15 @@ from tenant_apps.catalogue.models import (
 from tenants.models import Territory
 
 
-def unique_slug(name: str, *, taken: Iterable[str] = ()) -> str:
+def unique_slug(
+    name: str, *, taken: Iterable[str] = (), stored: Collection[str] | None = None
+) -> str:
+    """A slug for ``name`` no provider has. ``stored``: every slug in the database,
+    when the caller loaded them (an import names hundreds of providers: one query)."""
     base = slugify(name)[:70] or "provider"
-    existing = set(taken) | set(
-        Provider.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-    )
+    if stored is None:
+        stored = set(Provider.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    existing = set(taken) | set(stored)
     slug, n = base, 2
     while slug in existing:
         slug = f"{base}-{n}"

@@ -371,8 +371,9 @@ def test_reindex_command_rebuilds_days_and_search_columns(territory_a, provider_
     with tenant_context(territory_a):
         stored = Activity.objects.filter(pk=activity.pk)
         expected = stored.values_list("days", "next_date").get()
-        # As left by an older release: no days, no vector.
-        stored.update(days=[], next_date=None, search_vector=None)
+        # As left by an older release: no days, no vectors (the search columns are
+        # written together; a title match stands for a match: search.relevance_ids).
+        stored.update(days=[], next_date=None, search_vector=None, rank_vector=None)
     assert titles(run(territory_a, q="guitar")) == []
     out = StringIO()
     call_command("reindex_catalogue", "--territory", territory_a.slug, stdout=out)
@@ -396,7 +397,7 @@ def test_activity_gin_indexes_have_no_pending_list(territory_a) -> None:
             [territory_a.schema_name],
         )
         options = dict(cursor.fetchall())
-    assert len(options) == 5
+    assert len(options) == 6  # with cat_act_title_gin (migration 0011)
     assert all(value == ["fastupdate=off"] for value in options.values()), options
 
 
@@ -413,6 +414,24 @@ def test_the_nearest_first_index_is_partial_as_declared(territory_a) -> None:
         (definition,) = cursor.fetchone()
     assert "USING gist (location)" in definition
     assert definition.endswith("WHERE is_public"), definition
+
+
+def test_location_has_only_the_partial_gist_index(territory_a) -> None:
+    """Issue 18: each index costs every written row (50,000 in an import) an entry.
+    Places are only searched among public rows (the partial KNN index); the full
+    GiST index of location, which no query read, is gone."""
+    from django.db import connection
+
+    with tenant_context(territory_a), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes"
+            " WHERE schemaname = %s AND tablename = 'catalogue_activity'",
+            [territory_a.schema_name],
+        )
+        indexes = dict(cursor.fetchall())
+    assert [name for name, sql in indexes.items() if "USING gist (location)" in sql] == [
+        "cat_act_public_knn_gist"
+    ]
 
 
 def test_nearest_first_reads_the_knn_index_and_pages_ties_once(
@@ -476,7 +495,9 @@ def test_a_broad_prefix_reads_the_text_index_not_a_partial_index(territory_a, pr
         page_query = next(
             q["sql"]
             for q in captured.captured_queries
-            if q["sql"].startswith('SELECT "catalogue_activity"."id"') and "@@" in q["sql"]
+            # "(SELECT": the relevance page is a UNION ALL of two ranked tiers.
+            if q["sql"].lstrip("(").startswith('SELECT "catalogue_activity"."id"')
+            and "@@" in q["sql"]
         )
         assert '"catalogue_activity"."is_public" IS TRUE' in page_query
         with connection.cursor() as cursor:
@@ -485,3 +506,188 @@ def test_a_broad_prefix_reads_the_text_index_not_a_partial_index(territory_a, pr
             plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "cat_act_search_gin" in plan, plan
     assert "cat_act_public" not in plan, plan
+
+
+def exact_ranking(territory: Territory, q: str, visitor_language: str = "") -> list[int]:
+    """Every match by ts_rank alone (then soonest, then id): the ranking the two tiers
+    of search.relevance_ids stand in for."""
+    from shared_apps.core.searchterms import query_terms
+    from tenant_apps.catalogue.search import (
+        by_relevance,
+        current,
+        search_configs,
+        territory_today,
+        text_query,
+    )
+
+    terms = query_terms(q)
+    configs = search_configs(territory.default_language, visitor_language)
+    with tenant_context(territory):
+        today = territory_today(territory.timezone)
+        query = text_query(terms, configs)
+        matches = current(today, text_search=True).filter(search_vector=query)
+        return list(by_relevance(matches, query).values_list("id", flat=True))
+
+
+# Broad words (a title word of several interests, a prefix of many forms), two-word
+# searches, words only in summaries and descriptions, and the visitor's language.
+GENERATED_QUERIES = (
+    "robot",
+    "klubas",
+    "studija",
+    "dirbtuvės",
+    "muzikos studija",
+    "programavimo pagrindai",
+    "jaunimo",
+    "vaikams",
+    "pamokos",
+    "kalbos",
+    "dance",
+    "lessons",
+    "programming basics",
+    "club",
+)
+
+
+def test_two_tier_relevance_pages_equal_the_exact_ranking(territory_a, territory_b) -> None:
+    """Issue 17: the title matches are ranked first and the other matches only when
+    they do not fill the page; over a generated catalogue (the benchmark's generator,
+    English titles on 40 %) the first two pages of every search are those of the exact
+    ranking."""
+    from tenant_apps.catalogue.generator import generate
+
+    with tenant_context(territory_a):
+        generate(
+            territory=territory_a,
+            activities=400,
+            providers=30,
+            seed=17,
+            published_share=1.0,
+            pending_provider_share=0.0,
+            translated_share=0.4,
+        )
+    for q in GENERATED_QUERIES:
+        exact = exact_ranking(territory_a, q, visitor_language="en")
+        assert exact, q
+        for number in (1, 2):
+            with tenant_context(territory_a):
+                page = search(
+                    filters=Filters(q=q),
+                    language=territory_a.default_language,
+                    tz_name=territory_a.timezone,
+                    interests=active_interests(),
+                    visitor_language="en",
+                    page=number,
+                )
+            start = (number - 1) * page.per_page
+            assert [a.pk for a in page.items] == exact[start : start + page.per_page], (q, number)
+    # Isolation: the other territory's title index holds none of them.
+    assert run(territory_b, q="robot").total == 0
+
+
+def test_title_matches_come_first_then_the_other_matches(territory_a, provider_a) -> None:
+    """When the title matches do not fill the page, the other matches follow them,
+    ranked; a word only in a description matches, last."""
+    make_activity(territory_a, provider_a, "Šachmatų būrelis", summary="Strategija.")
+    make_activity(
+        territory_a, provider_a, "Stalo žaidimai", summary="Šachmatai, šaškės ir šachmatų turnyrai."
+    )
+    make_activity(territory_a, provider_a, "Protmūšis", summary="Klausimai ir šachmatai.")
+    make_activity(
+        territory_a, provider_a, "Vakaronė", summary="Žaidimai.", description="Kartais šachmatai."
+    )
+    make_activity(territory_a, provider_a, "Dailė", summary="Piešimas.")
+    found = titles(run(territory_a, q="šachmat"))
+    assert found == ["Šachmatų būrelis", "Stalo žaidimai", "Protmūšis", "Vakaronė"]
+    assert [a.pk for a in run(territory_a, q="šachmat").items] == exact_ranking(
+        territory_a, "šachmat"
+    )
+    # Paging across the tiers: neither repeated nor skipped.
+    with tenant_context(territory_a):
+        pages = [
+            search(
+                filters=Filters(q="šachmat"),
+                language=territory_a.default_language,
+                tz_name=territory_a.timezone,
+                interests=active_interests(),
+                page=number,
+                per_page=3,
+            )
+            for number in (1, 2)
+        ]
+    assert titles(pages[0]) + titles(pages[1]) == found
+    assert pages[0].total == pages[1].total == 4
+
+
+def test_a_page_of_title_matches_never_ranks_the_other_matches(territory_a, provider_a) -> None:
+    """The second tier (every match, ranked) is not run at all when the title matches
+    fill the page: EXPLAIN ANALYZE of the search's page query shows it never executed,
+    and the first tier reads the title index."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from tenant_apps.catalogue.search import index_friendly_planner
+
+    for n in range(4):
+        make_activity(territory_a, provider_a, f"Origamio būrelis {n}")
+        make_activity(territory_a, provider_a, f"Dailė {n}", summary="Origamis ir lankstymas.")
+    with tenant_context(territory_a), CaptureQueriesContext(connection) as captured:
+        page = search(
+            filters=Filters(q="origam"),
+            language=territory_a.default_language,
+            tz_name=territory_a.timezone,
+            interests=active_interests(),
+            per_page=3,
+        )
+        page_query = next(q["sql"] for q in captured.captured_queries if "UNION ALL" in q["sql"])
+        with transaction.atomic(), connection.cursor() as cursor:
+            index_friendly_planner(text_search=True)
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + page_query)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert [a.title for a in page.items] == [f"Origamio būrelis {n}" for n in range(3)]
+    assert "cat_act_title_gin" in plan, plan
+    assert "never executed" in plan, plan
+
+
+def test_a_text_count_counts_the_title_matches_first(territory_a, provider_a, monkeypatch) -> None:
+    """The capped count of a text search reads the title index first and every match
+    only when fewer than COUNT_LIMIT titles match (a GIN index is read whole into a
+    bitmap whatever the LIMIT). COUNT_LIMIT is lowered to test both ways."""
+    from django.core.cache import cache
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from tenant_apps.catalogue import search as search_module
+
+    for n in range(3):
+        make_activity(territory_a, provider_a, f"Keramikos dirbtuvės {n}")
+    for n in range(2):
+        make_activity(territory_a, provider_a, f"Dailė {n}", summary="Keramika ir molis.")
+
+    def counted(limit: int) -> tuple[int, str]:
+        monkeypatch.setattr(search_module, "COUNT_LIMIT", limit)
+        cache.clear()
+        with tenant_context(territory_a), CaptureQueriesContext(connection) as captured:
+            page = search(
+                filters=Filters(q="keramik"),
+                language=territory_a.default_language,
+                tz_name=territory_a.timezone,
+                interests=active_interests(),
+                per_page=1,
+            )
+            count_query = next(
+                q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT CASE")
+            )
+            with transaction.atomic(), connection.cursor() as cursor:
+                search_module.index_friendly_planner(text_search=True)
+                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + count_query)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+        return page.total, plan
+
+    total, plan = counted(2)
+    assert total == 3  # "more than 2"
+    assert "cat_act_title_gin" in plan, plan
+    assert "never executed" in plan, plan  # every match was not counted
+    total, plan = counted(10)
+    assert total == 5
+    assert "cat_act_search_gin" in plan, plan

@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
+from shared_apps.core.db import tenant_connection
 from tenant_apps.catalogue import indexing
 from tenant_apps.catalogue.models import Activity, Provider, Venue
 from tenant_apps.imports import actions
@@ -214,3 +217,128 @@ def test_search_columns_written_with_the_rows_equal_a_refresh(territory_a: Terri
             indexing.refresh([row[0] for row in imported], language=territory_a.default_language)
             assert _search_columns() == imported
             transaction.set_rollback(True)
+
+
+# The writer thread (issue 18): batch N is written while batch N+1 is checked, on the
+# import's own connection and transaction.
+
+REFUSE_TITLE_SQL = """
+CREATE FUNCTION refuse_one_title() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.title = %s THEN RAISE EXCEPTION 'refused by the test'; END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER refuse_one_title BEFORE INSERT OR UPDATE ON catalogue_activity
+    FOR EACH ROW EXECUTE FUNCTION refuse_one_title();
+"""
+
+
+def _queued_job(territory: Territory, owner: User, content: bytes) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tenant_apps.imports.models import ImportJob
+
+    with tenant_context(territory):
+        job = actions.start_import(
+            territory=territory,
+            acting_user=owner,
+            upload=SimpleUploadedFile("katalogas.csv", content),
+            kind=Kind.ACTIVITIES,
+            source="city",
+        )
+        ImportJob.objects.filter(pk=job.pk).update(
+            columns=CITY_MAPPING, status=ImportJob.Status.QUEUED
+        )
+    return job
+
+
+def test_a_batch_the_database_refuses_mid_import_leaves_nothing(
+    territory_a: Territory, user: Callable[[str], User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of 10: the first two are written (in the writer thread), the third is
+    refused by PostgreSQL itself while the fourth is being checked. Nothing of the
+    import stays, not even the first batches' providers, venues, interests and
+    sessions, and the job fails with a message the admin can read."""
+    from tenant_apps.catalogue.models import ActivitySession
+    from tenant_apps.imports.models import ImportJob
+
+    monkeypatch.setattr(actions, "BATCH", 10)
+    rows = [city_row(n, Interesai="robotics, music") for n in range(1, 36)]
+    job = _queued_job(territory_a, user("anna"), csv_bytes(rows))
+    with tenant_context(territory_a):
+        with connection.cursor() as cursor:
+            cursor.execute(REFUSE_TITLE_SQL, ["Robotikos būrelis 25"])
+        with translation.override("en"):
+            done = actions.run_import(job_id=str(job.pk), territory=territory_a)
+        assert done is not None and done.status == ImportJob.Status.FAILED
+        assert done.errors == [
+            {
+                "row": 0,
+                "messages": ["The database refused the rows, so nothing was imported. Try again."],
+            }
+        ]
+        assert not Activity.objects.exists() and not Provider.objects.exists()
+        assert not Venue.objects.exists() and not ActivitySession.objects.exists()
+        assert not Activity.interests.through.objects.exists()
+        # The connection is usable again, on the territory's schema.
+        assert tenant_connection().schema_name == territory_a.schema_name
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER refuse_one_title ON catalogue_activity")
+    # The same file, unrefused, then goes in whole.
+    again = _run(territory_a, csv_bytes(rows))
+    assert (again.written, again.created) == (True, 35)
+
+
+def test_the_checker_queries_nothing_per_row(territory_a: Territory) -> None:
+    """The writer thread may use the connection while rows are checked only because
+    checking a row runs no query (everything is loaded when the checker is built)."""
+    from tenant_apps.imports.rows import ActivityChecker
+
+    with tenant_context(territory_a):
+        checker = ActivityChecker(territory=territory_a, source="city", columns=CITY_MAPPING)
+        table = open_table(io.BytesIO(csv_bytes([city_row(n) for n in range(1, 31)])), "csv")
+        with CaptureQueriesContext(connection) as queries:
+            outcomes = [checker.check(n, raw) for n, raw in enumerate(table.rows, start=2)]
+    assert [q["sql"] for q in queries.captured_queries] == []
+    assert all(o.plan is not None and not o.errors for o in outcomes)
+
+
+def test_no_other_thread_queries_while_a_batch_is_written(territory_a: Territory) -> None:
+    """While a batch is in flight, a query from the checking thread raises instead of
+    interleaving with the writer's statements on the one connection."""
+    from tenant_apps.imports.rows import ActivityChecker
+
+    with tenant_context(territory_a), transaction.atomic():
+        checker = ActivityChecker(territory=territory_a, source="city", columns=CITY_MAPPING)
+        table = open_table(io.BytesIO(csv_bytes([city_row(n) for n in range(1, 6)])), "csv")
+        batch = [checker.check(n, raw).plan for n, raw in enumerate(table.rows, start=2)]
+        result = actions.Result()
+        with actions.BatchWriter(territory_a, result) as writer:
+            writer.write([plan for plan in batch if plan is not None])
+            with pytest.raises(RuntimeError, match="writer thread"):
+                Activity.objects.count()
+        assert result.created == 5 and Activity.objects.count() == 5
+        transaction.set_rollback(True)
+
+
+def test_queries_per_batch_do_not_grow(
+    territory_a: Territory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch costs the same fixed number of statements, whatever its size and
+    whichever thread sends them (the first batch also writes the new provider and
+    venue)."""
+    monkeypatch.setattr(actions, "BATCH", 10)
+    counts = []
+    for rows in (20, 30, 300):
+        with tenant_context(territory_a), CaptureQueriesContext(connection) as queries:
+            transaction.set_rollback(False)
+            result = _run(territory_a, csv_bytes([city_row(n) for n in range(1, rows + 1)]))
+        assert result.written
+        counts.append(len(queries))
+        with tenant_context(territory_a):
+            Activity.objects.all().delete()
+            Venue.objects.all().delete()
+            Provider.objects.all().delete()
+    # 7 statements a batch (savepoints, ids, staging, the INSERT, interests, sessions);
+    # the first also saves the provider and venue (one query for the taken slugs).
+    assert counts == [29, 36, 225]
