@@ -363,7 +363,9 @@ def _form_data(
     fields: Sequence[str],
 ) -> tuple[MultiValueDict[str, Any], list[str]]:
     """The strings a browser would post for these fields, from a row's values."""
-    data: MultiValueDict[str, Any] = MultiValueDict()
+    # Lists per field, made a MultiValueDict at the end (the same content as its
+    # __setitem__/setlist would store, without a method call per cell).
+    lists: dict[str, list[Any]] = {}
     errors: list[str] = []
     kinds = _field_kinds(form_class)
     for name in fields:
@@ -381,15 +383,15 @@ def _form_data(
                 yes_or_no = _("Write yes or no.")
                 errors.append(f"{form_field.label or name}: {yes_or_no}")
                 continue
-            data[name] = "true" if lowered in TRUE else "false"
+            lists[name] = ["true" if lowered in TRUE else "false"]
         elif kind is _MULTIPLE:
             items = [item for item in _LIST_SEPARATORS.split(text) if item]
             if name == "weekdays":
                 items = [str(WEEKDAYS.get(item.lower()[:3], item)) for item in items]
-            data.setlist(name, items)
+            lists[name] = items
         else:
-            data[name] = text
-    return data, errors
+            lists[name] = [text]
+    return MultiValueDict(lists), errors
 
 
 _BOOLEAN, _MULTIPLE, _SINGLE = "boolean", "multiple", "single"

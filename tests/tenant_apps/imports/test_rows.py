@@ -305,3 +305,18 @@ def test_the_direct_readers_read_as_the_widgets() -> None:
     assert read > 200
     assert rows._quick_reader(forms.CheckboxInput()) is None
     assert rows._quick_reader(forms.ClearableFileInput()) is None
+
+
+def test_the_form_input_of_a_row() -> None:
+    row = {"title": " Club ", "weekdays": "Mon; wed 5", "is_free": "Taip", "age_min": 6.0}
+    data, errors = rows._form_data(rows.ActivityForm, row, rows.ACTIVITY_FORM_FIELDS)
+    assert errors == []
+    assert dict(data.lists()) == {
+        "title": ["Club"],
+        "age_min": ["6"],
+        "is_free": ["true"],
+        "weekdays": ["0", "2", "5"],
+    }
+    assert data["title"] == "Club" and data.getlist("weekdays") == ["0", "2", "5"]
+    _data, errors = rows._form_data(rows.ActivityForm, {"voucher": "perhaps"}, ["voucher"])
+    assert errors == [f"{rows.ActivityForm.base_fields['voucher'].label}: Write yes or no."]
