@@ -8,6 +8,8 @@ indexes. Goal: <= 60 s. Then the same file again: every row updates (external id
 
 Run: `make bench` (or `PGPORT=... .venv/bin/python bench/bench_import.py`).
 Rows: BENCH_IMPORT_ROWS (default 50000).
+BENCH_CHECK_ONLY=1: only read and check the rows (no writes), printing the Python CPU
+seconds and rows/s of the checking alone; BENCH_PROFILE=1 adds cProfile's top entries.
 """
 
 from __future__ import annotations
@@ -155,6 +157,53 @@ def run_once(territory, user, content: bytes, label: str) -> dict[str, object]:
         }
 
 
+def check_only(territory, content: bytes) -> dict[str, object]:
+    """Read and check every row as the import's task does, writing nothing: the
+    Python CPU the checking costs per row, whatever the database does."""
+    import cProfile
+    import pstats
+
+    from django.core.files.base import ContentFile
+    from django_tenants.utils import tenant_context
+
+    from tenant_apps.imports.readers import open_table
+    from tenant_apps.imports.rows import ActivityChecker, suggest_columns
+
+    profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") == "1" else None
+    with tenant_context(territory):
+        columns = suggest_columns(
+            "activities", next(csv.reader(io.StringIO(content[:4000].decode()))), {}
+        )
+        started, cpu = time.perf_counter(), time.process_time()
+        if profile is not None:
+            profile.enable()
+        table = open_table(ContentFile(content), "csv")
+        checker = ActivityChecker(territory=territory, source="city", columns=columns)
+        checked = errors = 0
+        for index, raw in enumerate(table.rows):
+            outcome = checker.check(index + 2, raw)
+            checked += 1
+            errors += bool(outcome.errors)
+        if profile is not None:
+            profile.disable()
+        cpu_seconds = time.process_time() - cpu
+        seconds = time.perf_counter() - started
+    if profile is not None:
+        pstats.Stats(profile).sort_stats(
+            os.environ.get("BENCH_PROFILE_SORT", "tottime")
+        ).print_stats(45)
+    if errors:
+        raise SystemExit(f"{errors} rows failed the check")
+    return {
+        "checked rows": checked,
+        "check python cpu s": round(cpu_seconds, 2),
+        "check ms per row (cpu)": round(cpu_seconds * 1000 / checked, 3),
+        "check rows/s (cpu)": round(checked / cpu_seconds),
+        "check wall s": round(seconds, 2),
+        "load average after": round(os.getloadavg()[0], 1),
+    }
+
+
 def main() -> None:
     territory = bench_territory(DB, slug="importville", name="Importville", lon=25.28, lat=54.69)
     from django_tenants.utils import tenant_context
@@ -164,6 +213,11 @@ def main() -> None:
 
     user = User.objects.create(email="admin@bench.example")
     content = make_csv(ROWS)
+    if os.environ.get("BENCH_CHECK_ONLY") == "1":
+        # Figures of the checking alone: printed, not saved over the import's results.
+        for name, value in check_only(territory, content).items():
+            print(f"{name}: {value}")
+        return
     figures: dict[str, object] = {
         "rows": ROWS,
         "file MB": round(len(content) / 2**20, 1),

@@ -8,12 +8,16 @@
    seconds per page, and the CPU seconds per page of the app server's processes and of
    its PostgreSQL backends (from /proc: these do not grow with the machine's load as
    wall-clock figures do), with the load average while it ran.
-3. A provider's calendar of 300 events imported by ``sync_calendar`` from a real HTTP
+3. The catalogue as CSV (/open-data/activities.csv, all 10,000 activities): the CPU
+   seconds of building it in-process (this process and its PostgreSQL backend), then
+   the download through the same gunicorn: seconds, rows per second, app server and
+   backend CPU seconds, with the load average.
+4. A provider's calendar of 300 events imported by ``sync_calendar`` from a real HTTP
    server on loopback (fetch, parse, each event through the catalogue's actions):
    events per second, then a re-sync of the unchanged calendar.
 
 Run: `make bench` (or `PGPORT=... .venv/bin/python bench/bench_opendata.py`; add
-`feeds` to take items 1 and 2 only).
+`feeds` to take items 1 to 3 only, `csv` for item 3 alone).
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ import datetime
 import http.client
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -128,6 +134,66 @@ def walk(base: str, path: str, items_key: str) -> dict[str, object]:
     }
 
 
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def csv_in_process(territory: Any) -> dict[str, object]:
+    """The whole CSV built in this process (as the view streams it), after one warm-up
+    build: CPU seconds of this process and of its PostgreSQL backend."""
+    from django.db import connection
+
+    from tenant_apps.imports.exports import csv_lines
+
+    "".join(csv_lines(territory))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = [cursor.fetchone()[0]]
+    own, db = _own_cpu(), _cpu_seconds(backend)
+    started = time.perf_counter()
+    text = "".join(csv_lines(territory))
+    seconds = time.perf_counter() - started
+    return {
+        "rows": text.count("\n") - 1,
+        "megabytes": round(len(text.encode()) / 1e6, 1),
+        "seconds": round(seconds, 2),
+        "app_cpu_s": round(_own_cpu() - own, 2),
+        "db_cpu_s": round(_cpu_seconds(backend) - db, 2),
+        "load_average": os.getloadavg()[0],
+    }
+
+
+def download(base: str, path: str) -> dict[str, object]:
+    """One download of ``path`` through the app server, with the CPU it and its
+    database backends spent on it."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=120)
+    conn.request("GET", "/api/open-data/changes/?limit=1", headers={"Host": HOST})
+    conn.getresponse().read()
+    app, db = server_pids(), backend_pids()
+    app_cpu, db_cpu = _cpu_seconds(app), _cpu_seconds(db)
+    started = time.perf_counter()
+    conn.request("GET", path, headers={"Host": HOST})
+    response = conn.getresponse()
+    body = response.read()
+    seconds = time.perf_counter() - started
+    if response.status != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status}")
+    app_cpu, db_cpu = _cpu_seconds(app) - app_cpu, _cpu_seconds(db) - db_cpu
+    conn.close()
+    rows = body.count(b"\n") - 1
+    return {
+        "rows": rows,
+        "megabytes": round(len(body) / 1e6, 1),
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+        "app_cpu_s": round(app_cpu, 2),
+        "db_cpu_s": round(db_cpu, 2),
+        "load_average": os.getloadavg()[0],
+    }
+
+
 def main() -> None:
     territory = bench_territory(
         DB, slug="opendataville", name="Opendataville", lon=25.2797, lat=54.6872
@@ -166,13 +232,21 @@ def main() -> None:
         cursor.execute("VACUUM ANALYZE")
     connection.close()
 
+    with tenant_context(territory):
+        figures["catalogue_csv_in_process"] = csv_in_process(territory)
+    connection.close()
+
     with gunicorn(DB, workers=1, host=HOST) as base:
-        figures["changes_feed_walk_500"] = walk(base, "/api/open-data/changes/?limit=500", "items")
-        figures["catalogue_feed_walk_500"] = walk(
-            base, "/api/open-data/activities/?page_size=500", "dataFeedElement"
-        )
-    if sys.argv[1:] == ["feeds"]:
-        report("opendata_feeds", figures)
+        if sys.argv[1:] != ["csv"]:
+            figures["changes_feed_walk_500"] = walk(
+                base, "/api/open-data/changes/?limit=500", "items"
+            )
+            figures["catalogue_feed_walk_500"] = walk(
+                base, "/api/open-data/activities/?page_size=500", "dataFeedElement"
+            )
+        figures["catalogue_csv_download"] = download(base, "/open-data/activities.csv")
+    if sys.argv[1:] in (["feeds"], ["csv"]):
+        report(f"opendata_{sys.argv[1]}", figures)
         return
 
     settings.CALENDAR_ALLOW_PRIVATE_ADDRESSES = True  # the calendar server is on loopback

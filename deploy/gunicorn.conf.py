@@ -3,6 +3,7 @@
 Everything can be overridden from the environment: WEB_CONCURRENCY, PORT / BIND.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -57,3 +58,10 @@ def post_worker_init(worker: object) -> None:
     from shared_apps.core.checks import refuse_incomplete_configuration
 
     refuse_incomplete_configuration()
+    # The application is loaded (this hook runs after the worker imported it): move
+    # its modules, classes, URL patterns and templates out of the collector's
+    # generations, so a full collection no longer walks them (large responses build
+    # enough objects to trigger full collections). bench/bench_opendata.py feeds, two
+    # runs each way: app CPU per 500-item catalogue page 0.048 -> 0.039 s, per
+    # 10,000-row CSV download 0.70 -> 0.60 s; the changes feed unchanged.
+    gc.freeze()

@@ -16,6 +16,16 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _TAG = re.compile(r"<[a-zA-Z/!]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+LINK_REL = "noopener noreferrer nofollow ugc"
+# The allow-list, built once: nh3.clean(raw, tags=..., ...) builds it again at every
+# call (half its time on a short description; an import cleans 50,000).
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel=LINK_REL,
+    strip_comments=True,
+)
 
 
 def sanitize_html(raw: str) -> str:
@@ -30,14 +40,7 @@ def sanitize_html(raw: str) -> str:
     if not _TAG.search(raw):
         paragraphs = [p.strip() for p in _BLANK_LINES.split(raw) if p.strip()]
         raw = "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
-    return nh3.clean(
-        raw,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow ugc",
-        strip_comments=True,
-    ).strip()
+    return _CLEANER.clean(raw).strip()
 
 
 def plain_text(sanitized: str) -> str:

@@ -123,7 +123,12 @@ def _csv_table(file: IO[bytes]) -> Table:
                     raise ImportFileError(_("The file has too many rows."))
                 if not any(v.strip() for v in values):
                     continue
-                yield {c: _unquote(v) for c, v in zip(columns, values, strict=False) if c}
+                # _unquote only where a cell starts with an apostrophe (seldom).
+                yield {
+                    c: _unquote(v) if v[:1] == "'" else v
+                    for c, v in zip(columns, values, strict=False)
+                    if c
+                }
         except csv.Error:
             raise ImportFileError(_("The CSV file is malformed.")) from None
 

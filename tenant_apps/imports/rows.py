@@ -18,9 +18,12 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tenant_apps.catalogue.actions import (
@@ -30,7 +33,13 @@ from tenant_apps.catalogue.actions import (
     prepare_imported_activity,
     unique_slug,
 )
-from tenant_apps.catalogue.forms import ActivityForm, ProviderForm, VenueForm
+from tenant_apps.catalogue.forms import (
+    ActivityForm,
+    CommaListField,
+    DateListField,
+    ProviderForm,
+    VenueForm,
+)
 from tenant_apps.catalogue.models import Activity, Interest, Provider, Venue
 from tenant_apps.catalogue.search import territory_today
 from tenant_apps.imports.models import Kind
@@ -130,9 +139,54 @@ def suggest_columns(kind: str, columns: Sequence[str], saved: Mapping[str, str])
     return suggested
 
 
+# Field classes whose clean() reads nothing but the value and the field's own settings
+# (no database, no other field, no request): the same input always gives the same
+# value or the same error. Exact classes, not subclasses: a subclass may add its own
+# state (ModelChoiceField is a ChoiceField that queries the database).
+PURE_FIELD_TYPES: frozenset[type[forms.Field]] = frozenset(
+    {
+        forms.CharField,
+        forms.URLField,
+        forms.EmailField,
+        forms.IntegerField,
+        forms.FloatField,
+        forms.DecimalField,
+        forms.BooleanField,
+        forms.ChoiceField,
+        forms.TypedChoiceField,
+        forms.MultipleChoiceField,
+        forms.TypedMultipleChoiceField,
+        forms.DateField,
+        forms.TimeField,
+        CommaListField,
+        DateListField,
+    }
+)
+# Inputs longer than this are cleaned every time (titles and descriptions are seldom
+# repeated), and a field remembers this many inputs at most: memory stays bounded.
+MEMO_MAX_LENGTH = 200
+MEMO_MAX_ITEMS = 20
+MEMO_MAX_ENTRIES = 5000
+
+# A field's name, its input's name, the field, its widget's reader (and the same read
+# directly from a MultiValueDict, or None), its clean_<name> method and its remembered
+# answers.
+_Step = tuple[str, str, forms.Field, Any, Any, Any, dict[Any, Any] | None]
+# Marks an input that is not remembered (long, or of an unexpected type).
+_UNCACHED = object()
+
+
 class ImportActivityForm(ActivityForm):
     """The editor's form, with interests and the venue chosen from what the import
-    loaded once (no query per row)."""
+    loaded once (no query per row).
+
+    One form checks every row of an import, and rows repeat their values (the same
+    ages, days, times, prices in thousands of rows): a pure field's clean() runs once
+    per distinct input and its answer (value or error) is reused; everything else,
+    the form's clean() (rules across fields) included, runs for every row as in the
+    editor. tests/tenant_apps/imports/test_rows.py compares it with the plain form."""
+
+    memoize = True
 
     def __init__(self, *, interest_ids: Sequence[int], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -156,6 +210,115 @@ class ImportActivityForm(ActivityForm):
         self.session_rows = self._session_rows(cast(QueryDict, data))
         self.sessions = []
 
+    def _clean_fields(self) -> None:
+        """Django's Form._clean_fields, with the answers of pure fields remembered per
+        input (and per language: date formats and messages follow it)."""
+        if not self.memoize:
+            super()._clean_fields()  # type: ignore[misc]
+            return
+        data, files, cleaned = self.data, self.files, self.cleaned_data
+        # The rows' own MultiValueDict is read directly (what the widgets' readers
+        # would return, without their layers of calls); any other data through them.
+        direct = data.__class__ is MultiValueDict
+        for name, html_name, form_field, read, quick, method, seen in self._clean_plan():
+            if seen is None:
+                # Not a pure field: exactly as Django does it.
+                try:
+                    cleaned[name] = form_field._clean_bound_field(self[name])  # type: ignore[attr-defined]
+                    if method is not None:
+                        cleaned[name] = method()
+                except ValidationError as error:
+                    self.add_error(name, error)
+                continue
+            raw = quick(data, html_name) if direct and quick else read(data, files, html_name)
+            kind = raw.__class__
+            if kind is str:
+                key = raw if len(raw) <= MEMO_MAX_LENGTH else _UNCACHED
+            elif kind is list:
+                key = (
+                    tuple(raw)
+                    if len(raw) <= MEMO_MAX_ITEMS and all(i.__class__ is str for i in raw)
+                    else _UNCACHED
+                )
+            elif raw is None or kind is bool:
+                key = (kind, raw)
+            else:
+                key = _UNCACHED
+            answer = seen.get(key) if key is not _UNCACHED else None
+            if answer is None:
+                try:
+                    answer = (True, form_field.clean(raw))
+                except ValidationError as error:
+                    answer = (False, error.with_traceback(None))
+                if key is not _UNCACHED and len(seen) < MEMO_MAX_ENTRIES:
+                    seen[key] = answer
+            valid, value = answer
+            if not valid:
+                self.add_error(name, value)
+                continue
+            # Cleaned lists are the row's own (an activity's languages, weekdays).
+            cleaned[name] = list(value) if value.__class__ is list else value
+            if method is not None:
+                try:
+                    cleaned[name] = method()
+                except ValidationError as error:
+                    self.add_error(name, error)
+
+    def _clean_plan(self) -> list[_Step]:
+        """Per field, once per form and language: how its input is read, its
+        clean_<name> method and its remembered answers (None: not pure, not
+        remembered)."""
+        language = get_language()
+        plans = self.__dict__.setdefault("_clean_plans", {})
+        plan = plans.get(language)
+        if plan is None or plan[0] is not self.fields:
+            steps: list[_Step] = []
+            for name, field in self.fields.items():
+                pure = not field.disabled and type(field) in PURE_FIELD_TYPES
+                steps.append(
+                    (
+                        name,
+                        self.add_prefix(name),
+                        field,
+                        field.widget.value_from_datadict,
+                        _quick_reader(field.widget),
+                        getattr(self, f"clean_{name}", None),
+                        {} if pure else None,
+                    )
+                )
+            plan = plans[language] = (self.fields, steps)
+        return cast(list[_Step], plan[1])
+
+
+def _read_one(data: MultiValueDict[str, Any], name: str) -> Any:
+    """MultiValueDict.get(name), as Widget.value_from_datadict calls it: the last value,
+    None when absent or empty."""
+    values = dict.get(data, name)
+    value = values[-1] if values else None
+    return None if value == [] else value
+
+
+def _read_list(data: MultiValueDict[str, Any], name: str) -> Any:
+    """MultiValueDict.getlist(name), as a multiple choice widget calls it: a copy."""
+    values = dict.get(data, name, _UNCACHED)
+    if values is _UNCACHED:
+        return []
+    return None if values is None else list(values)
+
+
+def _quick_reader(widget: forms.Widget) -> Any:
+    """A direct reader doing what this widget's value_from_datadict does on a
+    MultiValueDict, for Django's own readers that only call get() or getlist(); None
+    for any other (CheckboxInput's own rules, files, custom widgets)."""
+    reader = type(widget).value_from_datadict
+    if reader is forms.Widget.value_from_datadict:
+        return _read_one
+    if reader is forms.widgets.ChoiceWidget.value_from_datadict:
+        return _read_list if getattr(widget, "allow_multiple_selected", False) else _read_one
+    if reader is forms.SelectMultiple.value_from_datadict:
+        return _read_list
+    return None
+
 
 def _messages(form: forms.BaseForm, prefix: str = "") -> list[str]:
     found = []
@@ -168,6 +331,9 @@ def _messages(form: forms.BaseForm, prefix: str = "") -> list[str]:
 
 
 def _text(value: Any, form_field: forms.Field | None = None) -> str:
+    if value.__class__ is str:
+        # A CSV's every cell, so first (a str subclass takes the last branch).
+        return cast(str, value).strip()
     if value is None:
         return ""
     if value is FORMULA:
@@ -197,32 +363,63 @@ def _form_data(
     fields: Sequence[str],
 ) -> tuple[MultiValueDict[str, Any], list[str]]:
     """The strings a browser would post for these fields, from a row's values."""
-    data: MultiValueDict[str, Any] = MultiValueDict()
+    # Lists per field, made a MultiValueDict at the end (the same content as its
+    # __setitem__/setlist would store, without a method call per cell).
+    lists: dict[str, list[Any]] = {}
     errors: list[str] = []
+    kinds = _field_kinds(form_class)
     for name in fields:
         if name not in values:
             continue
-        form_field = form_class.base_fields[name]
+        form_field, kind = kinds[name]
         try:
             text = _text(values[name], form_field)
         except ValidationError as error:
             errors.append(f"{form_field.label or name}: {error.messages[0]}")
             continue
-        if isinstance(form_field, forms.BooleanField):
+        if kind is _BOOLEAN:
             lowered = text.lower()
             if lowered not in BOOLEAN_WORDS:
                 yes_or_no = _("Write yes or no.")
                 errors.append(f"{form_field.label or name}: {yes_or_no}")
                 continue
-            data[name] = "true" if lowered in TRUE else "false"
-        elif isinstance(form_field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-            items = [item for item in re.split(r"[,;\s]+", text) if item]
+            lists[name] = ["true" if lowered in TRUE else "false"]
+        elif kind is _MULTIPLE:
+            items = [item for item in _LIST_SEPARATORS.split(text) if item]
             if name == "weekdays":
                 items = [str(WEEKDAYS.get(item.lower()[:3], item)) for item in items]
-            data.setlist(name, items)
+            lists[name] = items
         else:
-            data[name] = text
-    return data, errors
+            lists[name] = [text]
+    return MultiValueDict(lists), errors
+
+
+_BOOLEAN, _MULTIPLE, _SINGLE = "boolean", "multiple", "single"
+_LIST_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+_KINDS: dict[type[forms.BaseForm], tuple[dict[str, forms.Field], dict[str, Any]]] = {}
+
+
+def _field_kinds(
+    form_class: type[forms.Form] | type[forms.ModelForm[Any]],
+) -> dict[str, tuple[forms.Field, str]]:
+    """Each field of a form class with how a cell becomes its input (looked up once,
+    not once per cell; again if the class's fields were replaced)."""
+    known = _KINDS.get(form_class)
+    if known is not None and known[0] is form_class.base_fields:
+        return cast(dict[str, tuple[forms.Field, str]], known[1])
+    kinds = {}
+    for name, form_field in form_class.base_fields.items():
+        if isinstance(form_field, forms.BooleanField):
+            kind = _BOOLEAN
+        elif isinstance(form_field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+            kind = _MULTIPLE
+        else:
+            kind = _SINGLE
+        kinds[name] = (form_field, kind)
+    _KINDS[form_class] = (form_class.base_fields, kinds)
+    return kinds
 
 
 @dataclass
@@ -271,12 +468,41 @@ class ActivityChecker:
         self.planned_providers: dict[str, _Resolved] = {}
         self.planned_venues: dict[tuple[str, str], _Resolved] = {}
         self.slugs: set[str] = set()
+        self._blank: tuple[dict[str, Any], list[tuple[str, Any]]] | None = None
         self.form = ImportActivityForm(
             interest_ids=sorted(set(self.interests.values())),
             provider=Provider(pk=0),
             territory_languages=territory.languages,
             timezone=territory.timezone,
         )
+
+    def new_activity(self, *, provider: Provider, venue: Venue | None) -> Activity:
+        """``Activity(provider=provider, venue=venue)``, made from a copy of a blank
+        activity built once: the model's __init__ looks up the default of each of
+        its 50-odd fields, a tenth of a row's checking. The fields with a callable or
+        mutable default (lists, dicts) get their own fresh value, as __init__ gives."""
+        if pre_init.has_listeners(Activity) or post_init.has_listeners(Activity):
+            # Someone listens to new activities: let the model's own __init__ tell them.
+            return Activity(provider=provider, venue=venue)
+        if self._blank is None:
+            blank = Activity()
+            fresh = [
+                (f.attname, f.get_default)
+                for f in Activity._meta.concrete_fields
+                if (f.has_default() and callable(f.default))
+                or isinstance(blank.__dict__.get(f.attname), list | dict | set)
+            ]
+            self._blank = ({k: v for k, v in blank.__dict__.items() if k != "_state"}, fresh)
+        values, fresh = self._blank
+        activity = Activity.__new__(Activity)
+        activity.__dict__.update(values)
+        activity._state = ModelState()
+        for attname, default in fresh:
+            activity.__dict__[attname] = default()
+        # Through the descriptors, as __init__ sets them (the ids and the cache).
+        activity.provider = provider
+        activity.venue = venue
+        return activity
 
     def _values(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         return {name: raw.get(column) for column, name in self.columns.items()}
@@ -331,7 +557,7 @@ class ActivityChecker:
         if outcome.errors or provider is None:
             return outcome
         cleaned = self.form.cleaned_data
-        activity = Activity(provider=provider, venue=venue)
+        activity = self.new_activity(provider=provider, venue=venue)
         existing = self.existing.get(external_id) if external_id else None
         if existing is not None:
             activity.pk, activity.status, activity.published_at = existing
@@ -419,8 +645,9 @@ class ActivityChecker:
                 self.providers_by_name.setdefault(name.lower(), resolved.obj)
                 if ext:
                     self.providers_by_ext[ext] = resolved.obj
-        prefix = _("Provider") + ": "
-        outcome.errors.extend(prefix + message for message in resolved.errors)
+        if resolved.errors:
+            prefix = _("Provider") + ": "
+            outcome.errors.extend(prefix + message for message in resolved.errors)
         return cast(Provider | None, resolved.obj)
 
     def _plan_provider(self, values: Mapping[str, Any], ext: str) -> _Resolved:
@@ -462,8 +689,9 @@ class ActivityChecker:
         if resolved is None:
             resolved = self._plan_venue(own)
             self.planned_venues[key] = resolved
-        prefix = _("Venue") + ": "
-        outcome.errors.extend(prefix + message for message in resolved.errors)
+        if resolved.errors:
+            prefix = _("Venue") + ": "
+            outcome.errors.extend(prefix + message for message in resolved.errors)
         return cast(Venue | None, resolved.obj)
 
     def _plan_venue(self, own: Mapping[str, Any]) -> _Resolved:

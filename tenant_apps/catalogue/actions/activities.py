@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -52,18 +53,32 @@ def apply_schedule(
     schedule = dataclasses.replace(
         activity.schedule(territory.timezone, sessions=[]), sessions=tuple(sessions)
     )
+    today = territory_today(territory.timezone)
     try:
-        sched.validate(schedule, complete=True)
-    except sched.ScheduleError:
+        columns = _index_columns(schedule, today)
+    except TypeError:  # unhashable parts (not from an Activity's own fields): uncached
+        columns = _index_columns.__wrapped__(schedule, today)
+    if columns is None:
         # An unfinished draft's schedule: not searchable by date until completed
         # (drafts are not public anyway; submission requires a valid schedule).
         activity.days, activity.first_date, activity.last_date = [], None, None
         activity.next_date = None
         return
-    columns = sched.index_columns(schedule, territory_today(territory.timezone), open_end=OPEN_END)
-    activity.days = columns.days
+    activity.days = list(columns.days)  # the activity's own list, not the cached one
     activity.first_date, activity.last_date = columns.first, columns.last
     activity.next_date = columns.next
+
+
+@functools.lru_cache(maxsize=4096)
+def _index_columns(schedule: sched.Schedule, today: datetime.date) -> sched.IndexColumns | None:
+    """A complete schedule's index columns on that day; None for an incomplete one.
+    Cached: pure (a frozen value and a day in, dates out), and an import's rows repeat
+    the same schedules thousands of times."""
+    try:
+        sched.validate(schedule, complete=True)
+    except sched.ScheduleError:
+        return None
+    return sched.index_columns(schedule, today, open_end=OPEN_END)
 
 
 @transaction.atomic

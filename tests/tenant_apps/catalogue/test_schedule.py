@@ -5,7 +5,9 @@ from django.utils import translation
 
 from tenant_apps.catalogue import ics
 from tenant_apps.catalogue import schedule as sched
-from tenant_apps.catalogue.models import OPEN_END
+from tenant_apps.catalogue.actions import apply_schedule
+from tenant_apps.catalogue.models import OPEN_END, Activity
+from tenants.models import Territory
 
 TZ = "Europe/Vilnius"
 
@@ -184,3 +186,34 @@ def test_ics_folds_and_escapes():
     assert "DTSTART:20260901T130000Z" in body
     assert "A\\, B\\; C" in body and "Line\\nbreak" in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+
+def test_apply_schedule_gives_each_activity_its_own_days() -> None:
+    # The index columns are cached per schedule: equal schedules, equal columns, but
+    # never one list shared by two activities.
+    territory_a = Territory(timezone="Europe/Vilnius")
+    today = datetime.datetime.now(datetime.UTC).date()
+    weekly = {
+        "schedule_kind": "weekly",
+        "starts_on": today,
+        "ends_on": today + datetime.timedelta(days=60),
+        "weekdays": [1, 3],
+        "start_time": datetime.time(16, 0),
+    }
+    first, second = Activity(**weekly), Activity(**weekly)
+    apply_schedule(first, territory_a, [])
+    apply_schedule(second, territory_a, [])
+    assert first.days == second.days and len(first.days) >= 16
+    assert first.days is not second.days
+    first.days.append(today)
+    third = Activity(**weekly)
+    apply_schedule(third, territory_a, [])
+    assert third.days == second.days
+    draft = Activity(**(weekly | {"weekdays": []}))
+    apply_schedule(draft, territory_a, [])
+    assert (draft.days, draft.first_date, draft.last_date, draft.next_date) == (
+        [],
+        None,
+        None,
+        None,
+    )
