@@ -15,37 +15,74 @@ from tenant_apps.catalogue.models import Activity
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def _place(activity: Activity) -> dict[str, Any] | None:
-    venue = activity.venue
-    if venue is None or not activity.is_local:
-        return None
+# Built from plain values, so the open-data feed (tenant_apps.opendata.selectors, from
+# column tuples) gives the very dicts the activity page gives.
+ATTENDANCE = {
+    Activity.Format.LOCAL: "https://schema.org/OfflineEventAttendanceMode",
+    Activity.Format.ONLINE: "https://schema.org/OnlineEventAttendanceMode",
+    Activity.Format.HYBRID: "https://schema.org/MixedEventAttendanceMode",
+}
+
+
+def place(
+    *, name: str | None, address: str | None, latitude: float | None, longitude: float | None
+) -> dict[str, Any]:
+    # Optional: the feed reads a venue through a left join.
     return {
         "@type": "Place",
-        "name": venue.name,
-        "address": {"@type": "PostalAddress", "streetAddress": venue.address},
-        "geo": {"@type": "GeoCoordinates", "latitude": venue.point.y, "longitude": venue.point.x},
+        "name": name,
+        "address": {"@type": "PostalAddress", "streetAddress": address},
+        "geo": {"@type": "GeoCoordinates", "latitude": latitude, "longitude": longitude},
     }
 
 
-def _location(activity: Activity) -> Any:
-    place = _place(activity)
-    virtual = (
-        {"@type": "VirtualLocation", "url": activity.online_url}
-        if activity.is_online and activity.online_url
-        else None
-    )
-    locations = [loc for loc in (place, virtual) if loc is not None]
+def location(where: dict[str, Any] | None, online_url: str | None) -> Any:
+    """The place, the online address, both (a list) or None."""
+    virtual = {"@type": "VirtualLocation", "url": online_url} if online_url else None
+    locations = [loc for loc in (where, virtual) if loc is not None]
     return locations[0] if len(locations) == 1 else locations or None
 
 
-def _offer(activity: Activity, currency: str, url: str) -> dict[str, Any]:
+def offer(*, is_free: bool, price: Any, currency: str, url: str) -> dict[str, Any]:
     return {
         "@type": "Offer",
-        "price": "0" if activity.is_free else str(activity.price or ""),
+        "price": "0" if is_free else str(price or ""),
         "priceCurrency": currency,
         "url": url,
         "availability": "https://schema.org/InStock",
     }
+
+
+def event_schedule(schedule: sched.Schedule) -> dict[str, Any]:
+    """A weekly schedule as schema.org's Schedule."""
+    data: dict[str, Any] = {
+        "@type": "Schedule",
+        "repeatFrequency": "P1W",
+        "byDay": [f"https://schema.org/{sched.SCHEMA_DAYS[d]}" for d in schedule.weekdays],
+        "startDate": str(schedule.starts_on),
+        "endDate": str(schedule.ends_on),
+        "scheduleTimezone": schedule.timezone,
+    }
+    if schedule.start_time:
+        data["startTime"] = schedule.start_time.strftime("%H:%M")
+    if schedule.end_time:
+        data["endTime"] = schedule.end_time.strftime("%H:%M")
+    if schedule.exceptions:
+        data["exceptDate"] = [str(d) for d in schedule.exceptions]
+    return data
+
+
+def _location(activity: Activity) -> Any:
+    venue = activity.venue
+    where = None
+    if venue is not None and activity.is_local:
+        where = place(
+            name=venue.name,
+            address=venue.address,
+            latitude=venue.point.y,
+            longitude=venue.point.x,
+        )
+    return location(where, activity.online_url if activity.is_online else None)
 
 
 def activity_jsonld(
@@ -59,7 +96,7 @@ def activity_jsonld(
         "url": url,
         "inLanguage": list(activity.languages),
         "isAccessibleForFree": activity.is_free,
-        "offers": _offer(activity, currency, url),
+        "offers": offer(is_free=activity.is_free, price=activity.price, currency=currency, url=url),
         "audience": {
             "@type": "PeopleAudience",
             "suggestedMinAge": activity.age_min,
@@ -71,17 +108,12 @@ def activity_jsonld(
     if schedule.kind == sched.OPEN:
         data.update({"@type": "Course", "provider": organizer})
         return data
-    attendance = {
-        Activity.Format.LOCAL: "OfflineEventAttendanceMode",
-        Activity.Format.ONLINE: "OnlineEventAttendanceMode",
-        Activity.Format.HYBRID: "MixedEventAttendanceMode",
-    }[Activity.Format(activity.format)]
     data.update(
         {
             "@type": "Event",
             "organizer": organizer,
             "eventStatus": "https://schema.org/EventScheduled",
-            "eventAttendanceMode": f"https://schema.org/{attendance}",
+            "eventAttendanceMode": ATTENDANCE[Activity.Format(activity.format)],
         }
     )
     location = _location(activity)
@@ -94,21 +126,7 @@ def activity_jsonld(
         end = last.ends_at or last.starts_at or last.day
         data["endDate"] = end.isoformat()
     if schedule.kind == sched.WEEKLY:
-        event_schedule: dict[str, Any] = {
-            "@type": "Schedule",
-            "repeatFrequency": "P1W",
-            "byDay": [f"https://schema.org/{sched.SCHEMA_DAYS[d]}" for d in schedule.weekdays],
-            "startDate": str(schedule.starts_on),
-            "endDate": str(schedule.ends_on),
-            "scheduleTimezone": schedule.timezone,
-        }
-        if schedule.start_time:
-            event_schedule["startTime"] = schedule.start_time.strftime("%H:%M")
-        if schedule.end_time:
-            event_schedule["endTime"] = schedule.end_time.strftime("%H:%M")
-        if schedule.exceptions:
-            event_schedule["exceptDate"] = [str(d) for d in schedule.exceptions]
-        data["eventSchedule"] = event_schedule
+        data["eventSchedule"] = event_schedule(schedule)
     return data
 
 

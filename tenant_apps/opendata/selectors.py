@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from shared_apps.core.hosts import territory_url
+from tenant_apps.catalogue import jsonld
 from tenant_apps.catalogue import schedule as sched
 from tenant_apps.catalogue.models import Activity, ActivitySession, Interest
 from tenant_apps.opendata.models import LICENCES, FeedEntry, Publication
@@ -136,11 +137,6 @@ def _url_around(territory: Territory, name: str, marker: int | str) -> tuple[str
     return f"{head}/", f"/{tail}"
 
 
-_ATTENDANCE = {
-    Activity.Format.LOCAL: "https://schema.org/OfflineEventAttendanceMode",
-    Activity.Format.ONLINE: "https://schema.org/OnlineEventAttendanceMode",
-    Activity.Format.HYBRID: "https://schema.org/MixedEventAttendanceMode",
-}
 _LOCAL = (Activity.Format.LOCAL, Activity.Format.HYBRID)
 _ONLINE = (Activity.Format.ONLINE, Activity.Format.HYBRID)
 
@@ -206,13 +202,9 @@ def describe_row(
         "url": url,
         "inLanguage": list(row.languages),
         "isAccessibleForFree": row.is_free,
-        "offers": {
-            "@type": "Offer",
-            "price": "0" if row.is_free else str(row.price or ""),
-            "priceCurrency": ctx.currency,
-            "url": url,
-            "availability": "https://schema.org/InStock",
-        },
+        "offers": jsonld.offer(
+            is_free=row.is_free, price=row.price, currency=ctx.currency, url=url
+        ),
         "audience": {
             "@type": "PeopleAudience",
             "suggestedMinAge": row.age_min,
@@ -229,48 +221,24 @@ def describe_row(
     data["@type"] = "Event"
     data["organizer"] = organizer
     data["eventStatus"] = "https://schema.org/EventScheduled"
-    data["eventAttendanceMode"] = _ATTENDANCE[Activity.Format(row.format)]
+    data["eventAttendanceMode"] = jsonld.ATTENDANCE[Activity.Format(row.format)]
     place = None
     if row.venue_id is not None and row.format in _LOCAL:
-        place = {
-            "@type": "Place",
-            "name": row.venue_name,
-            "address": {"@type": "PostalAddress", "streetAddress": row.venue_address},
-            "geo": {
-                "@type": "GeoCoordinates",
-                "latitude": row.venue_lat,
-                "longitude": row.venue_lon,
-            },
-        }
-    virtual = (
-        {"@type": "VirtualLocation", "url": row.online_url}
-        if row.format in _ONLINE and row.online_url
-        else None
-    )
-    if place is not None and virtual is not None:
-        data["location"] = [place, virtual]
-    elif place is not None or virtual is not None:
-        data["location"] = place or virtual
+        place = jsonld.place(
+            name=row.venue_name,
+            address=row.venue_address,
+            latitude=row.venue_lat,
+            longitude=row.venue_lon,
+        )
+    location = jsonld.location(place, row.online_url if row.format in _ONLINE else None)
+    if location is not None:
+        data["location"] = location
     schedule = _schedule(row, ctx, sessions)
     dates = _dates(schedule)
     if dates is not None:
         data["startDate"], data["endDate"] = dates
     if schedule.kind == sched.WEEKLY:
-        event_schedule: dict[str, Any] = {
-            "@type": "Schedule",
-            "repeatFrequency": "P1W",
-            "byDay": [f"https://schema.org/{sched.SCHEMA_DAYS[d]}" for d in schedule.weekdays],
-            "startDate": str(schedule.starts_on),
-            "endDate": str(schedule.ends_on),
-            "scheduleTimezone": schedule.timezone,
-        }
-        if schedule.start_time:
-            event_schedule["startTime"] = schedule.start_time.strftime("%H:%M")
-        if schedule.end_time:
-            event_schedule["endTime"] = schedule.end_time.strftime("%H:%M")
-        if schedule.exceptions:
-            event_schedule["exceptDate"] = [str(d) for d in schedule.exceptions]
-        data["eventSchedule"] = event_schedule
+        data["eventSchedule"] = jsonld.event_schedule(schedule)
     data["identifier"] = str(row.pk)
     return data
 
